@@ -1,0 +1,152 @@
+"""Static gates: terraform fmt and validate, checkov, ruff, and the README tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.tfharness import REPO_ROOT, TerraformEnv, copy_root
+from zonke_tf.devtools import tfdocs
+
+MODULES = sorted(p.name for p in (REPO_ROOT / "modules").iterdir() if (p / "versions.tf").is_file())
+EXAMPLES = sorted(p.name for p in (REPO_ROOT / "examples").glob("*") if p.is_dir() and list(p.glob("*.tf")))
+ROOTS = [f"modules/{m}" for m in MODULES] + [f"examples/{e}" for e in EXAMPLES]
+MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
+
+
+def test_every_tier_is_a_module_with_the_house_files() -> None:
+    assert MODULES, "no modules found"
+    for module in MODULES:
+        missing = [f for f in MODULE_FILES if not (REPO_ROOT / "modules" / module / f).is_file()]
+        assert not missing, f"modules/{module} lacks {missing}"
+
+
+@pytest.mark.parametrize("root", [f"modules/{m}" for m in MODULES])
+def test_module_versions_and_no_provider_block(root: str) -> None:
+    text = "".join(p.read_text() for p in (REPO_ROOT / root).glob("*.tf"))
+    assert 'provider "aws"' not in text, f"{root} must not configure a provider"
+    versions = (REPO_ROOT / root / "versions.tf").read_text()
+    assert 'required_version = ">= 1.11"' in versions
+    assert 'version = ">= 5.100"' in versions
+
+
+def test_terraform_fmt(tf_env: TerraformEnv) -> None:
+    proc = subprocess.run(
+        [tf_env.binary, "fmt", "-check", "-recursive", "-diff", "-no-color"],
+        cwd=REPO_ROOT,
+        env=tf_env.environ(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, f"terraform fmt -recursive would change:\n{proc.stdout}{proc.stderr}"
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_terraform_validate(root: str, tf_env: TerraformEnv, tmp_path: Path) -> None:
+    copy = copy_root(REPO_ROOT / root, tmp_path)
+    env = tf_env.environ()
+    for args in (["init", "-backend=false", "-input=false", "-no-color"], ["validate", "-no-color"]):
+        proc = subprocess.run(
+            [tf_env.binary, *args], cwd=copy, env=env, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, f"terraform {args[0]} of {root} failed:\n{proc.stdout}{proc.stderr}"
+
+
+def find_checkov() -> str:
+    explicit = os.environ.get("ZONKE_CHECKOV")
+    candidates = [explicit] if explicit else []
+    candidates += [str(REPO_ROOT / ".venv-checkov" / "bin" / "checkov"), shutil.which("checkov") or ""]
+    for c in candidates:
+        if c and Path(c).is_file() and os.access(c, os.X_OK):
+            return c
+    pytest.fail(
+        "checkov is not installed: run scripts/setup (it installs checkov into .venv-checkov), "
+        "or `python3 -m venv .venv-checkov && .venv-checkov/bin/pip install 'checkov>=3.2'`, "
+        "or set ZONKE_CHECKOV=/path/to/checkov",
+        pytrace=False,
+    )
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_checkov_has_no_failed_checks(root: str) -> None:
+    checkov = find_checkov()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BC_")}
+    env.update({"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
+    proc = subprocess.run(
+        [
+            checkov,
+            "-d",
+            str(REPO_ROOT / root),
+            "--framework",
+            "terraform",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+            "--download-external-modules",
+            "false",
+            "-o",
+            "json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout.strip(), f"checkov printed nothing for {root}:\n{proc.stderr[-3000:]}"
+    reports = json.loads(proc.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = []
+    for report in reports:
+        if "results" not in report:  # an empty report: nothing to scan
+            continue
+        assert report["summary"]["parsing_errors"] == 0, f"checkov could not parse {root}"
+        failed += [
+            f"{c['check_id']} {c['resource']} ({c['file_path']}:{c['file_line_range'][0]}): {c['check_name']}"
+            for c in report["results"]["failed_checks"]
+        ]
+        for skipped in report["results"].get("skipped_checks", []):
+            reason = (skipped.get("check_result") or {}).get("suppress_comment", "")
+            assert len(reason.strip()) >= 20, (
+                f"{skipped['check_id']} on {skipped['resource']} is skipped without a real reason"
+            )
+    assert not failed, "checkov failed checks:\n  " + "\n  ".join(failed)
+
+
+def test_ruff() -> None:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    if not Path(ruff).exists():
+        pytest.fail("ruff is not installed: pip install -e '.[dev]'", pytrace=False)
+    proc = subprocess.run(
+        [ruff, "check", "zonke_tf", "tests", "benchmarks", "scripts"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, f"ruff reports:\n{proc.stdout}{proc.stderr}"
+
+
+@pytest.mark.parametrize("root", [r for r in ROOTS if (REPO_ROOT / r / "README.md").is_file()])
+def test_readme_tables_are_fresh(root: str) -> None:
+    old, new = tfdocs.updated_readme(REPO_ROOT / root)
+    assert old == new, (
+        f"{root}/README.md inputs/outputs tables are stale: run `python -m zonke_tf.devtools.tfdocs`"
+    )
+
+
+def test_docs_check_detects_a_stale_table(tmp_path: Path) -> None:
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "variables.tf").write_text('variable "x" {\n  type = string\n  description = "An x."\n}\n')
+    (module / "README.md").write_text(f"# m\n{tfdocs.BEGIN}\nold\n{tfdocs.END}\n")
+    assert tfdocs.main(["--check", str(module)]) == 1
+    assert tfdocs.main([str(module)]) == 0
+    assert "| `x` | An x. | `string` | n/a | yes |" in (module / "README.md").read_text()
+    assert tfdocs.main(["--check", str(module)]) == 0

@@ -1,0 +1,35 @@
+"""A small harness that runs the real Terraform and the real AWS provider, offline.
+
+- :mod:`.terraform`: finds the binary, writes the CLI config (filesystem mirror, no registry).
+- :mod:`.roots`: copies a module or fixture root into a temporary folder with a provider file.
+- :mod:`.plan`: init + plan, planned values flattened by address, counts by type, outputs.
+- :mod:`.expect`: subset match of a plan against expectations kept in YAML.
+- :mod:`.apply`: apply against the emulator, re-plan (no changes), destroy (nothing left).
+
+See tests/README.md for how a module's tests use it.
+"""
+
+from .apply import AppliedStack, LeftoverError, ReplanError, applied, snapshot
+from .expect import ABSENT, ExpectationError, assert_plan_matches, load_expectations, match
+from .plan import PlanResult, TerraformRoot
+from .roots import REPO_ROOT, copy_root
+from .terraform import TerraformEnv, find_terraform
+
+__all__ = [
+    "ABSENT",
+    "REPO_ROOT",
+    "AppliedStack",
+    "ExpectationError",
+    "LeftoverError",
+    "PlanResult",
+    "ReplanError",
+    "TerraformEnv",
+    "TerraformRoot",
+    "applied",
+    "assert_plan_matches",
+    "copy_root",
+    "find_terraform",
+    "load_expectations",
+    "match",
+    "snapshot",
+]

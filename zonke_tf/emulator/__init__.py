@@ -1,0 +1,231 @@
+"""Start and stop the local AWS emulator (moto server) on 127.0.0.1.
+
+The emulator runs in a child process (``python -m zonke_tf.emulator.server``) that
+first installs the compatibility layer in :mod:`zonke_tf.emulator.compat` and then
+serves moto on a free loopback port. Nothing it does leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from zonke_tf.errors import EmulatorError, ToolNotFoundError
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+
+# Switches the emulator reads from its environment (see the emulator notes):
+# AWS-managed IAM policies exist, ACM certificates validate at once, and ECS
+# services report running tasks.
+EMULATOR_ENV: Mapping[str, str] = {
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    "MOTO_ACM_VALIDATION_WAIT": "0",
+    "MOTO_ECS_SERVICE_RUNNING": "1",
+}
+
+# Every AWS service the modules and the wrapper talk to. Terraform's provider
+# gets an endpoint for each one, so no call can reach the real AWS.
+SERVICES: tuple[str, ...] = (
+    "acm",
+    "appautoscaling",
+    "autoscaling",
+    "cloudfront",
+    "cloudwatch",
+    "codebuild",
+    "codepipeline",
+    "codestarconnections",
+    "ec2",
+    "ecr",
+    "ecs",
+    "elbv2",
+    "events",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "rds",
+    "resourcegroupstaggingapi",
+    "s3",
+    "s3control",
+    "secretsmanager",
+    "sfn",
+    "ssm",
+    "sts",
+)
+
+DUMMY_CREDENTIALS: Mapping[str, str] = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+def _moto_available() -> bool:
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass
+class Emulator:
+    """A moto server child process bound to 127.0.0.1.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    startup_timeout: float = 30.0
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    _proc: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
+    port: int | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise EmulatorError("the emulator is not running; call start() first")
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> Emulator:
+        if self._proc is not None:
+            return self
+        if not _moto_available():
+            raise ToolNotFoundError(
+                "the AWS emulator (moto server) is not installed: "
+                "run `pip install 'zonke-tf[emulator]'` (or `pip install 'moto[server]>=5.2.5'`)"
+            )
+        env = dict(os.environ)
+        env.update(DUMMY_CREDENTIALS)
+        env.update(EMULATOR_ENV)
+        env.update(self.extra_env)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "zonke_tf.emulator.server", "--host", HOST, "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + self.startup_timeout
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line.startswith("ZONKE_EMULATOR_READY "):
+            self.stop()
+            raise EmulatorError(f"the emulator did not start (it printed {line!r})")
+        self.port = int(line.split()[1])
+        while time.monotonic() < deadline:
+            try:
+                self._get("/moto-api/data.json")
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        self.stop()
+        raise EmulatorError(f"the emulator did not answer within {self.startup_timeout:.0f} s")
+
+    def _get(self, path: str) -> bytes:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as resp:
+            return bytes(resp.read())
+
+    def reset(self) -> None:
+        """Forget every resource: the emulator's state lives in memory."""
+        req = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(req, timeout=30):
+            pass
+
+    def applied_fixes(self) -> list[str]:
+        """Names of the compatibility fixes the running emulator installed."""
+        return list(json.loads(self._get("/zonke-compat/fixes")))
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        self.port = None
+
+    def client_env(self) -> dict[str, str]:
+        """Environment variables that point AWS SDKs (and Terraform) at this emulator."""
+        env = dict(DUMMY_CREDENTIALS)
+        env["AWS_ENDPOINT_URL"] = self.url
+        return env
+
+    def boto3_session(self):  # type: ignore[no-untyped-def]
+        """A boto3 session whose clients talk to this emulator only."""
+        import boto3
+
+        return _EmulatorSession(
+            boto3.session.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                aws_session_token="testing",
+                region_name=REGION,
+            ),
+            self.url,
+        )
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class _EmulatorSession:
+    """A thin boto3 session wrapper whose clients always use the emulator endpoint."""
+
+    def __init__(self, session, url: str) -> None:  # type: ignore[no-untyped-def]
+        self._session = session
+        self.url = url
+        self.region_name = session.region_name
+
+    def client(self, service: str, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("endpoint_url", self.url)
+        return self._session.client(service, **kwargs)
+
+
+def provider_block(url: str, region: str = REGION, default_tags: Mapping[str, str] | None = None) -> str:
+    """HCL for an aws provider block that talks only to the emulator at ``url``."""
+    endpoints = "\n".join(f'    {svc:<25} = "{url}"' for svc in SERVICES)
+    tags = ""
+    if default_tags:
+        items = "\n".join(f'      "{k}" = "{v}"' for k, v in sorted(default_tags.items()))
+        tags = f"\n  default_tags {{\n    tags = {{\n{items}\n    }}\n  }}\n"
+    return f'''provider "aws" {{
+  region                      = "{region}"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+  # An unimplemented call answers HTTP 500: fail in seconds instead of retrying for minutes.
+  max_retries = 2
+{tags}
+  endpoints {{
+{endpoints}
+  }}
+}}
+'''
