@@ -21,6 +21,9 @@ BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
 
 
+_WRAPS = False
+
+
 class DocsError(Exception):
     pass
 
@@ -42,27 +45,49 @@ class Output:
     sensitive: bool
 
 
-def _first(block: dict[str, Any], key: str, default: Any = None) -> Any:
-    value = block.get(key, default)
-    if isinstance(value, list) and len(value) == 1 and key != "default":
-        return value[0]
+def _unquote(value: Any) -> Any:
+    """python-hcl2 8 keeps HCL string quotes ("\"x\""); checkov's fork does not. Normalise."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value[1:-1]
+    if isinstance(value, list):
+        return [_unquote(v) for v in value]
+    if isinstance(value, dict):
+        return {_unquote(k): _unquote(v) for k, v in value.items() if not str(k).startswith("__")}
     return value
 
 
-def _expr(text: str) -> str:
+def _wraps_attributes() -> bool:
+    """Checkov's fork of python-hcl2 (also imported as ``hcl2``) wraps every attribute in a list."""
+    import hcl2
+
+    return isinstance(hcl2.loads('a = "x"\n')["a"], list)
+
+
+def _attr(block: dict[str, Any], key: str, default: Any = None) -> Any:
+    """An attribute's value, the same whichever python-hcl2 flavour is installed."""
+    if key not in block:
+        return default
+    value = block[key]
+    if _WRAPS and isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return _unquote(value)
+
+
+def _expr(text: Any) -> str:
     text = str(text)
     if text.startswith("${") and text.endswith("}"):
         text = text[2:-1]
     return text
 
 
-def _unescape(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\\\", "\\")
-
-
 def _parse(module_dir: Path) -> tuple[list[Variable], list[Output]]:
     import hcl2
 
+    global _WRAPS
+    _WRAPS = _wraps_attributes()
     variables: list[Variable] = []
     outputs: list[Output] = []
     for tf in sorted(module_dir.glob("*.tf")):
@@ -73,27 +98,23 @@ def _parse(module_dir: Path) -> tuple[list[Variable], list[Output]]:
                 raise DocsError(f"{tf}: cannot parse: {exc}") from exc
         for entry in doc.get("variable", []):
             for name, block in entry.items():
-                has_default = "default" in block
-                default = block.get("default")
-                if isinstance(default, list) and len(default) == 1:
-                    default = default[0]
                 variables.append(
                     Variable(
-                        name=name,
-                        type=_expr(_first(block, "type", "any")),
-                        description=_unescape(str(_first(block, "description", ""))),
-                        default=default,
-                        required=not has_default,
-                        sensitive=bool(_first(block, "sensitive", False)),
+                        name=_unquote(name),
+                        type=_expr(_attr(block, "type", "any")),
+                        description=str(_attr(block, "description", "")),
+                        default=_attr(block, "default"),
+                        required="default" not in block,
+                        sensitive=_attr(block, "sensitive", False) in (True, "true"),
                     )
                 )
         for entry in doc.get("output", []):
             for name, block in entry.items():
                 outputs.append(
                     Output(
-                        name=name,
-                        description=_unescape(str(_first(block, "description", ""))),
-                        sensitive=bool(_first(block, "sensitive", False)),
+                        name=_unquote(name),
+                        description=str(_attr(block, "description", "")),
+                        sensitive=_attr(block, "sensitive", False) in (True, "true"),
                     )
                 )
     variables.sort(key=lambda v: (not v.required, v.name))
