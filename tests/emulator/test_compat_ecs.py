@@ -1,0 +1,89 @@
+"""ECS compatibility fix: CreateService keeps the settings it is given."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from zonke_tf.emulator import Emulator
+
+
+@pytest.fixture
+def ecs_env(emulator: Emulator) -> tuple[Any, str, str, dict[str, Any]]:
+    """(ecs client, cluster, task definition ARN, awsvpc network configuration) in a fresh VPC."""
+    session = emulator.boto3_session()
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.77.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=f"probe-{vpc}", Description="probe", VpcId=vpc)["GroupId"]
+    ecs = session.client("ecs")
+    cluster = f"probe-{uuid.uuid4().hex[:8]}"
+    ecs.create_cluster(clusterName=cluster)
+    task = ecs.register_task_definition(
+        family=cluster,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "x", "essential": True}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    network = {
+        "awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}
+    }
+    return ecs, cluster, task, network
+
+
+def test_fix_is_installed(emulator: Emulator) -> None:
+    assert "ecs-create-service-keeps-settings" in emulator.applied_fixes()
+
+
+def test_create_service_settings_are_described_back(ecs_env: tuple[Any, str, str, dict[str, Any]]) -> None:
+    ecs, cluster, task, network = ecs_env
+    strategy = [
+        {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 3, "base": 0},
+    ]
+    deployment = {
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+        "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+    }
+    ecs.create_service(
+        cluster=cluster,
+        serviceName="web",
+        taskDefinition=task,
+        desiredCount=2,
+        capacityProviderStrategy=strategy,
+        networkConfiguration=network,
+        deploymentConfiguration=deployment,
+        enableExecuteCommand=True,
+        healthCheckGracePeriodSeconds=45,
+        availabilityZoneRebalancing="ENABLED",
+        enableECSManagedTags=True,
+    )
+    service = ecs.describe_services(cluster=cluster, services=["web"])["services"][0]
+    assert service["enableExecuteCommand"] is True
+    assert service["healthCheckGracePeriodSeconds"] == 45
+    assert service["availabilityZoneRebalancing"] == "ENABLED"
+    assert service["capacityProviderStrategy"] == strategy
+    assert service["deploymentConfiguration"] == deployment
+    assert service["enableECSManagedTags"] is True
+    assert "launchType" not in service
+
+
+def test_nothing_is_invented_for_settings_not_sent(ecs_env: tuple[Any, str, str, dict[str, Any]]) -> None:
+    ecs, cluster, task, network = ecs_env
+    ecs.create_service(
+        cluster=cluster,
+        serviceName="plain",
+        taskDefinition=task,
+        desiredCount=1,
+        launchType="FARGATE",
+        networkConfiguration=network,
+    )
+    service = ecs.describe_services(cluster=cluster, services=["plain"])["services"][0]
+    assert service["launchType"] == "FARGATE"
+    for key in ("capacityProviderStrategy", "healthCheckGracePeriodSeconds", "availabilityZoneRebalancing"):
+        assert key not in service, key
