@@ -1,0 +1,49 @@
+"""Secrets Manager compatibility fix: AWSCURRENT moves without stripping other staging labels."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from zonke_tf.emulator import Emulator
+
+
+@pytest.fixture
+def sm(emulator: Emulator) -> Any:
+    return emulator.boto3_session().client("secretsmanager")
+
+
+def stages(sm: Any, secret: str) -> dict[str, list[str]]:
+    versions = sm.list_secret_version_ids(SecretId=secret)["Versions"]
+    return {v["VersionId"]: sorted(v.get("VersionStages", [])) for v in versions}
+
+
+def test_fix_is_installed(emulator: Emulator) -> None:
+    assert "secretsmanager-current-label-moves-alone" in emulator.applied_fixes()
+
+
+def test_a_custom_label_stays_when_the_current_value_changes(sm: Any) -> None:
+    name = f"probe/{uuid.uuid4().hex[:8]}"
+    sm.create_secret(Name=name)
+    seed = sm.put_secret_value(SecretId=name, SecretString="{}", VersionStages=["ZONKE_SEED"])["VersionId"]
+    assert stages(sm, name)[seed] == ["AWSCURRENT", "ZONKE_SEED"]  # the first version becomes current
+
+    second = sm.put_secret_value(SecretId=name, SecretString='{"A": "1"}')["VersionId"]
+    assert stages(sm, name)[seed] == ["AWSPREVIOUS", "ZONKE_SEED"]
+    assert stages(sm, name)[second] == ["AWSCURRENT"]
+
+    third = sm.put_secret_value(SecretId=name, SecretString='{"A": "2"}')["VersionId"]
+    assert stages(sm, name) == {seed: ["ZONKE_SEED"], second: ["AWSPREVIOUS"], third: ["AWSCURRENT"]}
+    assert sm.get_secret_value(SecretId=name, VersionStage="ZONKE_SEED")["VersionId"] == seed
+
+
+def test_a_label_given_with_a_new_current_version_moves_to_it(sm: Any) -> None:
+    name = f"probe/{uuid.uuid4().hex[:8]}"
+    first = sm.create_secret(Name=name, SecretString="{}")["VersionId"]
+    sm.update_secret_version_stage(SecretId=name, VersionStage="BLUE", MoveToVersionId=first)
+    second = sm.put_secret_value(
+        SecretId=name, SecretString='{"A": "1"}', VersionStages=["AWSCURRENT", "BLUE"]
+    )["VersionId"]
+    assert stages(sm, name) == {first: ["AWSPREVIOUS"], second: ["AWSCURRENT", "BLUE"]}
