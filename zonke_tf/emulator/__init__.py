@@ -126,7 +126,7 @@ class Emulator:
         self.port = int(line.split()[1])
         while time.monotonic() < deadline:
             try:
-                self._get("/moto-api/data.json")
+                self._get("/zonke-compat/fixes")
                 return self
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)

@@ -1,0 +1,208 @@
+# The stack's inputs. `zonke` renders them from zonke.toml into terraform.tfvars.json;
+# the names here are that contract (zonke_tf/config.py: to_tfvars).
+
+variable "app_name" {
+  description = "App name: 2-20 lowercase letters, digits and hyphens."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.app_name)) && !strcontains(var.app_name, "--")
+    error_message = "app_name must be 2-20 lowercase letters, digits and single hyphens, starting with a letter (for example \"shop\")."
+  }
+}
+
+variable "environment" {
+  description = "Environment name: 1-10 lowercase letters and digits (prod, staging...)."
+  type        = string
+  default     = "prod"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{0,9}$", var.environment))
+    error_message = "environment must be 1-10 lowercase letters and digits, starting with a letter (for example \"prod\")."
+  }
+}
+
+variable "region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC (/16 to /24)."
+  type        = string
+  default     = "10.0.0.0/16"
+}
+
+variable "az_count" {
+  description = "Availability zones to use: 2 or 3."
+  type        = number
+  default     = 2
+}
+
+variable "nat_gateway_mode" {
+  description = "`single` (one shared NAT gateway) or `per_az`."
+  type        = string
+  default     = "single"
+}
+
+variable "capacity_type" {
+  description = "Where tasks run: `FARGATE`, `FARGATE_SPOT` (a mix with on-demand Fargate) or `EC2`."
+  type        = string
+  default     = "FARGATE"
+
+  validation {
+    condition     = contains(["FARGATE", "FARGATE_SPOT", "EC2"], var.capacity_type)
+    error_message = "capacity_type must be \"FARGATE\", \"FARGATE_SPOT\" or \"EC2\"."
+  }
+}
+
+variable "cpu" {
+  description = "CPU units per web task (Fargate sizes: 256 to 16384)."
+  type        = number
+  default     = 512
+}
+
+variable "memory" {
+  description = "Memory (MiB) per web task; must fit `cpu` on Fargate."
+  type        = number
+  default     = 1024
+}
+
+variable "min_count" {
+  description = "Fewest web tasks autoscaling keeps."
+  type        = number
+  default     = 1
+}
+
+variable "max_count" {
+  description = "Most web tasks autoscaling may start."
+  type        = number
+  default     = 4
+}
+
+variable "cpu_target" {
+  description = "Average CPU (%) autoscaling aims for."
+  type        = number
+  default     = 60
+}
+
+variable "requests_per_target" {
+  description = "ALB requests per task (per minute) autoscaling aims for."
+  type        = number
+  default     = 1000
+}
+
+variable "ec2_instance_type" {
+  description = "Instance type of the EC2 capacity (with `capacity_type = \"EC2\"`)."
+  type        = string
+  default     = "t3.small"
+}
+
+variable "db_engine" {
+  description = "`postgres` or `mysql`."
+  type        = string
+  default     = "postgres"
+}
+
+variable "db_engine_version" {
+  description = "Engine version; null takes the module's default for the engine."
+  type        = string
+  default     = null
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class."
+  type        = string
+  default     = "db.t4g.micro"
+}
+
+variable "db_allocated_storage" {
+  description = "Initial storage (GiB)."
+  type        = number
+  default     = 20
+}
+
+variable "db_max_allocated_storage" {
+  description = "Storage autoscaling ceiling (GiB)."
+  type        = number
+  default     = 100
+}
+
+variable "db_multi_az" {
+  description = "Run the database with a standby in another AZ."
+  type        = bool
+  default     = false
+}
+
+variable "db_deletion_protection" {
+  description = "Refuse to delete the database (turn off only for throwaway stacks)."
+  type        = bool
+  default     = true
+}
+
+variable "db_skip_final_snapshot" {
+  description = "Skip the final snapshot when the database is deleted (throwaway stacks only)."
+  type        = bool
+  default     = false
+}
+
+variable "alb_deletion_protection" {
+  description = "Refuse to delete the load balancer (turn off only for throwaway stacks)."
+  type        = bool
+  default     = true
+}
+
+variable "force_destroy" {
+  description = "Let Terraform delete non-empty buckets and repositories (throwaway stacks only)."
+  type        = bool
+  default     = false
+}
+
+variable "secret_keys" {
+  description = "Names of the app's own secrets (environment variables), set with `zonke secrets set`."
+  type        = list(string)
+  default     = []
+}
+
+variable "repository_id" {
+  description = "Source repository, `owner/name`."
+  type        = string
+  default     = null
+}
+
+variable "branch" {
+  description = "Branch whose pushes deploy."
+  type        = string
+  default     = "main"
+}
+
+variable "connection_arn" {
+  description = "ARN of the CodeConnections connection to the repository host."
+  type        = string
+  default     = null
+}
+
+variable "require_approval" {
+  description = "Wait for a manual approval before each deploy."
+  type        = bool
+  default     = false
+}
+
+variable "domain_name" {
+  description = "Custom domain served by CloudFront (null: the CloudFront domain only)."
+  type        = string
+  default     = null
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate (us-east-1) for `domain_name`."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags added to every resource (beside app, environment and managed-by)."
+  type        = map(string)
+  default     = {}
+}

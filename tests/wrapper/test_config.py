@@ -1,0 +1,161 @@
+"""The app config: validation messages name the field, the value and the allowed range;
+rendering is deterministic."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zonke_tf.config import (
+    FARGATE_MEMORY,
+    find_config,
+    load_config,
+    parse_config,
+    render_tfvars,
+    starter_config,
+    to_tfvars,
+    valid_branch,
+)
+from zonke_tf.errors import ConfigError
+
+BASE: dict[str, Any] = {"app": {"name": "shop"}}
+
+
+def with_(section: str, **values: Any) -> dict[str, Any]:
+    data = json.loads(json.dumps(BASE))
+    data.setdefault(section, {}).update(values)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (with_("app", name="Shop"), ["app.name", "'Shop'", "2-20 lowercase"]),
+        (with_("app", name="a"), ["app.name", "2-20"]),
+        (with_("app", environment="Prod!"), ["app.environment", "1-10 lowercase"]),
+        (with_("app", region="europe"), ["app.region", "'europe'", "AWS region"]),
+        (with_("network", cidr="10.0.0.0/8"), ["network.cidr", "/8", "/16 to /24"]),
+        (with_("network", cidr="10.0.0.1/16"), ["network.cidr", "network address"]),
+        (with_("network", cidr="8.8.0.0/16"), ["network.cidr", "private range"]),
+        (with_("network", az_count=4), ["network.az_count", "2", "3"]),
+        (with_("network", nat="none"), ["network.nat", "single", "per_az"]),
+        (with_("compute", cpu=300), ["compute", "cpu=300", "256"]),
+        (with_("compute", cpu=256, memory=4096), ["compute", "memory=4096", "cpu=256", "512 to 2048"]),
+        (with_("compute", min=5, max=2), ["compute", "min=5", "max=2"]),
+        (with_("compute", max=1000), ["compute.max", "100"]),
+        (with_("compute", capacity="LAMBDA"), ["compute.capacity", "FARGATE"]),
+        (with_("database", instance_class="t3.micro"), ["database.instance_class", "db.t4g.micro"]),
+        (with_("database", storage=10), ["database.storage", "20"]),
+        (with_("database", storage=200, max_storage=100), ["database", "max_storage=100", "storage=200"]),
+        (with_("secrets", keys=["stripe-key"]), ["secrets.keys", "'stripe-key'", "A-Z"]),
+        (with_("secrets", keys=["DB_PASSWORD"]), ["secrets.keys", "provided by the stack"]),
+        (with_("pipeline", branch="feature..x"), ["pipeline.branch", "'feature..x'", "git branch"]),
+        (with_("pipeline", repository="shop"), ["pipeline.repository", "owner/name"]),
+        (with_("pipeline", connection_arn="arn:aws:s3:::x"), ["pipeline.connection_arn", "CodeConnections"]),
+        (with_("domain", name="shop.example.com"), ["domain", "certificate_arn go together"]),
+        (
+            with_(
+                "domain",
+                name="shop.example.com",
+                certificate_arn="arn:aws:acm:eu-west-1:123456789012:certificate/x",
+            ),
+            ["domain", "us-east-1"],
+        ),
+        (with_("compute", cpus=2), ["compute.cpus", "unknown setting"]),
+        (
+            {"app": {"name": "a-very-long-app-name", "environment": "production"}},
+            ["target group", "32", "shorten"],
+        ),
+        ({}, ["app", "Field required"]),
+    ],
+)
+def test_bad_field_names_field_value_and_range(data: dict[str, Any], expected: list[str]) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(data)
+    message = str(err.value)
+    for part in expected:
+        assert part in message, f"{part!r} not in:\n{message}"
+
+
+def test_every_fargate_pair_is_accepted_and_the_neighbours_are_not() -> None:
+    for cpu, memories in FARGATE_MEMORY.items():
+        for memory in memories:
+            parse_config(with_("compute", cpu=cpu, memory=memory))
+        with pytest.raises(ConfigError):
+            parse_config(with_("compute", cpu=cpu, memory=memories[0] - 512))
+
+
+def test_render_is_deterministic_and_byte_identical() -> None:
+    one = """
+[app]
+name = "shop"
+region = "eu-west-1"
+[tags]
+b = "2"
+a = "1"
+[secrets]
+keys = ["ZED", "ALPHA"]
+"""
+    two = """
+[secrets]
+keys = ["ALPHA", "ZED"]
+[tags]
+a = "1"
+b = "2"
+[app]
+region = "eu-west-1"
+name = "shop"
+"""
+    first = render_tfvars(parse_config(tomllib.loads(one)))
+    assert first == render_tfvars(parse_config(tomllib.loads(one)))
+    assert first == render_tfvars(parse_config(tomllib.loads(two)))
+    data = json.loads(first)
+    assert data["secret_keys"] == ["ALPHA", "ZED"]
+    assert list(data) == sorted(data)
+    assert first.endswith("}\n")
+
+
+def test_environment_tables_override_the_base() -> None:
+    data = {
+        "app": {"name": "shop"},
+        "compute": {"min": 2, "max": 8},
+        "env": {"staging": {"compute": {"max": 2}, "database": {"multi_az": False}}},
+    }
+    staging = to_tfvars(parse_config(data, env="staging"))
+    assert (staging["environment"], staging["min_count"], staging["max_count"]) == ("staging", 2, 2)
+    prod = to_tfvars(parse_config(data, env="prod"))
+    assert prod["max_count"] == 8
+    with pytest.raises(ConfigError, match=r"no environment 'qa'.*\[env.qa\]"):
+        parse_config(data, env="qa")
+
+
+def test_starter_file_is_valid_and_found_from_a_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "zonke.toml").write_text(starter_config("shop"))
+    sub = tmp_path / "app" / "shop"
+    sub.mkdir(parents=True)
+    assert find_config(sub) == tmp_path / "zonke.toml"
+    config = load_config(find_config(sub))
+    assert config.prefix == "shop-prod"
+    with pytest.raises(ConfigError, match="zonke init"):
+        find_config(Path("/"))
+
+
+def test_invalid_toml_is_reported_with_the_path(tmp_path: Path) -> None:
+    bad = tmp_path / "zonke.toml"
+    bad.write_text("[app\nname=")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad)
+
+
+@pytest.mark.parametrize("name", ["main", "release/2026", "feature/x-1", "v1.2"])
+def test_valid_branches(name: str) -> None:
+    assert valid_branch(name)
+
+
+@pytest.mark.parametrize("name", ["", "-x", "a..b", "a b", "x.lock", "a//b", "a/.b", "x~1", "a:b", "end/"])
+def test_invalid_branches(name: str) -> None:
+    assert not valid_branch(name)

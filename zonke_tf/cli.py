@@ -1,0 +1,289 @@
+"""The ``zonke`` command line. The only place that turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from zonke_tf import __version__
+from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars, starter_config
+from zonke_tf.engine import TerraformBinary, Workspace, discover_terraform, stack_sources
+from zonke_tf.errors import (
+    ConfigError,
+    InterruptedRun,
+    OperationError,
+    TerraformError,
+    ToolNotFoundError,
+    ZonkeError,
+)
+from zonke_tf.local import LocalEmulator
+from zonke_tf.progress import Progress, describe_changes, planned_changes
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class Console:
+    """Where the CLI writes: human text to stderr/stdout, or one JSON document to stdout."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def info(self, text: str) -> None:
+        if not self.as_json:
+            print(text, file=sys.stderr)
+
+    def result(self, text: str) -> None:
+        if not self.as_json:
+            print(text)
+
+    def next_step(self, text: str) -> None:
+        self.info(f"Next: {text}")
+
+    def emit(self, doc: dict[str, Any]) -> None:
+        if self.as_json:
+            print(json.dumps(doc, indent=2, sort_keys=True, default=str))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _config(args: argparse.Namespace) -> tuple[AppConfig, Path]:
+    path = Path(args.config) if args.config else find_config()
+    return load_config(path, env=args.env), path.resolve().parent
+
+
+def _workspace(args: argparse.Namespace, console: Console, start_emulator: bool = True) -> Workspace:
+    config, project = _config(args)
+    terraform = discover_terraform(args.terraform)
+    console.info(f"Using Terraform: {terraform.describe()}")
+    endpoint = None
+    if args.local:
+        emulator = LocalEmulator(project)
+        if start_emulator:
+            endpoint, started = emulator.ensure_running()
+            console.info(f"Local AWS emulator {'started' if started else 'running'} at {endpoint}")
+        else:
+            endpoint = emulator.running_url()
+            if endpoint is None:
+                raise OperationError(
+                    "the local emulator is not running, so there is no local stack: "
+                    "run `zonke deploy --local` first"
+                )
+    return Workspace(config, project, terraform, local_endpoint=endpoint)
+
+
+def _render_outputs(outputs: dict[str, Any]) -> str:
+    lines = []
+    for key in sorted(outputs):
+        value = outputs[key]
+        shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        lines.append(f"  {key} = {shown}")
+    return "\n".join(lines)
+
+
+def _run_with_progress(
+    ws: Workspace, console: Console, op: str, fn: Callable[..., Any]
+) -> tuple[Any, Progress | None]:
+    console.info(f"Preparing {ws.root} ...")
+    ws.prepare()
+    console.info("terraform init ...")
+    ws.init()
+    if console.as_json:
+        return fn(None), None
+    progress = Progress()
+    try:
+        return fn(progress), progress
+    finally:
+        progress.finish()
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace, console: Console) -> int:
+    target = Path(args.path or ".").resolve() / CONFIG_FILE
+    if target.exists() and not args.force:
+        raise ConfigError(f"{target} already exists: edit it, or pass --force to overwrite it")
+    name = args.name or Path(target.parent).name.lower().replace("_", "-")
+    text = starter_config(name)
+    target.write_text(text)
+    console.emit({"written": str(target)})
+    console.result(f"Wrote {target}")
+    console.next_step("edit it, then `zonke deploy --local` to try the stack locally, or `zonke plan`")
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace, console: Console) -> int:
+    config, _ = _config(args)
+    text = render_tfvars(config)
+    if args.out:
+        Path(args.out).write_text(text)
+        console.info(f"Wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace, console: Console) -> int:
+    ws = _workspace(args, console)
+    result, _ = _run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
+    summary = result.summary()
+    changes = planned_changes(result.events)
+    console.emit({"command": "plan", "ok": True, "changes": summary, "resources": changes})
+    console.result(describe_changes(summary, "plan"))
+    if summary.get("add") or summary.get("change") or summary.get("remove"):
+        console.next_step(f"`zonke apply{' --local' if args.local else ''}` to make these changes")
+    return EXIT_OK
+
+
+def cmd_apply(args: argparse.Namespace, console: Console) -> int:
+    ws = _workspace(args, console)
+    result, progress = _run_with_progress(ws, console, "apply", lambda p: ws.apply(p))
+    outputs = ws.outputs()
+    summary = result.summary()
+    console.emit({"command": "apply", "ok": True, "changes": summary, "outputs": outputs, "local": ws.local})
+    console.result(describe_changes(summary, "apply", progress.elapsed if progress else None))
+    if outputs:
+        console.result("Outputs:\n" + _render_outputs(outputs))
+    site = outputs.get("site_url")
+    console.next_step(
+        (f"open {site}, " if site else "")
+        + f"`zonke status{' --local' if ws.local else ''}` to see the service, "
+        + f"`zonke destroy{' --local' if ws.local else ''}` to remove it"
+    )
+    return EXIT_OK
+
+
+def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
+    ws = _workspace(args, console, start_emulator=False)
+    if not ws.local and not args.yes:
+        raise OperationError(
+            "destroying a stack in AWS deletes its database and files: pass --yes to confirm"
+        )
+    result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p))
+    summary = result.summary()
+    stopped = False
+    if ws.local:
+        stopped = LocalEmulator(ws.dir.parent.parent).stop()
+    console.emit({"command": "destroy", "ok": True, "changes": summary, "emulator_stopped": stopped})
+    console.result(describe_changes(summary, "destroy", progress.elapsed if progress else None))
+    if stopped:
+        console.info("Stopped the local AWS emulator.")
+    console.next_step(f"`zonke deploy{' --local' if ws.local else ''}` to bring it back")
+    return EXIT_OK
+
+
+def cmd_output(args: argparse.Namespace, console: Console) -> int:
+    ws = _workspace(args, console, start_emulator=False)
+    ws.prepare()
+    outputs = ws.outputs()
+    if args.name:
+        if args.name not in outputs:
+            raise OperationError(f"no output {args.name!r}; outputs: {', '.join(sorted(outputs))}")
+        outputs = {args.name: outputs[args.name]}
+    console.emit({"command": "output", "outputs": outputs})
+    if not outputs:
+        console.result("No outputs: the stack is not deployed (run `zonke apply`).")
+    else:
+        console.result(_render_outputs(outputs))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help=f"path to the app config (default: the nearest {CONFIG_FILE})")
+    p.add_argument("--env", help="environment: an [env.NAME] table of the config (default: app.environment)")
+    p.add_argument("--local", action="store_true", help="use the local AWS emulator instead of AWS")
+    p.add_argument("--json", action="store_true", help="print one machine-readable JSON document")
+    p.add_argument("--terraform", help="terraform or tofu binary (default: ZONKE_TERRAFORM, PATH)")
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zonke", description="Deploy a Django app to AWS ECS with Terraform, and run it day to day."
+    )
+    parser.add_argument("--version", action="version", version=f"zonke {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help=f"write a commented starter {CONFIG_FILE}")
+    p.add_argument("--name", help="app name (default: the folder's name)")
+    p.add_argument("--path", help="folder to write it in (default: here)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("render", help="print the terraform.tfvars.json the config renders to")
+    _common(p)
+    p.add_argument("--out", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_render)
+
+    for name, func, text in (
+        ("plan", cmd_plan, "show what a deploy would change"),
+        ("apply", cmd_apply, "deploy the stack (alias: deploy)"),
+        ("deploy", cmd_apply, "deploy the stack"),
+        ("destroy", cmd_destroy, "remove the stack (with --local, also stop the emulator)"),
+        ("output", cmd_output, "print the stack's outputs"),
+    ):
+        p = sub.add_parser(name, help=text)
+        _common(p)
+        if name == "destroy":
+            p.add_argument("--yes", action="store_true", help="confirm destroying a stack in AWS")
+        if name == "output":
+            p.add_argument("name", nargs="?", help="one output only")
+        p.set_defaults(func=func)
+
+    try:
+        from zonke_tf.ops_cli import add_day2_commands
+    except ImportError:  # pragma: no cover - the day-2 commands ship with the package
+        pass
+    else:
+        add_day2_commands(sub, _common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(getattr(args, "json", False))
+    try:
+        return int(args.func(args, console))
+    except ConfigError as exc:
+        return _fail(console, exc, EXIT_USAGE)
+    except ToolNotFoundError as exc:
+        return _fail(console, exc, EXIT_TOOL)
+    except InterruptedRun as exc:
+        return _fail(console, exc, EXIT_INTERRUPTED)
+    except TerraformError as exc:
+        return _fail(console, exc, exc.exit_code or EXIT_FAILED, exc.diagnostics)
+    except OperationError as exc:
+        return _fail(console, exc, EXIT_USAGE)
+    except ZonkeError as exc:
+        return _fail(console, exc, EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail(console, ZonkeError("interrupted"), EXIT_INTERRUPTED)
+
+
+def _fail(console: Console, exc: Exception, code: int, diagnostics: list[str] | None = None) -> int:
+    if console.as_json:
+        print(json.dumps({"ok": False, "error": str(exc), "diagnostics": diagnostics or []}, indent=2))
+    else:
+        print(f"error: {exc}", file=sys.stderr)
+        for diag in diagnostics or []:
+            print(diag, file=sys.stderr)
+    return code
+
+
+# Keep the names importable for the day-2 module and tests.
+__all__ = ["Console", "TerraformBinary", "build_parser", "main", "stack_sources"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())
