@@ -1,0 +1,78 @@
+"""zonke works from an installed wheel, not only from the checkout: the modules and the
+stack root ship as package data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.tfharness import REPO_ROOT, TerraformEnv
+from zonke_tf.local import LocalEmulator
+
+pytestmark = pytest.mark.apply
+
+SOURCES = ["pyproject.toml", "setup.py", "README.md", "zonke_tf", "modules", "examples/django-monolith"]
+
+
+def run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
+    assert proc.returncode == 0, f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) -> None:
+    src = tmp_path / "src"
+    for rel in SOURCES:
+        source, dest = REPO_ROOT / rel, src / rel
+        if source.is_dir():
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", ".terraform*", "app"))
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, dest)
+    dist = tmp_path / "dist"
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(src),
+        ]
+    )
+    wheel = next(dist.glob("zonke_tf-*.whl"))
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)])
+    run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)])
+    where = run(
+        [str(venv / "bin" / "python"), "-c", "import zonke_tf; print(zonke_tf.__file__)"], cwd=tmp_path
+    ).stdout
+    assert where.strip().startswith(str(venv)), f"zonke_tf imported from {where}, not the wheel"
+    bundle = Path(where.strip()).parent / "_bundle"
+    assert (bundle / "modules" / "network" / "main.tf").is_file()
+    assert (bundle / "examples" / "django-monolith" / "variables.tf").is_file()
+
+    project = tmp_path / "project"
+    project.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "ZONKE_", "PYTHON"))}
+    env["ZONKE_PLUGIN_CACHE"] = str(tf_env.plugin_cache)
+    zonke = str(venv / "bin" / "zonke")
+    try:
+        run([zonke, "init", "--name", "wheel"], cwd=project, env=env)
+        plan = json.loads(run([zonke, "plan", "--local", "--json"], cwd=project, env=env).stdout)
+    finally:
+        LocalEmulator(project).stop()
+    assert plan["ok"] is True
+    assert str(bundle) not in json.dumps(plan)  # paths point into the project's .zonke folder
+    assert (project / ".zonke" / "wheel-prod-local" / "modules" / "network" / "main.tf").is_file()
