@@ -104,6 +104,14 @@ LISTERS: dict[str, Lister] = {
     "rds.db_subnet_groups": lambda s: _ids(
         s.client("rds").describe_db_subnet_groups()["DBSubnetGroups"], "DBSubnetGroupName"
     ),
+    "rds.db_parameter_groups": lambda s: _ids(
+        [
+            g
+            for g in s.client("rds").describe_db_parameter_groups()["DBParameterGroups"]
+            if not g["DBParameterGroupName"].startswith("default.")
+        ],
+        "DBParameterGroupName",
+    ),
     "cloudfront.distributions": lambda s: _ids(
         s.client("cloudfront").list_distributions()["DistributionList"].get("Items", []), "Id"
     ),
