@@ -1,0 +1,111 @@
+"""RDS compatibility fixes: unique DbiResourceId, parameter sources, Performance Insights settings."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+
+from zonke_tf.emulator import Emulator
+
+FIXES = ("rds-unique-dbi-resource-id", "rds-db-parameters-source", "rds-keeps-performance-insights")
+
+
+@pytest.fixture
+def rds(emulator: Emulator) -> Any:
+    return emulator.boto3_session().client("rds")
+
+
+def create_instance(rds: Any, **extra: Any) -> dict[str, Any]:
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    params: dict[str, Any] = {
+        "DBInstanceIdentifier": name,
+        "DBInstanceClass": "db.t4g.micro",
+        "Engine": "postgres",
+        "EngineVersion": "17",
+        "AllocatedStorage": 20,
+        "MasterUsername": "app",
+        "MasterUserPassword": "not-a-real-password",
+    }
+    params.update(extra)
+    return dict(rds.create_db_instance(**params)["DBInstance"])
+
+
+def describe(rds: Any, identifier: str) -> dict[str, Any]:
+    return dict(rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0])
+
+
+@pytest.mark.parametrize("name", FIXES)
+def test_fix_is_installed(emulator: Emulator, name: str) -> None:
+    assert name in emulator.applied_fixes()
+
+
+def test_every_instance_gets_its_own_resource_id(rds: Any) -> None:
+    first, second = create_instance(rds), create_instance(rds)
+    ids = {first["DbiResourceId"], second["DbiResourceId"]}
+    assert len(ids) == 2, ids
+    for rid in ids:
+        assert re.fullmatch(r"db-[A-Z0-9]{26}", rid), rid
+    # The ID is stable, and finds exactly its own instance (what the AWS provider relies on).
+    assert describe(rds, first["DBInstanceIdentifier"])["DbiResourceId"] == first["DbiResourceId"]
+    found = rds.describe_db_instances(
+        Filters=[{"Name": "dbi-resource-id", "Values": [second["DbiResourceId"]]}]
+    )
+    assert [i["DBInstanceIdentifier"] for i in found["DBInstances"]] == [second["DBInstanceIdentifier"]]
+
+
+def test_user_parameters_report_their_source_and_the_filter_applies(rds: Any) -> None:
+    group = f"probe-{uuid.uuid4().hex[:8]}"
+    rds.create_db_parameter_group(
+        DBParameterGroupName=group, DBParameterGroupFamily="postgres17", Description="p"
+    )
+    rds.modify_db_parameter_group(
+        DBParameterGroupName=group,
+        Parameters=[
+            {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"},
+            {"ParameterName": "log_statement", "ParameterValue": "ddl", "ApplyMethod": "immediate"},
+        ],
+    )
+    everything = rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]
+    assert {(p["ParameterName"], p["ParameterValue"], p["Source"]) for p in everything} == {
+        ("rds.force_ssl", "1", "user"),
+        ("log_statement", "ddl", "user"),
+    }
+    user = rds.describe_db_parameters(DBParameterGroupName=group, Source="user")["Parameters"]
+    assert sorted(p["ParameterName"] for p in user) == ["log_statement", "rds.force_ssl"]
+    assert rds.describe_db_parameters(DBParameterGroupName=group, Source="system")["Parameters"] == []
+    assert rds.describe_db_parameters(DBParameterGroupName=group, Source="engine-default")["Parameters"] == []
+
+
+def test_performance_insights_settings_given_to_create_are_described(rds: Any) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    created = create_instance(
+        rds,
+        EnablePerformanceInsights=True,
+        PerformanceInsightsKMSKeyId=key,
+        PerformanceInsightsRetentionPeriod=31,
+    )
+    described = describe(rds, created["DBInstanceIdentifier"])
+    assert described["PerformanceInsightsEnabled"] is True
+    assert described["PerformanceInsightsKMSKeyId"] == key
+    assert described["PerformanceInsightsRetentionPeriod"] == 31
+
+
+def test_performance_insights_default_retention_is_seven_days(rds: Any) -> None:
+    created = create_instance(rds, EnablePerformanceInsights=True)
+    described = describe(rds, created["DBInstanceIdentifier"])
+    assert described["PerformanceInsightsEnabled"] is True
+    assert described["PerformanceInsightsRetentionPeriod"] == 7
+
+
+def test_performance_insights_off_unless_requested_and_modify_turns_it_on(rds: Any) -> None:
+    created = create_instance(rds)
+    name = created["DBInstanceIdentifier"]
+    assert describe(rds, name).get("PerformanceInsightsEnabled") is False
+    assert "PerformanceInsightsRetentionPeriod" not in describe(rds, name)
+    rds.modify_db_instance(DBInstanceIdentifier=name, EnablePerformanceInsights=True, ApplyImmediately=True)
+    assert describe(rds, name)["PerformanceInsightsEnabled"] is True
+    rds.modify_db_instance(DBInstanceIdentifier=name, EnablePerformanceInsights=False, ApplyImmediately=True)
+    assert describe(rds, name)["PerformanceInsightsEnabled"] is False
