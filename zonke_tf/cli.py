@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zonke_tf import __version__
+from zonke_tf.api import OUTPUTS_CACHE, save_outputs
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars, starter_config
 from zonke_tf.engine import TerraformBinary, Workspace, discover_terraform, stack_sources
 from zonke_tf.errors import (
@@ -144,6 +145,7 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console)
     result, progress = _run_with_progress(ws, console, "apply", lambda p: ws.apply(p))
     outputs = ws.outputs()
+    save_outputs(ws, outputs)
     summary = result.summary()
     console.emit({"command": "apply", "ok": True, "changes": summary, "outputs": outputs, "local": ws.local})
     console.result(describe_changes(summary, "apply", progress.elapsed if progress else None))
@@ -166,6 +168,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
         )
     result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p))
     summary = result.summary()
+    (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
     stopped = False
     if ws.local:
         stopped = LocalEmulator(ws.dir.parent.parent).stop()

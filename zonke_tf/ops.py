@@ -1,0 +1,508 @@
+"""Day-2 operations on a deployed stack, through boto3: secrets, scaling, status, pipeline
+runs and migrations. Each is a plain function of a :class:`Stack`; the CLI wraps them.
+
+Secret values never reach a log, an exception message or Terraform: they go straight from
+the caller to Secrets Manager, and only key names come back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from zonke_tf.errors import OperationError
+
+KEY_PATTERN = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# Keys the stack provides from elsewhere (the database's secret, plain environment).
+RESERVED_KEYS = frozenset({"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"})
+PROTECTED_KEYS = frozenset({"DJANGO_SECRET_KEY"})
+PENDING_STAGE = "ZONKE_PENDING"
+MAX_TASKS = 100
+
+
+class ConflictError(OperationError):
+    """A compare-and-swap kept losing to other writers."""
+
+
+def _code(exc: Exception) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+
+
+@dataclass
+class Stack:
+    """A deployed stack: its Terraform outputs and a way to make boto3 clients for it."""
+
+    outputs: Mapping[str, Any]
+    client: Callable[[str], Any]
+
+    def out(self, name: str) -> Any:
+        value = self.outputs.get(name)
+        if value in (None, ""):
+            raise OperationError(
+                f"the stack has no output {name!r}: is it deployed? "
+                "run `zonke apply` (or `zonke deploy --local`)"
+            )
+        return value
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def _check_key(name: str) -> None:
+    if not KEY_PATTERN.match(name):
+        raise OperationError(f"{name!r} is not an environment variable name: use A-Z, 0-9 and _")
+    if name in RESERVED_KEYS:
+        raise OperationError(f"{name} comes from the database's own secret; it cannot be set here")
+
+
+def _read(stack: Stack) -> tuple[dict[str, str], str | None]:
+    sm = stack.client("secretsmanager")
+    try:
+        current = sm.get_secret_value(SecretId=stack.out("secret_arn"))
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) == "ResourceNotFoundException":
+            return {}, None
+        raise
+    text = current.get("SecretString") or "{}"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise OperationError("the app secret does not hold a JSON object; fix it in the console") from None
+    if not isinstance(data, dict):
+        raise OperationError("the app secret does not hold a JSON object; fix it in the console")
+    return {str(k): str(v) for k, v in data.items()}, str(current["VersionId"])
+
+
+def secrets_list(stack: Stack) -> list[str]:
+    """The names of the app's secrets (never their values)."""
+    return sorted(_read(stack)[0])
+
+
+def secrets_get(stack: Stack, name: str) -> str:
+    data, _ = _read(stack)
+    if name not in data:
+        raise OperationError(f"no secret named {name}; `zonke secrets list` shows the names")
+    return data[name]
+
+
+@dataclass
+class SecretChange:
+    key: str
+    action: str  # "created", "updated", "deleted"
+    version_id: str
+    attempts: int
+    keys: list[str]
+    task_definition_arn: str | None = None
+    rolled: bool = False
+
+
+def _compare_and_swap(
+    stack: Stack, mutate: Callable[[dict[str, str]], str], attempts: int = 20
+) -> tuple[str, str, dict[str, str], int]:
+    """Apply ``mutate`` to the secret's current JSON and make the result current, only if
+    nobody else changed the secret in between; retry on conflict. Returns (action, version,
+    new data, attempts)."""
+    sm = stack.client("secretsmanager")
+    arn = stack.out("secret_arn")
+    for attempt in range(1, attempts + 1):
+        data, current_version = _read(stack)
+        action = mutate(data)
+        token = str(uuid.uuid4())
+        body = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        if current_version is None:
+            sm.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString=body)
+            return action, token, data, attempt
+        # Stage the new version aside, then move AWSCURRENT to it only if AWSCURRENT is still
+        # on the version we read: Secrets Manager refuses the move otherwise.
+        sm.put_secret_value(
+            SecretId=arn, ClientRequestToken=token, SecretString=body, VersionStages=[PENDING_STAGE]
+        )
+        try:
+            sm.update_secret_version_stage(
+                SecretId=arn,
+                VersionStage="AWSCURRENT",
+                MoveToVersionId=token,
+                RemoveFromVersionId=current_version,
+            )
+        except Exception as exc:  # botocore ClientError
+            if _code(exc) in (
+                "InvalidParameterException",
+                "InvalidRequestException",
+                "ResourceExistsException",
+            ):
+                time.sleep(min(0.05 * attempt, 0.5))
+                continue
+            raise
+        return action, token, data, attempt
+    raise ConflictError(f"the secret kept changing under us ({attempts} attempts); try again")
+
+
+def _roll(stack: Stack, keys_changed: bool, keys: list[str]) -> str | None:
+    """Roll the service so new tasks read the secret; register a revision when keys changed."""
+    ecs = stack.client("ecs")
+    cluster, service = stack.out("cluster_name"), stack.out("service_name")
+    new_arn = None
+    if keys_changed:
+        new_arn = register_with_secret_keys(stack, keys)
+        ecs.update_service(cluster=cluster, service=service, taskDefinition=new_arn, forceNewDeployment=True)
+    else:
+        ecs.update_service(cluster=cluster, service=service, forceNewDeployment=True)
+    return new_arn
+
+
+_TD_FIELDS = (
+    "family",
+    "taskRoleArn",
+    "executionRoleArn",
+    "networkMode",
+    "containerDefinitions",
+    "volumes",
+    "placementConstraints",
+    "requiresCompatibilities",
+    "cpu",
+    "memory",
+    "pidMode",
+    "ipcMode",
+    "proxyConfiguration",
+    "inferenceAccelerators",
+    "ephemeralStorage",
+    "runtimePlatform",
+)
+
+
+def register_with_secret_keys(stack: Stack, keys: list[str]) -> str:
+    """Register a revision of the service's current task definition whose app container has
+    exactly ``keys`` from the app secret (other secrets, such as the database's, stay)."""
+    ecs = stack.client("ecs")
+    arn = stack.out("secret_arn")
+    svc = _service(stack)
+    td = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"], include=["TAGS"])
+    definition, tags = td["taskDefinition"], td.get("tags") or []
+    container = stack.out("container_name")
+    for c in definition["containerDefinitions"]:
+        if c["name"] != container:
+            continue
+        others = [s for s in c.get("secrets", []) if not str(s["valueFrom"]).startswith(f"{arn}:")]
+        own = [{"name": k, "valueFrom": f"{arn}:{k}::"} for k in sorted(keys)]
+        c["secrets"] = others + own
+    args = {k: definition[k] for k in _TD_FIELDS if definition.get(k) not in (None, [], {})}
+    if tags:
+        args["tags"] = tags
+    return str(ecs.register_task_definition(**args)["taskDefinition"]["taskDefinitionArn"])
+
+
+def secrets_set(stack: Stack, name: str, value: str, roll: bool = True) -> SecretChange:
+    """Create or update one secret, compare-and-swap; roll the service so tasks pick it up."""
+    _check_key(name)
+    if value == "":
+        raise OperationError(f"refusing to set {name} to an empty value; use `zonke secrets delete {name}`")
+
+    def mutate(data: dict[str, str]) -> str:
+        action = "updated" if name in data else "created"
+        data[name] = value
+        return action
+
+    action, version, data, attempts = _compare_and_swap(stack, mutate)
+    change = SecretChange(name, action, version, attempts, sorted(data))
+    if roll:
+        change.task_definition_arn = _roll(stack, action == "created", change.keys)
+        change.rolled = True
+    return change
+
+
+def secrets_delete(stack: Stack, name: str, roll: bool = True) -> SecretChange:
+    _check_key(name)
+    if name in PROTECTED_KEYS:
+        raise OperationError(f"{name} is needed by Django; change it with `zonke secrets set {name} ...`")
+
+    def mutate(data: dict[str, str]) -> str:
+        if name not in data:
+            raise OperationError(f"no secret named {name}; `zonke secrets list` shows the names")
+        del data[name]
+        return "deleted"
+
+    action, version, data, attempts = _compare_and_swap(stack, mutate)
+    change = SecretChange(name, action, version, attempts, sorted(data))
+    if roll:
+        change.task_definition_arn = _roll(stack, True, change.keys)
+        change.rolled = True
+    return change
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+@dataclass
+class ScaleResult:
+    min: int
+    max: int
+    desired: int | None
+    previous: dict[str, int]
+
+
+def check_bounds(minimum: int, maximum: int, desired: int | None) -> None:
+    if not 1 <= minimum <= MAX_TASKS:
+        raise OperationError(f"--min {minimum} is out of range: allowed 1 to {MAX_TASKS}")
+    if not 1 <= maximum <= MAX_TASKS:
+        raise OperationError(f"--max {maximum} is out of range: allowed 1 to {MAX_TASKS}")
+    if minimum > maximum:
+        raise OperationError(f"--min {minimum} is above --max {maximum}: min must be <= max")
+    if desired is not None and not minimum <= desired <= maximum:
+        raise OperationError(f"--desired {desired} is outside --min {minimum} .. --max {maximum}")
+
+
+def scale(stack: Stack, minimum: int, maximum: int, desired: int | None = None) -> ScaleResult:
+    """Set the autoscaling bounds (and optionally the current count) of the web service."""
+    check_bounds(minimum, maximum, desired)
+    aas = stack.client("application-autoscaling")
+    resource_id = stack.out("autoscaling_resource_id")
+    found = aas.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource_id])
+    targets = found.get("ScalableTargets", [])
+    if not targets:
+        raise OperationError(f"no autoscaling target {resource_id}: is the stack deployed?")
+    previous = {"min": targets[0]["MinCapacity"], "max": targets[0]["MaxCapacity"]}
+    aas.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=resource_id,
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=minimum,
+        MaxCapacity=maximum,
+    )
+    if desired is not None:
+        stack.client("ecs").update_service(
+            cluster=stack.out("cluster_name"), service=stack.out("service_name"), desiredCount=desired
+        )
+    return ScaleResult(minimum, maximum, desired, previous)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _service(stack: Stack) -> dict[str, Any]:
+    ecs = stack.client("ecs")
+    found = ecs.describe_services(cluster=stack.out("cluster_name"), services=[stack.out("service_name")])
+    services = [s for s in found.get("services", []) if s.get("status") != "INACTIVE"]
+    if not services:
+        raise OperationError("the ECS service does not exist: is the stack deployed?")
+    return dict(services[0])
+
+
+@dataclass
+class Status:
+    site_url: str | None
+    service: dict[str, Any] = field(default_factory=dict)
+    scaling: dict[str, Any] = field(default_factory=dict)
+    pipeline: dict[str, Any] = field(default_factory=dict)
+    migration: dict[str, Any] = field(default_factory=dict)
+    unavailable: list[str] = field(default_factory=list)
+
+
+def _try(status: Status, what: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return fn()
+    except OperationError as exc:
+        status.unavailable.append(f"{what}: {exc}")
+    except Exception as exc:  # an API the account or the emulator does not offer
+        code = _code(exc) or type(exc).__name__
+        status.unavailable.append(f"{what}: could not read ({code})")
+    return {}
+
+
+def _service_status(stack: Stack) -> dict[str, Any]:
+    svc = _service(stack)
+    primary = next((d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {})
+    return {
+        "desired": svc.get("desiredCount"),
+        "running": svc.get("runningCount"),
+        "pending": svc.get("pendingCount"),
+        "rollout": primary.get("rolloutState", "UNKNOWN"),
+        "deployments": len(svc.get("deployments", [])),
+        "task_definition": svc.get("taskDefinition"),
+    }
+
+
+def _scaling_status(stack: Stack) -> dict[str, Any]:
+    aas = stack.client("application-autoscaling")
+    found = aas.describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[stack.out("autoscaling_resource_id")]
+    )["ScalableTargets"]
+    if not found:
+        raise OperationError("no autoscaling target")
+    return {"min": found[0]["MinCapacity"], "max": found[0]["MaxCapacity"]}
+
+
+def pipeline_stages(stack: Stack) -> list[dict[str, Any]]:
+    state = stack.client("codepipeline").get_pipeline_state(name=stack.out("pipeline_name"))
+    return [
+        {"name": s["stageName"], "status": (s.get("latestExecution") or {}).get("status", "NotRun")}
+        for s in state.get("stageStates", [])
+    ]
+
+
+def _pipeline_status(stack: Stack, status: Status) -> dict[str, Any]:
+    cp = stack.client("codepipeline")
+    name = stack.out("pipeline_name")
+    runs = cp.list_pipeline_executions(pipelineName=name, maxResults=1).get("pipelineExecutionSummaries", [])
+    out: dict[str, Any] = {"name": name, "last_execution": None}
+    if runs:
+        last = runs[0]
+        out["last_execution"] = {
+            "id": last.get("pipelineExecutionId"),
+            "status": last.get("status"),
+            "started": str(last.get("startTime", "")),
+        }
+    out["stages"] = _try(
+        status, "pipeline stages (GetPipelineState)", lambda: {"s": pipeline_stages(stack)}
+    ).get("s")
+    return out
+
+
+EXIT_CODE = re.compile(r"exit(?:ed)?(?: with)?(?: code)?[\s:=\"]+(-?\d+)", re.IGNORECASE)
+
+
+def describe_migration(stack: Stack, execution_arn: str) -> dict[str, Any]:
+    sfn = stack.client("stepfunctions")
+    ex = sfn.describe_execution(executionArn=execution_arn)
+    result: dict[str, Any] = {
+        "execution": execution_arn,
+        "status": ex.get("status"),
+        "started": str(ex.get("startDate", "")),
+        "exit_code": None,
+    }
+    for text in (ex.get("output"), ex.get("cause"), ex.get("error")):
+        if not text:
+            continue
+        found = _exit_code(text)
+        if found is not None:
+            result["exit_code"] = found
+            break
+    if ex.get("status") == "SUCCEEDED" and result["exit_code"] is None:
+        result["exit_code"] = 0
+    if ex.get("error") or ex.get("cause"):
+        result["error"] = ex.get("error")
+        result["cause"] = ex.get("cause")
+    return result
+
+
+def _exit_code(text: str) -> int | None:
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, TypeError):
+        doc = None
+    if isinstance(doc, dict):
+        for key in ("exit_code", "exitCode", "ExitCode"):
+            if isinstance(doc.get(key), int):
+                return int(doc[key])
+        for container in doc.get("Containers", doc.get("containers", [])) or []:
+            for key in ("ExitCode", "exitCode"):
+                if isinstance(container.get(key), int):
+                    return int(container[key])
+    match = EXIT_CODE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _migration_status(stack: Stack) -> dict[str, Any]:
+    sfn = stack.client("stepfunctions")
+    runs = sfn.list_executions(stateMachineArn=stack.out("migration_state_machine_arn"), maxResults=1)
+    executions = runs.get("executions", [])
+    if not executions:
+        return {"last_run": None}
+    return {"last_run": describe_migration(stack, executions[0]["executionArn"])}
+
+
+def status(stack: Stack) -> Status:
+    """Everything a person wants to know about the app, reading what can be read."""
+    st = Status(site_url=stack.outputs.get("site_url"))
+    st.service = _try(st, "service", lambda: _service_status(stack))
+    st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
+    st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
+    st.migration = _try(st, "migrations", lambda: _migration_status(stack))
+    return st
+
+
+# --------------------------------------------------------------------------- pipeline and migrate
+
+
+def pipeline_run(
+    stack: Stack,
+    wait: bool = False,
+    on_update: Callable[[dict[str, Any]], None] | None = None,
+    timeout: float = 3600,
+    poll: float = 5,
+) -> dict[str, Any]:
+    """Start the pipeline; with ``wait``, follow it until it ends."""
+    cp = stack.client("codepipeline")
+    name = stack.out("pipeline_name")
+    execution_id = cp.start_pipeline_execution(name=name)["pipelineExecutionId"]
+    result: dict[str, Any] = {"pipeline": name, "execution_id": execution_id, "status": "InProgress"}
+    if not wait:
+        return result
+    deadline = time.monotonic() + timeout
+    unavailable: list[str] = []
+    while True:
+        ex = cp.get_pipeline_execution(pipelineName=name, pipelineExecutionId=execution_id)[
+            "pipelineExecution"
+        ]
+        result["status"] = ex.get("status")
+        try:
+            result["stages"] = pipeline_stages(stack)
+        except Exception as exc:
+            note = f"stages: could not read ({_code(exc) or type(exc).__name__})"
+            if note not in unavailable:
+                unavailable.append(note)
+        result["unavailable"] = unavailable
+        if on_update:
+            on_update(dict(result))
+        if result["status"] not in ("InProgress", "Stopping"):
+            return result
+        if time.monotonic() > deadline:
+            result["timed_out"] = True
+            return result
+        time.sleep(poll)
+
+
+def live_image(stack: Stack) -> str:
+    """The image the web service runs now."""
+    svc = _service(stack)
+    td = stack.client("ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    container = stack.out("container_name")
+    for c in td["containerDefinitions"]:
+        if c["name"] == container:
+            return str(c["image"])
+    raise OperationError(f"the service's task definition has no container {container!r}")
+
+
+def migrate(
+    stack: Stack,
+    wait: bool = False,
+    on_update: Callable[[dict[str, Any]], None] | None = None,
+    timeout: float = 1800,
+    poll: float = 3,
+) -> dict[str, Any]:
+    """Run the migration runner with the image that is live now."""
+    image = live_image(stack)
+    sfn = stack.client("stepfunctions")
+    started = sfn.start_execution(
+        stateMachineArn=stack.out("migration_state_machine_arn"),
+        name=f"zonke-cli-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
+        input=json.dumps({"image": image}),
+    )
+    result: dict[str, Any] = {"execution": started["executionArn"], "image": image, "status": "RUNNING"}
+    if not wait:
+        return result
+    deadline = time.monotonic() + timeout
+    while True:
+        result.update(describe_migration(stack, started["executionArn"]))
+        if on_update:
+            on_update(dict(result))
+        if result["status"] != "RUNNING":
+            return result
+        if time.monotonic() > deadline:
+            result["timed_out"] = True
+            return result
+        time.sleep(poll)
