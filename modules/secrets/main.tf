@@ -1,0 +1,164 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  secret_name         = "zonke/${var.name}/app"
+  django_key_name     = "DJANGO_SECRET_KEY"
+  all_keys            = distinct(concat(var.secret_keys, var.generate_django_secret_key ? [local.django_key_name] : []))
+  account_root        = "arn:${local.partition}:iam::${local.account_id}:root"
+  secretsmanager_host = "secretsmanager.${local.region}.amazonaws.com"
+
+  tags = merge(var.tags, { "zonke:module" = "secrets" })
+}
+
+# --- the key: administered by the account, used for cryptography only through Secrets Manager ---
+
+data "aws_iam_policy_document" "key" {
+  # checkov:skip=CKV_AWS_109:This document is the key's own key policy: "*" as its resource means this one key, and the only principals are this account and the named roles.
+  # checkov:skip=CKV_AWS_111:This document is the key's own key policy: "*" as its resource means this one key, and cryptographic use is limited to calls through Secrets Manager.
+  # checkov:skip=CKV_AWS_356:This document is the key's own key policy, where "*" as the resource can only mean the key the policy is attached to.
+  # In a key policy, "*" as the resource means this key only.
+  statement {
+    sid = "AccountAdministersTheKey"
+    actions = [
+      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+      "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+      "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+      "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [local.account_root]
+    }
+  }
+
+  # Principals of this account that IAM allows to write or read the secret (the wrapper's
+  # operator, Terraform itself) may use the key, but only through Secrets Manager.
+  statement {
+    sid       = "AccountUsesTheKeyThroughSecretsManager"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [local.account_root]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.secretsmanager_host]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.reader_role_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReaderRolesDecryptThroughSecretsManager"
+      actions   = ["kms:Decrypt", "kms:DescribeKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.reader_role_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.secretsmanager_host]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.restart_on_change ? [1] : []
+
+    content {
+      sid       = "CloudWatchLogsEncryptsTheRestartLog"
+      actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logs.${local.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = [local.restart_log_group_arn]
+      }
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name} application secrets"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.key.json
+
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/zonke/${var.name}/secrets"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# --- the secret: one JSON object of environment-variable names to values ---
+
+resource "aws_secretsmanager_secret" "this" {
+  # checkov:skip=CKV2_AWS_57:The values are the app's own settings (API keys, Django's key), set and changed by people through the wrapper; there is no rotation function that could produce them. A database secret rotates in its own module.
+  name                    = local.secret_name
+  description             = "Environment variables of ${var.name} (a JSON object). Values are set with the zonke wrapper, never through Terraform."
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.recovery_window_days
+
+  tags = local.tags
+}
+
+# The first value of the secret: every declared key with an empty value, so that tasks can
+# start before people set the values, and a generated DJANGO_SECRET_KEY. The password is
+# ephemeral and goes through a write-only argument: neither is ever stored in the state or
+# the plan. The version carries its own staging label, so Secrets Manager never deletes it
+# as an outdated version: if it did, Terraform would write the seed again over the values
+# people set. `ignore_changes` lets AWSCURRENT move on to the versions the wrapper writes.
+ephemeral "aws_secretsmanager_random_password" "django" {
+  count = var.generate_django_secret_key ? 1 : 0
+
+  password_length     = 64
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret_version" "seed" {
+  secret_id = aws_secretsmanager_secret.this.id
+  secret_string_wo = jsonencode(merge(
+    { for k in var.secret_keys : k => "" },
+    var.generate_django_secret_key ? { (local.django_key_name) = ephemeral.aws_secretsmanager_random_password.django[0].random_password } : {},
+  ))
+  # Never change this number: a new number writes a new seed over the values people set.
+  secret_string_wo_version = 1
+  version_stages           = ["ZONKE_SEED"]
+
+  lifecycle {
+    ignore_changes = [version_stages]
+  }
+}
