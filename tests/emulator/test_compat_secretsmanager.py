@@ -47,3 +47,17 @@ def test_a_label_given_with_a_new_current_version_moves_to_it(sm: Any) -> None:
         SecretId=name, SecretString='{"A": "1"}', VersionStages=["AWSCURRENT", "BLUE"]
     )["VersionId"]
     assert stages(sm, name) == {first: ["AWSPREVIOUS"], second: ["AWSCURRENT", "BLUE"]}
+
+
+def test_the_version_holding_awscurrent_becomes_previous(sm: Any) -> None:
+    """Even after AWSCURRENT was moved by UpdateSecretVersionStage, a new value demotes its holder."""
+    name = f"probe/{uuid.uuid4().hex[:8]}"
+    first = sm.create_secret(Name=name, SecretString="{}")["VersionId"]
+    staged = sm.put_secret_value(SecretId=name, SecretString='{"A": "1"}', VersionStages=["PENDING"])[
+        "VersionId"
+    ]
+    sm.update_secret_version_stage(
+        SecretId=name, VersionStage="AWSCURRENT", MoveToVersionId=staged, RemoveFromVersionId=first
+    )
+    third = sm.put_secret_value(SecretId=name, SecretString='{"A": "2"}')["VersionId"]
+    assert stages(sm, name) == {first: [], staged: ["AWSPREVIOUS", "PENDING"], third: ["AWSCURRENT"]}

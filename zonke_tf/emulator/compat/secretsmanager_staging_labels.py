@@ -28,10 +28,11 @@ def reset_default_version(self: Any, secret_version: dict[str, Any], version_id:
     for other_id, other in self.versions.items():
         if other_id == version_id:
             continue
-        stages = [s for s in other["version_stages"] if s != PREVIOUS and s not in new_labels]
-        if other_id == self.default_version_id:
-            stages = [s for s in stages if s != CURRENT] + [PREVIOUS]
-        other["version_stages"] = stages
+        # The former current version is the one carrying the AWSCURRENT label (the emulator's
+        # default_version_id can lag behind after UpdateSecretVersionStage).
+        was_current = CURRENT in other["version_stages"]
+        stages = [s for s in other["version_stages"] if s not in (CURRENT, PREVIOUS) and s not in new_labels]
+        other["version_stages"] = [*stages, PREVIOUS] if was_current else stages
     self.versions[version_id] = secret_version
     self.default_version_id = version_id
 
