@@ -1,0 +1,194 @@
+"""Plan tests of modules/migration-task: the task definition, the runner, its IAM, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.modules.migration_task.common import (
+    CLUSTER_ARN,
+    DB_SECRET,
+    EXECUTION_ROLE,
+    REPO,
+    TASK_ROLE,
+    base_vars,
+)
+from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+
+HERE = Path(__file__).parent
+OWN_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+SM_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:shop-prod-migrate"
+
+
+@pytest.fixture(scope="module")
+def migration(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
+    return make_root("modules/migration-task").init()
+
+
+@pytest.fixture(scope="module")
+def default_plan(migration: TerraformRoot) -> PlanResult:
+    return migration.plan(base_vars())
+
+
+@pytest.fixture(scope="module")
+def own_key_plan(migration: TerraformRoot) -> PlanResult:
+    """A plan with a key passed in: every IAM document is known at plan time."""
+    return migration.plan(
+        base_vars(
+            kms_key_arn=OWN_KEY,
+            cpu=1024,
+            memory=3072,
+            cpu_architecture="ARM64",
+            enable_tracing=False,
+            log_execution_data=False,
+            tags={"team": "web"},
+        )
+    )
+
+
+def statements(plan: PlanResult) -> dict[str, dict[str, Any]]:
+    policy = json.loads(plan.one("aws_iam_role_policy")["policy"])
+    return {s["Sid"]: s for s in policy["Statement"]}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_defaults(default_plan: PlanResult) -> None:
+    assert_plan_matches(default_plan, HERE / "expected_default.yaml")
+
+
+def test_container_has_the_service_settings_and_the_migrate_command(default_plan: PlanResult) -> None:
+    [container] = json.loads(default_plan.one("aws_ecs_task_definition")["container_definitions"])
+    assert container["name"] == "migrate"
+    assert container["image"] == f"{REPO}:v1"
+    assert container["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert container["essential"] is True
+    assert container["readonlyRootFilesystem"] is True
+    assert {"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": False} in container["mountPoints"]
+    assert container["environment"] == [
+        {"name": "ALLOWED_HOSTS", "value": "shop.example.com"},
+        {"name": "DJANGO_SETTINGS_MODULE", "value": "shop.settings.prod"},
+    ]
+    # secrets go by reference only: the value never reaches Terraform
+    assert container["secrets"] == [{"name": "DATABASE_URL", "valueFrom": DB_SECRET}]
+    assert container["logConfiguration"] == {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-group": "/zonke/shop-prod/app",
+            "awslogs-region": "us-east-1",
+            "awslogs-stream-prefix": "migrate",
+        },
+    }
+
+
+def test_runner_logs_to_its_encrypted_group(default_plan: PlanResult) -> None:
+    key_policy = json.loads(default_plan.one("aws_kms_key")["policy"])
+    logs = next(s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchLogsUsesForTheRunnerLogGroup")
+    assert logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"] == (
+        "arn:aws:logs:us-east-1:123456789012:log-group:/zonke/shop-prod/migration-runner"
+    )
+    trust = json.loads(default_plan.one("aws_iam_role")["assume_role_policy"])["Statement"][0]
+    assert trust["Principal"] == {"Service": "states.amazonaws.com"}
+    assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == SM_ARN
+
+
+def test_own_key_sizes_and_switches(own_key_plan: PlanResult) -> None:
+    assert "aws_kms_key" not in own_key_plan.counts
+    sm = own_key_plan.one("aws_sfn_state_machine")
+    assert sm["encryption_configuration"][0]["kms_key_id"] == OWN_KEY
+    assert sm["tracing_configuration"] == [{"enabled": False}]
+    assert sm["logging_configuration"][0]["include_execution_data"] is False
+    assert own_key_plan.one("aws_cloudwatch_log_group")["kms_key_id"] == OWN_KEY
+    td = own_key_plan.one("aws_ecs_task_definition")
+    assert (td["cpu"], td["memory"]) == ("1024", "3072")
+    assert td["runtime_platform"][0]["cpu_architecture"] == "ARM64"
+    definition = json.loads(sm["definition"])
+    register = definition["States"]["RegisterPinnedRevision"]["Parameters"]
+    assert (register["Cpu"], register["Memory"]) == ("1024", "3072")
+    assert register["RuntimePlatform"]["CpuArchitecture"] == "ARM64"
+    for addr, values in own_key_plan.values.items():
+        if "tags" in values and not addr.startswith("data."):
+            assert values["tags"].get("team") == "web", f"{addr} lacks the tags input"
+    assert {"Key": "team", "Value": "web"} in register["Tags"]
+
+
+def test_iam_is_least_privilege(own_key_plan: PlanResult) -> None:
+    st = statements(own_key_plan)
+    # iam:PassRole: the two task roles only, and only to ECS tasks
+    assert sorted(as_list(st["PassOnlyTheTwoTaskRolesToEcsTasks"]["Resource"])) == sorted(
+        [EXECUTION_ROLE, TASK_ROLE]
+    )
+    assert st["PassOnlyTheTwoTaskRolesToEcsTasks"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+    }
+    run = st["RunOnlyTheMigrationFamilyInTheAppCluster"]
+    assert run["Action"] == "ecs:RunTask"
+    assert run["Resource"] == "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-migrate:*"
+    assert run["Condition"] == {"ArnEquals": {"ecs:cluster": CLUSTER_ARN}}
+    assert st["WatchAndStopTasksOfTheAppCluster"]["Resource"] == (
+        "arn:aws:ecs:us-east-1:123456789012:task/shop-prod/*"
+    )
+    assert st["ManagedRuleThatReportsEcsTaskStops"]["Resource"] == (
+        "arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForECSTaskRule"
+    )
+    assert st["CountOwnRunningExecutions"]["Resource"] == SM_ARN
+    assert st["UseTheKeyForThisStateMachineOnly"]["Resource"] == OWN_KEY
+    assert "SendTraces" not in st  # tracing is off in this plan
+    # "*" only where AWS allows nothing narrower (each such statement says so in iam.tf)
+    wildcard = {sid for sid, s in st.items() if "*" in as_list(s["Resource"])}
+    assert wildcard == {"ReadAndRegisterTaskDefinitions", "DeliverExecutionLogs", "ListTasksOfTheAppCluster"}
+    assert st["ListTasksOfTheAppCluster"]["Condition"] == {"ArnEquals": {"ecs:cluster": CLUSTER_ARN}}
+    for s in st.values():
+        assert s["Effect"] == "Allow"
+        assert not any(a.endswith(":*") or a == "*" for a in as_list(s["Action"])), s
+
+
+def diagnostics(error: str) -> str:
+    """Terraform's messages as one line (the harness error holds them with escaped newlines)."""
+    return " ".join(error.replace("\\n", "\n").split())
+
+
+# Terraform reports every invalid variable of a plan at once, so one failing plan checks
+# many rules (each plan costs seconds): every message below must appear.
+BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
+    ({"name": "Shop_Prod"}, "name must be 2-32 characters"),
+    ({"cpu": 256, "memory": 4096}, "memory must be a Fargate pair with cpu"),
+    ({"cluster_arn": "shop-prod"}, "cluster_arn must be an ECS cluster ARN"),
+    (
+        {"ecr_repository_url": f"{REPO}:latest"},
+        "ecr_repository_url must be an ECR repository URL without a tag",
+    ),
+    ({"image_tag": "-bad"}, "image_tag must be a Docker tag"),
+    ({"subnet_ids": []}, "subnet_ids must list 1 to 16 subnet IDs"),
+    ({"security_group_ids": ["default"]}, "security_group_ids must list 1 to 5 security group IDs"),
+    ({"secrets": [{"name": "DB", "valueFrom": "plaintext"}]}, "valueFrom that is a Secrets Manager or SSM"),
+    ({"environment": {"1BAD": "x"}}, "environment keys must be valid variable names"),
+    ({"command": []}, "command must be a non-empty list"),
+    ({"extra_release_commands": [[]]}, "extra_release_commands must hold at most 5 commands"),
+    ({"timeout_seconds": 30}, "timeout_seconds must be a whole number of seconds from 60 to 43200"),
+    ({"execution_role_arn": "shop-prod-execution"}, "execution_role_arn must be an IAM role ARN"),
+    ({"log_level": "DEBUG"}, 'log_level must be "ALL", "ERROR" or "FATAL"'),
+    ({"kms_key_arn": "alias/mine"}, "kms_key_arn must be null or a KMS key ARN"),
+]
+
+
+def test_bad_inputs_are_rejected_with_clear_messages(migration: TerraformRoot) -> None:
+    variables = base_vars()
+    for bad, _ in BAD_INPUTS:
+        variables.update(bad)
+    error = diagnostics(migration.plan_error(variables))
+    missing = [message for _, message in BAD_INPUTS if message not in error]
+    assert not missing, f"messages missing from: {error[-4000:]}"
+
+
+def test_cpu_outside_fargate_values_is_rejected(migration: TerraformRoot) -> None:
+    # (a second plan: with cpu invalid, Terraform skips the memory rule that reads it)
+    error = diagnostics(migration.plan_error(base_vars(cpu=300, name="shop-", timeout_seconds=90.5)))
+    assert "cpu must be a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384" in error
+    assert "name must be 2-32 characters" in error
+    assert "timeout_seconds must be a whole number" in error
