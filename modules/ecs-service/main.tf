@@ -1,0 +1,195 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  # Task sizes Fargate accepts: memory (MiB) by cpu units.
+  fargate_memory = {
+    "256"   = [512, 1024, 2048]
+    "512"   = range(1024, 4097, 1024)
+    "1024"  = range(2048, 8193, 1024)
+    "2048"  = range(4096, 16385, 1024)
+    "4096"  = range(8192, 30721, 1024)
+    "8192"  = range(16384, 61441, 4096)
+    "16384" = range(32768, 122881, 8192)
+  }
+
+  is_ec2        = var.capacity.type == "EC2"
+  desired_count = coalesce(var.desired_count, var.min_count)
+
+  # One capacity provider strategy for the cluster's default and the service.
+  capacity_provider_strategy = {
+    FARGATE = [
+      { capacity_provider = "FARGATE", base = 0, weight = 1 },
+    ]
+    FARGATE_SPOT_MIX = [
+      { capacity_provider = "FARGATE", base = var.capacity.fargate_base, weight = var.capacity.fargate_weight },
+      { capacity_provider = "FARGATE_SPOT", base = 0, weight = var.capacity.spot_weight },
+    ]
+    EC2 = [
+      { capacity_provider = local.ec2_capacity_provider_name, base = 0, weight = 1 },
+    ]
+  }[var.capacity.type]
+
+  tags = merge(var.tags, { "zonke:module" = "ecs-service" })
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = var.container_insights
+  }
+
+  # ECS Exec sessions: encrypted with this module's key, logged to an encrypted log group.
+  dynamic "configuration" {
+    for_each = var.enable_exec ? [1] : []
+
+    content {
+      execute_command_configuration {
+        kms_key_id = aws_kms_key.this.arn
+        logging    = "OVERRIDE"
+
+        log_configuration {
+          cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec[0].name
+          cloud_watch_encryption_enabled = true
+        }
+      }
+    }
+  }
+
+  tags = local.tags
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = local.is_ec2 ? [aws_ecs_capacity_provider.ec2[0].name] : ["FARGATE", "FARGATE_SPOT"]
+
+  dynamic "default_capacity_provider_strategy" {
+    for_each = local.capacity_provider_strategy
+
+    content {
+      capacity_provider = default_capacity_provider_strategy.value.capacity_provider
+      base              = default_capacity_provider_strategy.value.base
+      weight            = default_capacity_provider_strategy.value.weight
+    }
+  }
+}
+
+# --- key for the image repository, the log groups and ECS Exec sessions ---
+
+data "aws_iam_policy_document" "key" {
+  # checkov:skip=CKV_AWS_109:This document is the key's own key policy: "*" as its resource means this one key, and the only principals are this account and CloudWatch Logs for two named log groups.
+  # checkov:skip=CKV_AWS_111:This document is the key's own key policy: "*" as its resource means this one key; IAM policies in the account decide who may use it.
+  # checkov:skip=CKV_AWS_356:This document is the key's own key policy, where "*" as the resource can only mean the key the policy is attached to.
+  # In a key policy, "*" as the resource means this key only. The account (its IAM
+  # policies) controls the key's use; ECR encrypts images through grants it creates.
+  statement {
+    sid       = "AccountControlsTheKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchLogsUsesItForThisAppsLogGroups"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = [local.log_group_arn, local.exec_log_group_arn]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name} app image repository, logs and ECS Exec sessions"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.key.json
+
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/zonke/${var.name}/app"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# --- logs ---
+
+locals {
+  log_group_name     = "/zonke/${var.name}/app"
+  log_group_arn      = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  exec_log_group     = "/zonke/${var.name}/exec"
+  exec_log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.exec_log_group}"
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_log_group" "exec" {
+  count = var.enable_exec ? 1 : 0
+
+  name              = local.exec_log_group
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+
+  tags = local.tags
+}
+
+# --- image repository ---
+
+resource "aws_ecr_repository" "this" {
+  name                 = local.ecr_repository_name
+  image_tag_mutability = "IMMUTABLE"
+  force_delete         = var.ecr_force_delete
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = aws_kms_key.this.arn
+  }
+
+  tags = local.tags
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the ${var.ecr_keep_images} most recent images"
+      selection = {
+        tagStatus   = "any"
+        countType   = "imageCountMoreThan"
+        countNumber = var.ecr_keep_images
+      }
+      action = { type = "expire" }
+    }]
+  })
+}

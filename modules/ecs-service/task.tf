@@ -1,0 +1,78 @@
+locals {
+  image = coalesce(var.image, "${aws_ecr_repository.this.repository_url}:${var.image_tag}")
+
+  gunicorn_workers = max(2, floor(2 * var.cpu / 1024) + 1)
+  default_command = [
+    "gunicorn", "--bind", "0.0.0.0:${var.container_port}",
+    "--workers", tostring(local.gunicorn_workers),
+    "--worker-tmp-dir", "/dev/shm",
+    "--access-logfile", "-",
+    var.wsgi_application,
+  ]
+
+  container = merge(
+    {
+      name      = var.container_name
+      image     = local.image
+      essential = true
+      command   = coalesce(var.command, local.default_command)
+      portMappings = [{
+        name          = "http"
+        containerPort = var.container_port
+        hostPort      = var.container_port
+        protocol      = "tcp"
+        appProtocol   = "http"
+      }]
+      environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+      secrets                = var.secrets
+      readonlyRootFilesystem = var.read_only_root_filesystem
+      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      linuxParameters        = { initProcessEnabled = true }
+      stopTimeout            = 30
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.app.name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = "app"
+        }
+      }
+    },
+    var.health_check == null ? {} : {
+      healthCheck = {
+        command     = var.health_check.command
+        interval    = var.health_check.interval
+        timeout     = var.health_check.timeout
+        retries     = var.health_check.retries
+        startPeriod = var.health_check.start_period
+      }
+    },
+  )
+}
+
+# Terraform registers the first revision of the family and a new one whenever this
+# configuration changes; the pipeline registers revisions with the images it builds (taking
+# the family's latest revision as the template and swapping the image). The service follows
+# the pipeline, not this resource: see `ignore_changes` on the service.
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = [local.is_ec2 ? "EC2" : "FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = tostring(var.cpu)
+  memory                   = tostring(var.memory)
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  container_definitions    = jsonencode([local.container])
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+
+  # Task storage for the writable /tmp of a read-only root filesystem.
+  volume {
+    name = "tmp"
+  }
+
+  tags = local.tags
+}
