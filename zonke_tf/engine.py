@@ -8,6 +8,7 @@ state is written and the lock released before the engine returns.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -270,11 +271,27 @@ class Workspace:
             start_new_session=True,  # Ctrl-C reaches zonke only; zonke forwards one SIGINT
         )
 
-    def init(self) -> RunResult:
+    def _init_stamp(self) -> str:
+        """A digest of everything ``terraform init`` depends on: module sources, provider
+        constraints, backend settings, the Terraform binary."""
+        digest = hashlib.sha256()
+        digest.update(" ".join([*self.terraform.argv, *self.backend_args()]).encode())
+        for path in sorted([*self.root.glob("*.tf"), *(self.dir / "modules").glob("*/*.tf")]):
+            digest.update(str(path.relative_to(self.dir)).encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def init(self, force: bool = False) -> RunResult:
+        """``terraform init``, skipped when nothing it depends on changed since the last one."""
+        stamp_file = self.root / ".terraform" / "zonke-init-stamp"
+        stamp = self._init_stamp()
+        if not force and stamp_file.is_file() and stamp_file.read_text() == stamp:
+            return RunResult(exit_code=0, stdout="(init skipped: nothing changed)")
         proc = self._popen(["init", "-input=false", "-no-color", *self.backend_args()])
         out, err = proc.communicate()
         if proc.returncode != 0:
             raise TerraformError("terraform init failed", [err.strip() or out.strip()], proc.returncode)
+        stamp_file.write_text(stamp)
         return RunResult(exit_code=0, stdout=out)
 
     def run_json(self, args: list[str], on_event: EventHandler | None = None) -> RunResult:
