@@ -1,0 +1,95 @@
+# The two CodeBuild projects: Infrastructure (terraform apply) and Build (image, static).
+
+locals {
+  shell_quoted_collectstatic = join(" ", [for a in var.collectstatic_command : "'${replace(a, "'", "'\\''")}'"])
+
+  buildspecs = {
+    infra = templatefile("${path.module}/buildspecs/infra.yml.tftpl", {
+      terraform_version   = var.terraform_version
+      terraform_root_path = var.terraform_root_path
+      state_bucket        = var.terraform_state_bucket
+      state_key           = var.terraform_state_key
+      state_kms_key_arn   = var.terraform_state_kms_key_arn
+      use_lockfile        = var.terraform_lock
+      region              = local.region
+    })
+    build = templatefile("${path.module}/buildspecs/build.yml.tftpl", {
+      ecr_repository_url          = var.ecr_repository_url
+      static_bucket               = var.static_bucket_name
+      static_prefix               = var.static_prefix
+      static_root                 = var.static_root
+      container_name              = var.container_name
+      migration_state_machine_arn = var.migration_state_machine_arn
+      cloudfront_distribution_id  = coalesce(var.cloudfront_distribution_id, "")
+      dockerfile                  = var.dockerfile
+      docker_context              = var.docker_context
+      collectstatic_command       = local.shell_quoted_collectstatic
+    })
+  }
+
+  projects = {
+    infra = {
+      description = "Applies the Terraform stack of ${var.name}"
+      role_arn    = aws_iam_role.infra.arn
+      privileged  = false
+    }
+    build = {
+      description = "Builds and pushes the image of ${var.name}, publishes its static files"
+      role_arn    = aws_iam_role.build.arn
+      # Docker builds need the Docker daemon, which CodeBuild runs only in privileged mode.
+      privileged = true
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "build" {
+  for_each = local.projects
+
+  name              = "/aws/codebuild/${var.name}-${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+
+  tags = local.tags
+}
+
+resource "aws_codebuild_project" "this" {
+  for_each = local.projects
+
+  # checkov:skip=CKV_AWS_316:Only the Build project is privileged: CodeBuild runs the Docker daemon that builds the image only in privileged mode.
+  name           = "${var.name}-${each.key}"
+  description    = each.value.description
+  service_role   = each.value.role_arn
+  build_timeout  = var.build_timeout_minutes
+  queued_timeout = 60
+  encryption_key = aws_kms_key.this.arn
+
+  source {
+    type      = "CODEPIPELINE"
+    buildspec = local.buildspecs[each.key]
+  }
+
+  artifacts {
+    type = "CODEPIPELINE"
+  }
+
+  environment {
+    type                        = "LINUX_CONTAINER"
+    compute_type                = var.codebuild_compute_type
+    image                       = var.codebuild_image
+    image_pull_credentials_type = "CODEBUILD"
+    privileged_mode             = each.value.privileged
+  }
+
+  logs_config {
+    cloudwatch_logs {
+      status     = "ENABLED"
+      group_name = aws_cloudwatch_log_group.build[each.key].name
+    }
+
+    s3_logs {
+      status = "DISABLED"
+    }
+  }
+
+  tags = local.tags
+}

@@ -1,0 +1,270 @@
+# Roles of the pipeline and of each CodeBuild project, each scoped to what its stage touches.
+
+locals {
+  arn_prefix          = "arn:${local.partition}"
+  ecs_arn             = "${local.arn_prefix}:ecs:${local.region}:${local.account_id}"
+  migration_execution = replace(var.migration_state_machine_arn, ":stateMachine:", ":execution:")
+  build_log_group_arn = { for k, g in aws_cloudwatch_log_group.build : k => g.arn }
+}
+
+# --- the pipeline ---
+
+data "aws_iam_policy_document" "pipeline_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["codepipeline.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "pipeline" {
+  name_prefix        = "${substr(var.name, 0, 24)}-pipeline-"
+  assume_role_policy = data.aws_iam_policy_document.pipeline_assume.json
+
+  tags = local.tags
+}
+
+data "aws_iam_policy_document" "pipeline" {
+  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition and RegisterTaskDefinition (no resource-level permissions exist) and ListTasks (bound to the app cluster by the ecs:cluster condition) use "*".
+  statement {
+    sid       = "ArtifactBucket"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketVersioning", "s3:GetBucketLocation", "s3:ListBucket"]
+    resources = [aws_s3_bucket.artifacts.arn, "${aws_s3_bucket.artifacts.arn}/*"]
+  }
+
+  statement {
+    sid       = "ArtifactKey"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [aws_kms_key.this.arn]
+  }
+
+  statement {
+    sid       = "PullSourceThroughTheConnection"
+    actions   = ["codestar-connections:UseConnection", "codeconnections:UseConnection"]
+    resources = [local.connection_arn]
+  }
+
+  statement {
+    sid       = "RunTheTwoBuildProjects"
+    actions   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"]
+    resources = [for p in aws_codebuild_project.this : p.arn]
+  }
+
+  statement {
+    sid       = "StartTheMigrationRunner"
+    actions   = ["states:StartExecution", "states:DescribeStateMachine"]
+    resources = [var.migration_state_machine_arn]
+  }
+
+  statement {
+    sid       = "WatchMigrationRuns"
+    actions   = ["states:DescribeExecution", "states:StopExecution"]
+    resources = ["${local.migration_execution}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.migration_kms_key_arn == null ? [] : [var.migration_kms_key_arn]
+
+    content {
+      sid       = "MigrationRunnerKey"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:aws:states:stateMachineArn"
+        values   = [var.migration_state_machine_arn]
+      }
+    }
+  }
+
+  statement {
+    sid       = "DeployTheService"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    resources = ["${local.ecs_arn}:service/${var.cluster_name}/${var.service_name}"]
+  }
+
+  statement {
+    sid = "RegisterTheServiceRevision"
+    # AWS forces "*": DescribeTaskDefinition and RegisterTaskDefinition support no
+    # resource-level permissions.
+    actions   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "WatchTasksOfTheAppCluster"
+    actions   = ["ecs:DescribeTasks"]
+    resources = ["${local.ecs_arn}:task/${var.cluster_name}/*"]
+  }
+
+  statement {
+    sid       = "ListTasksOfTheAppCluster"
+    actions   = ["ecs:ListTasks"]
+    resources = ["*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = ["${local.ecs_arn}:cluster/${var.cluster_name}"]
+    }
+  }
+
+  statement {
+    sid       = "TagTheServiceRevision"
+    actions   = ["ecs:TagResource"]
+    resources = ["${local.ecs_arn}:task-definition/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RegisterTaskDefinition"]
+    }
+  }
+
+  statement {
+    sid       = "PassOnlyTheServiceTaskRoles"
+    actions   = ["iam:PassRole"]
+    resources = distinct([var.execution_role_arn, var.task_role_arn])
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "pipeline" {
+  name   = "pipeline"
+  role   = aws_iam_role.pipeline.id
+  policy = data.aws_iam_policy_document.pipeline.json
+}
+
+# --- CodeBuild projects: what every build needs ---
+
+data "aws_iam_policy_document" "codebuild_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["codebuild.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "codebuild_common" {
+  for_each = local.projects
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.build_log_group_arn[each.key]}:*"]
+  }
+
+  statement {
+    sid       = "ReadSourceWriteOutputArtifacts"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.artifacts.arn, "${aws_s3_bucket.artifacts.arn}/*"]
+  }
+
+  statement {
+    sid       = "ArtifactKey"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [aws_kms_key.this.arn]
+  }
+}
+
+# --- Build: push one repository, sync one bucket, invalidate one distribution ---
+
+resource "aws_iam_role" "build" {
+  name_prefix        = "${substr(var.name, 0, 24)}-build-"
+  assume_role_policy = data.aws_iam_policy_document.codebuild_assume.json
+
+  tags = local.tags
+}
+
+data "aws_iam_policy_document" "build" {
+  source_policy_documents = [data.aws_iam_policy_document.codebuild_common["build"].json]
+
+  statement {
+    sid = "EcrLogin"
+    # AWS forces "*": GetAuthorizationToken is account-wide; pushes are scoped below.
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PushTheAppRepository"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload",
+      "ecr:PutImage",
+    ]
+    resources = [var.ecr_repository_arn]
+  }
+
+  statement {
+    sid       = "ListStaticFiles"
+    actions   = ["s3:ListBucket"]
+    resources = [var.static_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.static_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "UploadStaticFiles"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.static_bucket_arn}/${var.static_prefix}*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.static_bucket_kms_key_arn == null ? [] : [var.static_bucket_kms_key_arn]
+
+    content {
+      sid       = "StaticBucketKey"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.cloudfront_distribution_id == null ? [] : [var.cloudfront_distribution_id]
+
+    content {
+      sid       = "InvalidateStaticPaths"
+      actions   = ["cloudfront:CreateInvalidation"]
+      resources = ["${local.arn_prefix}:cloudfront::${local.account_id}:distribution/${statement.value}"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "build" {
+  name   = "build"
+  role   = aws_iam_role.build.id
+  policy = data.aws_iam_policy_document.build.json
+}

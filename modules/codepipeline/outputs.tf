@@ -1,0 +1,49 @@
+output "pipeline_name" {
+  description = "Name of the pipeline."
+  value       = aws_codepipeline.this.name
+}
+
+output "pipeline_arn" {
+  description = "ARN of the pipeline."
+  value       = aws_codepipeline.this.arn
+}
+
+output "artifact_bucket_name" {
+  description = "Name of the private, KMS-encrypted artifact bucket."
+  value       = aws_s3_bucket.artifacts.bucket
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the artifacts and the build logs."
+  value       = aws_kms_key.this.arn
+}
+
+output "codebuild_project_names" {
+  description = "Names of the CodeBuild projects: `infra` (Terraform apply) and `build` (image and static files)."
+  value       = { for k, p in aws_codebuild_project.this : k => p.name }
+}
+
+output "codebuild_role_arns" {
+  description = "ARNs of the CodeBuild projects' roles, by project (`infra`, `build`)."
+  value       = { infra = aws_iam_role.infra.arn, build = aws_iam_role.build.arn }
+}
+
+output "pipeline_role_arn" {
+  description = "ARN of the pipeline's role."
+  value       = aws_iam_role.pipeline.arn
+}
+
+output "connection_arn" {
+  description = "ARN of the source connection (created here, or the one passed in)."
+  value       = local.connection_arn
+}
+
+output "connection_status" {
+  description = "Status of a connection created here: PENDING until the console handshake is done. Null when the connection was passed in."
+  value       = try(aws_codestarconnections_connection.this[0].connection_status, null)
+}
+
+output "buildspecs" {
+  description = "The rendered buildspecs, by project (`infra`, `build`)."
+  value       = local.buildspecs
+}

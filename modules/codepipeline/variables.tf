@@ -1,0 +1,403 @@
+variable "name" {
+  description = "Name of the pipeline and prefix of its resources, one per app and environment (for example `shop-prod`): lowercase letters, digits and hyphens."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}[a-z0-9]$", var.name))
+    error_message = "name must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (for example \"shop-prod\")."
+  }
+}
+
+# --- source ---
+
+variable "create_connection" {
+  description = "Create the CodeConnections (CodeStar) connection here. A new connection stays PENDING until someone completes the one-time handshake in the AWS console (see the README); the pipeline cannot pull code until then."
+  type        = bool
+  default     = false
+}
+
+variable "connection_arn" {
+  description = "ARN of an existing, AVAILABLE CodeConnections connection to the repository host. Required unless `create_connection` is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.connection_arn != null || var.create_connection
+    error_message = "connection_arn is required: pass the ARN of an existing CodeConnections connection, or set create_connection = true to create one (then complete its handshake in the console)."
+  }
+
+  validation {
+    condition     = var.connection_arn == null || !var.create_connection
+    error_message = "Set either connection_arn or create_connection = true, not both."
+  }
+
+  validation {
+    condition     = var.connection_arn == null || can(regex("^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[0-9a-f-]{36}$", var.connection_arn))
+    error_message = "connection_arn must be a connection ARN such as \"arn:aws:codeconnections:us-east-1:123456789012:connection/0123abcd-...\" (or the older codestar-connections form)."
+  }
+}
+
+variable "connection_provider_type" {
+  description = "Repository host of a connection created here: `GitHub`, `Bitbucket` or `GitLab`."
+  type        = string
+  default     = "GitHub"
+
+  validation {
+    condition     = contains(["GitHub", "Bitbucket", "GitLab"], var.connection_provider_type)
+    error_message = "connection_provider_type must be \"GitHub\", \"Bitbucket\" or \"GitLab\"."
+  }
+}
+
+variable "repository_id" {
+  description = "Repository to build, as `owner/repo` (GitLab: `group/subgroup/repo`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$", var.repository_id)) && !can(regex("(^|/)\\.|\\.git$|//", var.repository_id)) && length(var.repository_id) <= 200
+    error_message = "repository_id must be \"owner/repo\" (letters, digits, . _ -; no URL, no .git suffix), for example \"acme/shop\"."
+  }
+}
+
+variable "branch" {
+  description = "Branch whose pushes run the pipeline, for example `main`."
+  type        = string
+  default     = "main"
+
+  validation {
+    # git check-ref-format: no space or ~^:?*[\ , no "..", "//", "@{", no component
+    # starting with "." or ending with ".lock", not starting with "-" or ending with "/" or ".".
+    condition = (
+      length(var.branch) > 0 && length(var.branch) <= 255 && var.branch != "@"
+      && can(regex("^[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f]+$", var.branch))
+      && !can(regex("\\.\\.|//|@\\{|^-|^/|/$|\\.$|(^|/)\\.|\\.lock(/|$)", var.branch))
+    )
+    error_message = "branch must be a valid git branch name, such as \"main\" or \"release/2.0\": no spaces or ~ ^ : ? * [ \\, no \"..\" or \"//\", not starting with \"-\" or \".\", not ending with \"/\", \".\" or \".lock\"."
+  }
+}
+
+variable "file_path_filters" {
+  description = "Only pushes that change a file matching one of these glob patterns start the pipeline (for example `[\"app/**\", \"infra/**\"]`). Empty: every push to the branch."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.file_path_filters) <= 8 && alltrue([for p in var.file_path_filters : length(p) > 0 && length(p) <= 255])
+    error_message = "file_path_filters may hold at most 8 non-empty patterns of up to 255 characters (a CodePipeline limit)."
+  }
+}
+
+# --- what the stages touch ---
+
+variable "ecr_repository_url" {
+  description = "URL of the app's ECR repository, without a tag (the ecs-service module's `ecr_repository_url`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9]+([._/-][a-z0-9]+)*$", var.ecr_repository_url))
+    error_message = "ecr_repository_url must be an ECR repository URL without a tag, such as \"123456789012.dkr.ecr.us-east-1.amazonaws.com/zonke/shop-prod\"."
+  }
+}
+
+variable "ecr_repository_arn" {
+  description = "ARN of the same ECR repository: the Build stage may push to it and to nothing else."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/.+$", var.ecr_repository_arn))
+    error_message = "ecr_repository_arn must be an ECR repository ARN such as \"arn:aws:ecr:us-east-1:123456789012:repository/zonke/shop-prod\"."
+  }
+}
+
+variable "static_bucket_name" {
+  description = "Name of the static files bucket (the cdn-static module's `static_bucket_name`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.static_bucket_name))
+    error_message = "static_bucket_name must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "static_bucket_arn" {
+  description = "ARN of the static files bucket."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.static_bucket_arn))
+    error_message = "static_bucket_arn must be an S3 bucket ARN such as \"arn:aws:s3:::shop-prod-static\"."
+  }
+}
+
+variable "static_bucket_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the static bucket, if it is a customer-managed one: the Build stage may use it to upload."
+  type        = string
+  default     = null
+}
+
+variable "static_prefix" {
+  description = "Key prefix of the static files in the bucket (CloudFront serves `/static/*` from keys `static/...`)."
+  type        = string
+  default     = "static/"
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_.-]+/)*$", var.static_prefix))
+    error_message = "static_prefix must be empty or path segments each ending with \"/\", such as \"static/\"."
+  }
+}
+
+variable "static_root" {
+  description = "Directory inside the image where `collectstatic` puts the files (Django's STATIC_ROOT)."
+  type        = string
+  default     = "/app/staticfiles"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]*[A-Za-z0-9_-]$", var.static_root))
+    error_message = "static_root must be an absolute path inside the image, such as \"/app/staticfiles\"."
+  }
+}
+
+variable "cloudfront_distribution_id" {
+  description = "ID of the CloudFront distribution in front of the static files: the Build stage invalidates the static paths after uploading. Null: no invalidation."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudfront_distribution_id == null || can(regex("^[A-Z0-9]{8,20}$", var.cloudfront_distribution_id))
+    error_message = "cloudfront_distribution_id must be null or a distribution ID such as \"E1ABCDEF234567\"."
+  }
+}
+
+variable "cluster_name" {
+  description = "Name of the app's ECS cluster (the ecs-service module's `cluster_name`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.cluster_name))
+    error_message = "cluster_name must be 1-255 letters, digits, hyphens and underscores."
+  }
+}
+
+variable "service_name" {
+  description = "Name of the app's ECS service (the ecs-service module's `service_name`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.service_name))
+    error_message = "service_name must be 1-255 letters, digits, hyphens and underscores."
+  }
+}
+
+variable "container_name" {
+  description = "Name of the web container in the service's task definition (the ecs-service module's `container_name`): imagedefinitions.json names it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.container_name))
+    error_message = "container_name must be 1-255 letters, digits, hyphens and underscores."
+  }
+}
+
+variable "execution_role_arn" {
+  description = "ARN of the service's task execution role (ecs-service `execution_role_arn`): the Deploy stage registers a task definition revision naming it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.execution_role_arn))
+    error_message = "execution_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "task_role_arn" {
+  description = "ARN of the service's task role (ecs-service `task_role_arn`): the Deploy stage registers a task definition revision naming it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.task_role_arn))
+    error_message = "task_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "migration_state_machine_arn" {
+  description = "ARN of the migration runner (the migration-task module's `state_machine_arn`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$", var.migration_state_machine_arn))
+    error_message = "migration_state_machine_arn must be a Step Functions state machine ARN such as \"arn:aws:states:us-east-1:123456789012:stateMachine:shop-prod-migrate\"."
+  }
+}
+
+variable "migration_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the migration runner (the migration-task module's `kms_key_arn`): starting and watching an execution needs it. Null if the runner uses an AWS-owned key."
+  type        = string
+  default     = null
+}
+
+# --- Terraform stage ---
+
+variable "terraform_state_bucket" {
+  description = "S3 bucket holding the Terraform state of this app's stack."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.terraform_state_bucket))
+    error_message = "terraform_state_bucket must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "terraform_state_key" {
+  description = "Key of the state object in the bucket, for example `shop/prod/terraform.tfstate`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()/-]+$", var.terraform_state_key)) && !startswith(var.terraform_state_key, "/") && length(var.terraform_state_key) <= 1000
+    error_message = "terraform_state_key must be an S3 key such as \"shop/prod/terraform.tfstate\" (no leading slash)."
+  }
+}
+
+variable "terraform_lock" {
+  description = "Lock the state with an S3 lock file (`use_lockfile`, the `<key>.tflock` object beside the state), so two applies never overlap. Turn off only if the stack's backend locks otherwise."
+  type        = bool
+  default     = true
+}
+
+variable "terraform_state_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the state bucket, if customer-managed."
+  type        = string
+  default     = null
+}
+
+variable "terraform_root_path" {
+  description = "Folder of the app's Terraform root in the repository (its backend block is `backend \"s3\" {}`; the stage fills it in)."
+  type        = string
+  default     = "infra"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.terraform_root_path)) && !can(regex("(^|/)\\.\\.(/|$)", var.terraform_root_path))
+    error_message = "terraform_root_path must be a relative folder inside the repository, such as \"infra\" or \"deploy/terraform\" (no \"..\")."
+  }
+}
+
+variable "terraform_version" {
+  description = "Terraform version the Infrastructure stage installs (checked against HashiCorp's published SHA-256 sums)."
+  type        = string
+  default     = "1.11.4"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.terraform_version))
+    error_message = "terraform_version must be a release number such as \"1.11.4\"."
+  }
+}
+
+variable "managed_name_prefix" {
+  description = "Name prefix of the resources the Infrastructure stage may manage (IAM, ECS, ECR, RDS, load balancers, buckets, logs...). Null: `name`. Every module of the stack must be named with it."
+  type        = string
+  default     = null
+}
+
+variable "managed_resource_tag" {
+  description = "Tag the Infrastructure stage requires on resources whose ARN holds no name (VPC, subnets, security groups, KMS keys, certificates...): it may create them only with this tag and change only those that carry it. Set it in the stack's provider `default_tags`. Null: `{key = \"zonke:app\", value = name}`."
+  type = object({
+    key   = string
+    value = string
+  })
+  default = null
+}
+
+# --- stages ---
+
+variable "require_approval" {
+  description = "Add a manual approval stage after Build: nothing touches the database or the service until someone approves."
+  type        = bool
+  default     = false
+}
+
+variable "codebuild_compute_type" {
+  description = "CodeBuild compute type of both projects."
+  type        = string
+  default     = "BUILD_GENERAL1_SMALL"
+
+  validation {
+    condition     = contains(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"], var.codebuild_compute_type)
+    error_message = "codebuild_compute_type must be one of BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE, BUILD_GENERAL1_XLARGE, BUILD_GENERAL1_2XLARGE."
+  }
+}
+
+variable "codebuild_image" {
+  description = "CodeBuild image of both projects (it needs Docker, the AWS CLI, curl and unzip)."
+  type        = string
+  default     = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+}
+
+variable "dockerfile" {
+  description = "Path of the Dockerfile in the repository."
+  type        = string
+  default     = "Dockerfile"
+}
+
+variable "docker_context" {
+  description = "Docker build context, relative to the repository root."
+  type        = string
+  default     = "."
+}
+
+variable "build_timeout_minutes" {
+  description = "Longest time a CodeBuild build may run (5 to 480)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.build_timeout_minutes >= 5 && var.build_timeout_minutes <= 480
+    error_message = "build_timeout_minutes must be from 5 to 480."
+  }
+}
+
+variable "deploy_timeout_minutes" {
+  description = "How long the Deploy stage waits for the service to become stable (1 to 60)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deploy_timeout_minutes >= 1 && var.deploy_timeout_minutes <= 60
+    error_message = "deploy_timeout_minutes must be from 1 to 60."
+  }
+}
+
+variable "artifact_retention_days" {
+  description = "Days to keep pipeline artifacts (source zips, image definitions)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.artifact_retention_days >= 1
+    error_message = "artifact_retention_days must be at least 1."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days to keep the CodeBuild logs (a value CloudWatch accepts)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every taggable resource."
+  type        = map(string)
+  default     = {}
+}
+
+variable "collectstatic_command" {
+  description = "Command run in the built image to gather the static files into `static_root`; it must work without the app's secrets."
+  type        = list(string)
+  default     = ["python", "manage.py", "collectstatic", "--noinput"]
+
+  validation {
+    condition     = length(var.collectstatic_command) > 0 && alltrue([for c in var.collectstatic_command : length(c) > 0])
+    error_message = "collectstatic_command must be a non-empty list of non-empty strings."
+  }
+}
