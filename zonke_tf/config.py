@@ -389,6 +389,8 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "branch": c.pipeline.branch,
         "connection_arn": c.pipeline.connection_arn,
         "require_approval": c.pipeline.require_approval,
+        "state_bucket": c.state.bucket,
+        "state_key": c.state.key,
         "domain_name": c.domain.name,
         "certificate_arn": c.domain.certificate_arn,
         "tags": dict(c.tags),

@@ -28,7 +28,9 @@ from zonke_tf.errors import InterruptedRun, TerraformError, ToolNotFoundError
 PACKAGE_DIR = Path(__file__).resolve().parent
 STACK_ROOT = Path("examples") / "django-monolith"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
-LOCAL_CONNECTION_ARN = "arn:aws:codeconnections:{region}:123456789012:connection/zonke-local"
+LOCAL_CONNECTION_ARN = (
+    "arn:aws:codeconnections:{region}:123456789012:connection/00000000-0000-4000-8000-000000000000"
+)
 
 Event = dict[str, Any]
 EventHandler = Callable[[Event], None]
@@ -188,6 +190,8 @@ class Workspace:
             data["connection_arn"] = LOCAL_CONNECTION_ARN.format(region=self.config.app.region)
         if not data.get("repository_id"):
             data["repository_id"] = f"local/{self.config.app.name}"
+        if not data.get("state_bucket"):
+            data["state_bucket"] = f"{self.config.prefix}-local-state"
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def prepare(self) -> Path:

@@ -183,6 +183,30 @@ variable "connection_arn" {
   default     = null
 }
 
+variable "state_bucket" {
+  description = "S3 bucket of this stack's Terraform state (the pipeline's Infrastructure stage uses it)."
+  type        = string
+  default     = null
+}
+
+variable "state_key" {
+  description = "Key of this stack's state object in `state_bucket` (null: zonke/<app>/<environment>/terraform.tfstate)."
+  type        = string
+  default     = null
+}
+
+variable "terraform_root_path" {
+  description = "Folder of this stack's root in the app's repository, for the pipeline's Infrastructure stage."
+  type        = string
+  default     = "examples/django-monolith"
+}
+
+variable "app_path" {
+  description = "Folder of the Django app (with its Dockerfile) in the repository."
+  type        = string
+  default     = "examples/django-monolith/app"
+}
+
 variable "require_approval" {
   description = "Wait for a manual approval before each deploy."
   type        = bool

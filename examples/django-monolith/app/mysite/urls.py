@@ -14,12 +14,13 @@ Including another URLconf
     1. Import the include() function: from django.urls import include, path
     2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
 """
+
 from django.contrib import admin
 from django.urls import path
 
 from mysite.health import health
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
-    path('health/', health),
+    path("admin/", admin.site.urls),
+    path("health/", health),
 ]

@@ -1,0 +1,185 @@
+# The Django monolith: every tier composed into one stack. Modules never call each other;
+# this root wires each one's outputs into the next one's inputs.
+
+data "aws_region" "current" {}
+
+locals {
+  name = "${var.app_name}-${var.environment}"
+
+  custom_domain  = var.domain_name != null && var.certificate_arn != null
+  site_host      = local.custom_domain ? var.domain_name : module.cdn.distribution_domain_name
+  allowed_hosts  = compact([module.cdn.distribution_domain_name, var.domain_name])
+  container_port = 8000
+  database_port  = var.db_engine == "mysql" ? 3306 : 5432
+  capacity_type  = var.capacity_type == "FARGATE_SPOT" ? "FARGATE_SPOT_MIX" : var.capacity_type
+  state_key      = coalesce(var.state_key, "zonke/${var.app_name}/${var.environment}/terraform.tfstate")
+  with_pipeline  = var.repository_id != null
+
+  # The environment contract: what every Django container (web and migrations) receives.
+  # Plain values here; DB_USER, DB_PASSWORD, DJANGO_SECRET_KEY and the app's own secrets
+  # come from Secrets Manager (local.container_secrets).
+  container_environment = merge(module.database.container_environment, {
+    DJANGO_ALLOWED_HOSTS        = join(",", local.allowed_hosts)
+    DJANGO_CSRF_TRUSTED_ORIGINS = join(",", [for h in local.allowed_hosts : "https://${h}"])
+    STATIC_URL                  = module.cdn.static_url
+    AWS_STORAGE_BUCKET_NAME     = module.cdn.static_bucket_name
+    AWS_REGION                  = data.aws_region.current.name
+  })
+  container_secrets = concat(module.database.container_secrets, module.secrets.container_secrets)
+  secret_arns       = [module.secrets.secret_arn, module.database.master_user_secret_arn]
+  kms_key_arns      = [module.secrets.kms_key_arn, module.database.kms_key_arn]
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name             = local.name
+  cidr_block       = var.vpc_cidr
+  az_count         = var.az_count
+  nat_gateway_mode = var.nat_gateway_mode
+}
+
+module "cdn" {
+  source = "../../modules/cdn-static"
+
+  name                = local.name
+  alb_dns_name        = module.alb.alb_dns_name
+  aliases             = local.custom_domain ? [var.domain_name] : []
+  acm_certificate_arn = var.certificate_arn
+  force_destroy       = var.force_destroy
+}
+
+module "alb" {
+  source = "../../modules/alb"
+
+  name                 = local.name
+  vpc_id               = module.network.vpc_id
+  public_subnet_ids    = module.network.public_subnet_ids
+  origin_secret_value  = module.cdn.origin_secret_value
+  target_port          = local.container_port
+  deletion_protection  = var.alb_deletion_protection
+  deregistration_delay = 30
+}
+
+module "secrets" {
+  source = "../../modules/secrets"
+
+  name             = local.name
+  secret_keys      = var.secret_keys
+  reader_role_arns = [module.service.execution_role_arn, module.service.task_role_arn]
+  ecs_cluster_name = local.name
+  ecs_service_name = local.name
+  # The RDS-managed password rotates: roll the tasks when it does, like any secret change.
+  watched_secret_arns = [module.database.master_user_secret_arn]
+}
+
+module "database" {
+  source = "../../modules/rds"
+
+  name                       = local.name
+  vpc_id                     = module.network.vpc_id
+  isolated_subnet_ids        = module.network.isolated_subnet_ids
+  allowed_security_group_ids = { service = module.service.security_group_id }
+  engine                     = var.db_engine
+  engine_version             = var.db_engine_version
+  instance_class             = var.db_instance_class
+  allocated_storage          = var.db_allocated_storage
+  max_allocated_storage      = var.db_max_allocated_storage
+  multi_az                   = var.db_multi_az
+  deletion_protection        = var.db_deletion_protection
+  skip_final_snapshot        = var.db_skip_final_snapshot
+}
+
+module "service" {
+  source = "../../modules/ecs-service"
+
+  name                    = local.name
+  vpc_id                  = module.network.vpc_id
+  private_subnet_ids      = module.network.private_subnet_ids
+  alb_security_group_id   = module.alb.security_group_id
+  target_group_arn        = module.alb.target_group_arn
+  alb_arn_suffix          = module.alb.alb_arn_suffix
+  target_group_arn_suffix = module.alb.target_group_arn_suffix
+  container_port          = local.container_port
+  cpu                     = var.cpu
+  memory                  = var.memory
+  environment             = local.container_environment
+  secrets                 = local.container_secrets
+  secret_arns             = local.secret_arns
+  kms_key_arns            = local.kms_key_arns
+  task_secret_arns        = [module.secrets.secret_arn]
+  capacity = {
+    type          = local.capacity_type
+    instance_type = var.ec2_instance_type
+    min_size      = var.min_count
+    max_size      = var.max_count
+  }
+  min_count           = var.min_count
+  max_count           = var.max_count
+  cpu_target          = var.cpu_target
+  requests_per_target = var.requests_per_target
+  ecr_force_delete    = var.force_destroy
+  egress_rules = {
+    database = {
+      description                  = "The database"
+      port                         = local.database_port
+      referenced_security_group_id = module.database.security_group_id
+    }
+  }
+}
+
+module "migrations" {
+  source = "../../modules/migration-task"
+
+  name               = local.name
+  cluster_arn        = module.service.cluster_arn
+  ecr_repository_url = module.service.ecr_repository_url
+  image_tag          = "bootstrap"
+  cpu                = 256
+  memory             = 512
+  environment        = local.container_environment
+  secrets            = local.container_secrets
+  log_group_name     = module.service.log_group_name
+  execution_role_arn = module.service.execution_role_arn
+  task_role_arn      = module.service.task_role_arn
+  subnet_ids         = module.network.private_subnet_ids
+  # The service's security group: the one the database admits.
+  security_group_ids = [module.service.security_group_id]
+}
+
+# The pipeline needs a repository; without one (a first local try) the stack has none.
+module "pipeline" {
+  source = "../../modules/codepipeline"
+  count  = local.with_pipeline ? 1 : 0
+
+  name              = local.name
+  repository_id     = var.repository_id
+  branch            = var.branch
+  connection_arn    = var.connection_arn
+  create_connection = var.connection_arn == null
+  require_approval  = var.require_approval
+
+  ecr_repository_url          = module.service.ecr_repository_url
+  ecr_repository_arn          = module.service.ecr_repository_arn
+  static_bucket_name          = module.cdn.static_bucket_name
+  static_bucket_arn           = module.cdn.static_bucket_arn
+  static_bucket_kms_key_arn   = module.cdn.kms_key_arn
+  cloudfront_distribution_id  = module.cdn.distribution_id
+  cluster_name                = module.service.cluster_name
+  service_name                = module.service.service_name
+  container_name              = module.service.container_name
+  execution_role_arn          = module.service.execution_role_arn
+  task_role_arn               = module.service.task_role_arn
+  migration_state_machine_arn = module.migrations.state_machine_arn
+  migration_kms_key_arn       = module.migrations.kms_key_arn
+
+  terraform_state_bucket = coalesce(var.state_bucket, "${local.name}-terraform-state")
+  terraform_state_key    = local.state_key
+  terraform_lock         = true
+  terraform_root_path    = var.terraform_root_path
+  managed_name_prefix    = local.name
+  managed_resource_tag   = { key = "zonke:stack", value = local.name }
+
+  dockerfile     = "${var.app_path}/Dockerfile"
+  docker_context = var.app_path
+}

@@ -1,0 +1,94 @@
+output "site_url" {
+  description = "The site's URL (the custom domain when given, else the CloudFront domain)."
+  value       = "https://${local.site_host}/"
+}
+
+output "static_url" {
+  description = "Where Django's static files are served (`STATIC_URL`)."
+  value       = module.cdn.static_url
+}
+
+output "static_bucket_name" {
+  description = "Private S3 bucket holding the static files."
+  value       = module.cdn.static_bucket_name
+}
+
+output "distribution_id" {
+  description = "CloudFront distribution ID."
+  value       = module.cdn.distribution_id
+}
+
+output "ecr_repository_url" {
+  description = "ECR repository the pipeline pushes the app image to."
+  value       = module.service.ecr_repository_url
+}
+
+output "cluster_name" {
+  description = "ECS cluster name."
+  value       = module.service.cluster_name
+}
+
+output "service_name" {
+  description = "ECS service name."
+  value       = module.service.service_name
+}
+
+output "task_definition_family" {
+  description = "Task definition family of the web service."
+  value       = module.service.task_definition_family
+}
+
+output "container_name" {
+  description = "Name of the Django container in the task definitions."
+  value       = module.service.container_name
+}
+
+output "autoscaling_resource_id" {
+  description = "Application Auto Scaling resource ID of the service (`service/<cluster>/<service>`)."
+  value       = module.service.autoscaling_resource_id
+}
+
+output "migration_state_machine_arn" {
+  description = "The migration runner (Step Functions state machine) the pipeline calls."
+  value       = module.migrations.state_machine_arn
+}
+
+output "migration_task_definition_family" {
+  description = "Task definition family of the migration task."
+  value       = module.migrations.task_definition_family
+}
+
+output "secret_arn" {
+  description = "The app's Secrets Manager secret (JSON object of environment variables)."
+  value       = module.secrets.secret_arn
+}
+
+output "secret_keys" {
+  description = "Keys declared in the app's secret."
+  value       = module.secrets.secret_keys
+}
+
+output "database_secret_arn" {
+  description = "The RDS-managed master user secret."
+  value       = module.database.master_user_secret_arn
+}
+
+output "database_endpoint" {
+  description = "Database endpoint (host:port), reachable only from the ECS tasks."
+  value       = module.database.endpoint
+}
+
+output "region" {
+  description = "AWS region of the stack."
+  value       = data.aws_region.current.name
+}
+
+output "pipeline_name" {
+  description = "The CodePipeline that deploys the app on a push (null without a repository)."
+  value       = one(module.pipeline[*].pipeline_name)
+}
+
+output "connection_arn" {
+  description = "The CodeConnections connection the pipeline uses (complete its handshake in the console once when created here)."
+  value       = one(module.pipeline[*].connection_arn)
+}
