@@ -1,0 +1,41 @@
+"""The environment contract of the Django containers: one list, used by the tests and
+checked against the table in examples/django-monolith/README.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.tfharness import REPO_ROOT
+
+# Plain environment variables, and secrets (from Secrets Manager), of the web and migration containers.
+PLAIN = {
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    "STATIC_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_REGION",
+}
+SECRET = {"DB_USER", "DB_PASSWORD", "DJANGO_SECRET_KEY"}
+
+
+def readme_table() -> dict[str, str]:
+    """Variable name -> its source column, from the contract table of the example README."""
+    text = (REPO_ROOT / "examples" / "django-monolith" / "README.md").read_text()
+    block = text.split("<!-- contract -->", 2)[1]
+    rows = {}
+    for line in block.splitlines():
+        match = re.match(r"^\|\s*`([A-Z_]+)`\s*\|\s*([^|]+?)\s*\|", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+def readme_rollout_seconds() -> int:
+    text = (Path(REPO_ROOT) / "examples" / "django-monolith" / "README.md").read_text()
+    match = re.search(r"Modeled rolling deploy with the defaults: \*\*(\d+) s\*\*", text)
+    assert match, "the example README must state 'Modeled rolling deploy with the defaults: **N s**'"
+    return int(match.group(1))

@@ -1,0 +1,150 @@
+"""Plan of the whole example stack (defaults, and a production variant): the wiring between tiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.examples.conftest import LOCAL_VARS
+from tests.examples.contract import PLAIN, SECRET, readme_rollout_seconds, readme_table
+from tests.tfharness import PlanResult, TerraformRoot
+
+PRODUCTION = {
+    **LOCAL_VARS,
+    "environment": "prod",
+    "domain_name": "shop.example.com",
+    "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+    "capacity_type": "EC2",
+    "db_multi_az": True,
+    "nat_gateway_mode": "per_az",
+    "require_approval": True,
+    "min_count": 2,
+    "max_count": 8,
+}
+
+
+@pytest.fixture(scope="module")
+def default_plan(example: TerraformRoot) -> PlanResult:
+    return example.plan(LOCAL_VARS)
+
+
+@pytest.fixture(scope="module")
+def production_plan(example: TerraformRoot) -> PlanResult:
+    return example.plan(PRODUCTION)
+
+
+def refs(plan: PlanResult, module: str, argument: str) -> set[str]:
+    """What a module call's argument refers to, from the plan's configuration."""
+    calls = plan.raw["configuration"]["root_module"]["module_calls"]
+    expr = calls[module]["expressions"][argument]
+    return set(expr.get("references", []))
+
+
+def in_module(plan: PlanResult, module: str, rtype: str) -> dict[str, dict[str, Any]]:
+    prefix = f"module.{module}."
+    return {a: v for a, v in plan.of_type(rtype).items() if a.startswith(prefix)}
+
+
+def test_alb_admits_only_cloudfront(default_plan: PlanResult) -> None:
+    rules = in_module(default_plan, "alb", "aws_vpc_security_group_ingress_rule")
+    assert rules, "the ALB has no ingress rules"
+    for addr, rule in rules.items():
+        assert rule.get("cidr_ipv4") is None and rule.get("cidr_ipv6") is None, f"{addr} admits a CIDR"
+        assert str(rule.get("prefix_list_id", "")).startswith("pl-"), (
+            f"{addr} is not the CloudFront prefix list"
+        )
+    assert refs(default_plan, "alb", "origin_secret_value") >= {"module.cdn.origin_secret_value"}
+    listener_rules = in_module(default_plan, "alb", "aws_lb_listener_rule")
+    headers = [
+        c["http_header"] for r in listener_rules.values() for c in r["condition"] if c.get("http_header")
+    ]
+    assert headers, "no listener rule requires the origin secret header"
+
+
+def test_service_is_private(default_plan: PlanResult) -> None:
+    service = default_plan.one("aws_ecs_service")
+    assert service["network_configuration"][0]["assign_public_ip"] is False
+    assert refs(default_plan, "service", "private_subnet_ids") == {
+        "module.network.private_subnet_ids",
+        "module.network",
+    }
+    assert refs(default_plan, "migrations", "subnet_ids") == {
+        "module.network.private_subnet_ids",
+        "module.network",
+    }
+
+
+def test_database_is_isolated_and_admits_only_the_service(default_plan: PlanResult) -> None:
+    db = default_plan.one("aws_db_instance")
+    assert db["publicly_accessible"] is False and db["storage_encrypted"] is True
+    assert refs(default_plan, "database", "isolated_subnet_ids") == {
+        "module.network.isolated_subnet_ids",
+        "module.network",
+    }
+    # the migration task runs with the service's security group: one group to admit
+    assert refs(default_plan, "database", "allowed_security_group_ids") == {
+        "module.service.security_group_id",
+        "module.service",
+    }
+    assert refs(default_plan, "migrations", "security_group_ids") == {
+        "module.service.security_group_id",
+        "module.service",
+    }
+    ingress = in_module(default_plan, "database", "aws_vpc_security_group_ingress_rule")
+    assert len(ingress) == 1 and all(r.get("cidr_ipv4") is None for r in ingress.values())
+
+
+def test_web_and_migration_containers_share_one_contract(default_plan: PlanResult) -> None:
+    for module in ("service", "migrations"):
+        assert "local.container_environment" in refs(default_plan, module, "environment")
+        assert "local.container_secrets" in refs(default_plan, module, "secrets")
+    assert set(readme_table()) == PLAIN | SECRET, "the README's contract table drifted from the tests"
+
+
+def test_pipeline_stages_in_order(default_plan: PlanResult, production_plan: PlanResult) -> None:
+    stages = [s["name"] for s in default_plan.one("aws_codepipeline")["stage"]]
+    assert stages == ["Source", "Infrastructure", "Build", "Migrate", "Deploy"]
+    prod = [s["name"] for s in production_plan.one("aws_codepipeline")["stage"]]
+    assert [s for s in prod if s != "Approval"] == stages
+    assert "Approval" in prod and prod.index("Approval") < prod.index("Deploy")
+
+
+def test_defaults_a_small_team_can_run(default_plan: PlanResult) -> None:
+    assert default_plan.counts["aws_nat_gateway"] == 1
+    assert default_plan.counts["aws_subnet"] == 6
+    assert default_plan.one("aws_db_instance")["multi_az"] is False
+    assert default_plan.one("aws_db_instance")["engine"] == "postgres"
+    assert "aws_autoscaling_group" not in default_plan.counts
+    provider = default_plan.raw["configuration"]["provider_config"]["aws"]
+    assert "default_tags" in provider["expressions"]
+
+
+def test_production_variant(production_plan: PlanResult) -> None:
+    assert production_plan.counts["aws_nat_gateway"] == 2
+    assert production_plan.one("aws_db_instance")["multi_az"] is True
+    assert production_plan.counts.get("aws_autoscaling_group") == 1
+    dist = production_plan.one("aws_cloudfront_distribution")
+    assert dist["aliases"] == ["shop.example.com"]
+    assert dist["viewer_certificate"][0]["minimum_protocol_version"] == "TLSv1.2_2021"
+    target = production_plan.one("aws_appautoscaling_target")
+    assert (target["min_capacity"], target["max_capacity"]) == (2, 8)
+
+
+def rollout_seconds(plan: PlanResult) -> int:
+    """Modeled time of a rolling deploy (see the example README): a new task becomes healthy
+    after interval x healthy threshold; the old one drains for the deregistration delay; a
+    fixed allowance covers pulling the image and starting the container."""
+    tg = plan.one("aws_lb_target_group")
+    check = tg["health_check"][0]
+    return 20 + int(check["interval"]) * int(check["healthy_threshold"]) + int(tg["deregistration_delay"])
+
+
+def test_rollout_model_matches_the_readme_and_stays_fast(default_plan: PlanResult) -> None:
+    seconds = rollout_seconds(default_plan)
+    assert seconds <= 90
+    assert readme_rollout_seconds() == seconds
+    service = default_plan.one("aws_ecs_service")
+    assert service["deployment_circuit_breaker"][0] == {"enable": True, "rollback": True}
+    assert service["deployment_minimum_healthy_percent"] == 100
+    assert service["deployment_maximum_percent"] == 200
