@@ -20,7 +20,7 @@ locals {
       static_root                 = var.static_root
       container_name              = var.container_name
       migration_state_machine_arn = var.migration_state_machine_arn
-      cloudfront_distribution_id  = coalesce(var.cloudfront_distribution_id, "")
+      cloudfront_distribution_id  = var.cloudfront_distribution_id == null ? "" : var.cloudfront_distribution_id
       dockerfile                  = var.dockerfile
       docker_context              = var.docker_context
       collectstatic_command       = local.shell_quoted_collectstatic

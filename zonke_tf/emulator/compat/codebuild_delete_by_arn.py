@@ -1,0 +1,41 @@
+"""CodeBuild ``DeleteProject`` by ARN, as AWS accepts it.
+
+``DeleteProject`` takes a project name or ARN. The AWS provider deletes by the ARN (the
+resource ID of ``aws_codebuild_project``); the emulator looks the value up as a name,
+finds nothing, answers success and keeps the project, so every destroyed project stays.
+
+The fix resolves an ARN to the project's name before the emulator deletes it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from . import fix
+
+
+def project_name(backend: Any, name_or_arn: str) -> str:
+    """The name of the project ``name_or_arn`` designates (unchanged when it is a name)."""
+    if not name_or_arn.startswith("arn:"):
+        return name_or_arn
+    for name, project in backend.codebuild_projects.items():
+        if project.arn == name_or_arn:
+            return str(name)
+    return name_or_arn
+
+
+@fix(
+    name="codebuild-delete-project-by-arn",
+    restores="CodeBuild DeleteProject deletes the project named by its ARN, not only by its name",
+)
+def install() -> None:
+    from moto.codebuild.models import CodeBuildBackend
+
+    original = CodeBuildBackend.delete_project
+
+    @functools.wraps(original)
+    def delete_project(self: Any, project_name_or_arn: str) -> None:
+        original(self, project_name(self, project_name_or_arn))
+
+    CodeBuildBackend.delete_project = delete_project  # type: ignore[method-assign]
