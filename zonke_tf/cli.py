@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -170,7 +171,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
     summary = result.summary()
     (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
     stopped = False
-    if ws.local:
+    if ws.local and not os.environ.get("ZONKE_KEEP_EMULATOR"):  # kept: a debugging aid
         stopped = LocalEmulator(ws.dir.parent.parent).stop()
     console.emit({"command": "destroy", "ok": True, "changes": summary, "emulator_stopped": stopped})
     console.result(describe_changes(summary, "destroy", progress.elapsed if progress else None))

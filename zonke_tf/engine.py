@@ -28,6 +28,9 @@ from zonke_tf.errors import InterruptedRun, TerraformError, ToolNotFoundError
 PACKAGE_DIR = Path(__file__).resolve().parent
 STACK_ROOT = Path("examples") / "django-monolith"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
+# AWS's managed "CachingDisabled" cache policy: local mode uses it for requests to Django,
+# since the emulator cannot create the cache policy the cdn-static module makes on AWS.
+MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 LOCAL_CONNECTION_ARN = (
     "arn:aws:codeconnections:{region}:123456789012:connection/00000000-0000-4000-8000-000000000000"
 )
@@ -184,6 +187,7 @@ class Workspace:
                 "db_skip_final_snapshot": True,
                 "alb_deletion_protection": False,
                 "force_destroy": True,
+                "cdn_app_cache_policy_id": MANAGED_CACHING_DISABLED,
             }
         )
         if not data.get("connection_arn"):

@@ -46,6 +46,7 @@ module "cdn" {
   alb_dns_name        = module.alb.alb_dns_name
   aliases             = local.custom_domain ? [var.domain_name] : []
   acm_certificate_arn = var.certificate_arn
+  app_cache_policy_id = var.cdn_app_cache_policy_id
   force_destroy       = var.force_destroy
 }
 

@@ -159,6 +159,12 @@ variable "force_destroy" {
   default     = false
 }
 
+variable "cdn_app_cache_policy_id" {
+  description = "CloudFront cache policy for requests to Django. Null (the default): the cdn-static module creates one that caches only what Django marks cacheable. `zonke --local` passes AWS's managed CachingDisabled policy, because the emulator cannot create cache policies."
+  type        = string
+  default     = null
+}
+
 variable "secret_keys" {
   description = "Names of the app's own secrets (environment variables), set with `zonke secrets set`."
   type        = list(string)

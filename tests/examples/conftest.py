@@ -6,7 +6,7 @@ import pytest
 
 from tests.tfharness import TerraformRoot
 from zonke_tf.emulator import Emulator
-from zonke_tf.engine import LOCAL_CONNECTION_ARN, local_provider_override
+from zonke_tf.engine import LOCAL_CONNECTION_ARN, MANAGED_CACHING_DISABLED, local_provider_override
 
 EXAMPLE = "examples/django-monolith"
 
@@ -21,6 +21,7 @@ LOCAL_VARS = {
     "force_destroy": True,
     "repository_id": "acme/shop",
     "connection_arn": LOCAL_CONNECTION_ARN.format(region="us-east-1"),
+    "cdn_app_cache_policy_id": MANAGED_CACHING_DISABLED,
 }
 
 
