@@ -1,0 +1,80 @@
+output "distribution_id" {
+  description = "ID of the CloudFront distribution (for invalidations)."
+  value       = aws_cloudfront_distribution.this.id
+}
+
+output "distribution_arn" {
+  description = "ARN of the CloudFront distribution."
+  value       = aws_cloudfront_distribution.this.arn
+}
+
+output "distribution_domain_name" {
+  description = "The distribution's `*.cloudfront.net` domain name."
+  value       = aws_cloudfront_distribution.this.domain_name
+}
+
+output "distribution_hosted_zone_id" {
+  description = "Route 53 hosted zone ID of the distribution, for alias records of the aliases."
+  value       = aws_cloudfront_distribution.this.hosted_zone_id
+}
+
+output "public_url" {
+  description = "Base URL of the site: the first alias, else the distribution's domain name."
+  value       = "https://${local.public_domain}/"
+}
+
+output "static_bucket_name" {
+  description = "Name of the static bucket (Django's `AWS_STORAGE_BUCKET_NAME`)."
+  value       = aws_s3_bucket.this.id
+}
+
+output "static_bucket_arn" {
+  description = "ARN of the static bucket (grant the deploy role `s3:PutObject` on `<arn>/static/*`)."
+  value       = aws_s3_bucket.this.arn
+}
+
+output "static_bucket_regional_domain_name" {
+  description = "Regional domain name of the static bucket."
+  value       = aws_s3_bucket.this.bucket_regional_domain_name
+}
+
+output "static_prefix" {
+  description = "Key prefix of the static files in the bucket (`static/`), served at `/static/`."
+  value       = local.static_prefix
+}
+
+output "static_url" {
+  description = "URL static files are served from (Django's `STATIC_URL`)."
+  value       = "https://${local.public_domain}/${local.static_prefix}"
+}
+
+output "media_prefix" {
+  description = "Key prefix of user media in the bucket (`media/`), or null when media is not enabled."
+  value       = var.enable_media ? local.media_prefix : null
+}
+
+output "media_url" {
+  description = "URL user media is served from (Django's `MEDIA_URL`), or null when media is not enabled."
+  value       = var.enable_media ? "https://${local.public_domain}/${local.media_prefix}" : null
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the bucket (writers need `kms:GenerateDataKey` on it)."
+  value       = local.kms_key_arn
+}
+
+output "origin_secret_header_name" {
+  description = "Name of the header carrying the origin secret (the alb module's `origin_secret_header_name`)."
+  value       = var.origin_secret_header_name
+}
+
+output "origin_secret_value" {
+  description = "The origin secret CloudFront sends to the ALB (the alb module's `origin_secret_value`)."
+  value       = local.origin_secret
+  sensitive   = true
+}
+
+output "app_cache_policy_id" {
+  description = "ID of the cache policy used for requests to Django."
+  value       = local.app_cache_policy_id
+}
