@@ -142,7 +142,7 @@ class Database(_Section):
     version: str | None = None
     instance_class: str = "db.t4g.micro"
     storage: Annotated[int, Field(ge=20, le=65536)] = 20
-    max_storage: Annotated[int, Field(ge=20, le=65536)] = 100
+    max_storage: Annotated[int, Field(ge=0, le=65536)] = 100
     multi_az: bool = False
     deletion_protection: bool = True
 
@@ -155,9 +155,12 @@ class Database(_Section):
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
-        if self.max_storage < self.storage:
+        # RDS storage autoscaling needs a ceiling at least 10 % above the allocated storage.
+        least = -(-self.storage * 11 // 10)
+        if self.max_storage != 0 and self.max_storage < least:
             raise ValueError(
-                f"max_storage={self.max_storage} is below storage={self.storage}; it must be >= storage"
+                f"max_storage={self.max_storage} is too close to storage={self.storage}: use 0 (no storage "
+                f"autoscaling) or at least {least} (10 % above storage), up to 65536"
             )
         return self
 
@@ -428,7 +431,7 @@ requests_per_target = 1000     # ALB requests per task per minute the autoscalin
 engine = "postgres"            # or "mysql"
 instance_class = "db.t4g.micro"
 storage = 20                   # GiB; grows automatically up to max_storage
-max_storage = 100
+max_storage = 100               # GiB ceiling of storage autoscaling (0: off; else >= storage + 10 %)
 multi_az = false
 deletion_protection = true
 

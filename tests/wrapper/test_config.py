@@ -51,6 +51,7 @@ def with_(section: str, **values: Any) -> dict[str, Any]:
         (with_("database", instance_class="t3.micro"), ["database.instance_class", "db.t4g.micro"]),
         (with_("database", storage=10), ["database.storage", "20"]),
         (with_("database", storage=200, max_storage=100), ["database", "max_storage=100", "storage=200"]),
+        (with_("database", storage=20, max_storage=21), ["database", "max_storage=21", "at least 22"]),
         (with_("secrets", keys=["stripe-key"]), ["secrets.keys", "'stripe-key'", "A-Z"]),
         (with_("secrets", keys=["DB_PASSWORD"]), ["secrets.keys", "provided by the stack"]),
         (with_("pipeline", branch="feature..x"), ["pipeline.branch", "'feature..x'", "git branch"]),
