@@ -96,10 +96,8 @@ resource "aws_iam_role_policy" "execution" {
 # --- task role ---
 
 locals {
-  media_objects = var.media_bucket_arn == null ? null : "${var.media_bucket_arn}/${var.media_prefix}/*"
-  task_policy_needed = (
-    var.media_bucket_arn != null || length(var.task_secret_arns) > 0 || var.enable_exec
-  )
+  media_objects      = var.media_bucket_arn == null ? null : "${var.media_bucket_arn}/${var.media_prefix}/*"
+  task_policy_needed = var.media_bucket_arn != null || length(var.task_secret_arns) > 0
 }
 
 data "aws_iam_policy_document" "task" {
@@ -170,41 +168,6 @@ data "aws_iam_policy_document" "task" {
       }
     }
   }
-
-  # ECS Exec: the SSM agent in the task opens its channels with these actions, which AWS
-  # offers no resource to scope to; DescribeLogGroups is likewise account-wide.
-  dynamic "statement" {
-    for_each = var.enable_exec ? [1] : []
-
-    content {
-      sid = "OpenExecSessions"
-      actions = [
-        "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "logs:DescribeLogGroups",
-      ]
-      resources = ["*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.enable_exec ? [1] : []
-
-    content {
-      sid       = "LogExecSessions"
-      actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-      resources = ["${local.exec_log_group_arn}:*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.enable_exec ? [1] : []
-
-    content {
-      sid       = "DecryptExecSessions"
-      actions   = ["kms:Decrypt"]
-      resources = [aws_kms_key.this.arn]
-    }
-  }
 }
 
 resource "aws_iam_role" "task" {
@@ -221,4 +184,40 @@ resource "aws_iam_role_policy" "task" {
   name   = "app-access"
   role   = aws_iam_role.task.id
   policy = data.aws_iam_policy_document.task.json
+}
+
+# ECS Exec gets its own policy: it names this module's key, which is only known once created.
+data "aws_iam_policy_document" "exec" {
+  count = var.enable_exec ? 1 : 0
+
+  # ECS Exec: the SSM agent in the task opens its channels with these actions, which AWS
+  # offers no resource to scope to; DescribeLogGroups is likewise account-wide.
+  statement {
+    sid = "OpenExecSessions"
+    actions = [
+      "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "logs:DescribeLogGroups",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "LogExecSessions"
+    actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = ["${local.exec_log_group_arn}:*"]
+  }
+
+  statement {
+    sid       = "DecryptExecSessions"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "exec" {
+  count = var.enable_exec ? 1 : 0
+
+  name   = "ecs-exec"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.exec[0].json
 }

@@ -1,5 +1,7 @@
 locals {
-  image = coalesce(var.image, "${aws_ecr_repository.this.repository_url}:${var.image_tag}")
+  # The repository URL built from its name, so the container definition is known when planning.
+  repository_url = "${local.account_id}.dkr.ecr.${local.region}.${data.aws_partition.current.dns_suffix}/${local.ecr_repository_name}"
+  image          = coalesce(var.image, "${local.repository_url}:${var.image_tag}")
 
   gunicorn_workers = max(2, floor(2 * var.cpu / 1024) + 1)
   default_command = [
@@ -23,8 +25,6 @@ locals {
         protocol      = "tcp"
         appProtocol   = "http"
       }]
-      environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
-      secrets                = var.secrets
       readonlyRootFilesystem = var.read_only_root_filesystem
       mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
       linuxParameters        = { initProcessEnabled = true }
@@ -38,6 +38,11 @@ locals {
         }
       }
     },
+    # Empty lists are left out, as ECS leaves them out when describing the definition.
+    length(var.environment) == 0 ? {} : {
+      environment = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+    },
+    length(var.secrets) == 0 ? {} : { secrets = var.secrets },
     var.health_check == null ? {} : {
       healthCheck = {
         command     = var.health_check.command

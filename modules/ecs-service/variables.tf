@@ -232,8 +232,8 @@ variable "secret_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for a in var.secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", a))])
-    error_message = "secret_arns must hold full Secrets Manager secret ARNs (\"arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>\")."
+    condition     = alltrue([for a in var.secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^*?]+$", a))])
+    error_message = "secret_arns must hold full Secrets Manager secret ARNs without wildcards (\"arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>\")."
   }
 }
 
@@ -243,8 +243,8 @@ variable "kms_key_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for a in var.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", a))])
-    error_message = "kms_key_arns must hold KMS key ARNs (\"arn:aws:kms:<region>:<account>:key/<id>\")."
+    condition     = alltrue([for a in var.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[^*?]+$", a))])
+    error_message = "kms_key_arns must hold KMS key ARNs without wildcards (\"arn:aws:kms:<region>:<account>:key/<id>\")."
   }
 }
 
@@ -254,8 +254,8 @@ variable "task_secret_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for a in var.task_secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", a))])
-    error_message = "task_secret_arns must hold full Secrets Manager secret ARNs."
+    condition     = alltrue([for a in var.task_secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^*?]+$", a))])
+    error_message = "task_secret_arns must hold full Secrets Manager secret ARNs without wildcards."
   }
 }
 

@@ -1,0 +1,302 @@
+"""Plan tests of modules/ecs-service: capacity modes, autoscaling, the container, IAM scoping, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+
+HERE = Path(__file__).parent
+
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:zonke/demo/app-AbCdEf"
+DB_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-XyZ123"
+TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/demo/0123456789abcdef"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+
+BASE: dict[str, Any] = {
+    "name": "demo",
+    "vpc_id": "vpc-0123",
+    "private_subnet_ids": ["subnet-0aaa", "subnet-0bbb"],
+    "alb_security_group_id": "sg-0a1b",
+    "target_group_arn": TG_ARN,
+    "alb_arn_suffix": "app/demo-alb/0123456789abcdef",
+    "target_group_arn_suffix": "targetgroup/demo/0123456789abcdef",
+}
+
+
+@pytest.fixture(scope="module")
+def ecs(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
+    return make_root("modules/ecs-service").init()
+
+
+def container(plan: PlanResult) -> dict[str, Any]:
+    definitions = json.loads(plan.one("aws_ecs_task_definition")["container_definitions"])
+    assert len(definitions) == 1
+    return dict(definitions[0])
+
+
+def statements(policy_json: str) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in json.loads(policy_json)["Statement"]}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_fargate_default(ecs: TerraformRoot) -> None:
+    plan = ecs.plan(BASE)
+    assert_plan_matches(plan, HERE / "expected_fargate.yaml")
+    app = container(plan)
+    assert app["name"] == "web"
+    assert app["command"] == [
+        "gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--worker-tmp-dir", "/dev/shm",
+        "--access-logfile", "-", "config.wsgi:application",
+    ]  # fmt: skip
+    assert app["portMappings"] == [
+        {"name": "http", "containerPort": 8000, "hostPort": 8000, "protocol": "tcp", "appProtocol": "http"}
+    ]
+    assert app["readonlyRootFilesystem"] is True
+    assert app["mountPoints"] == [{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": False}]
+    assert app["logConfiguration"]["options"]["awslogs-group"] == "/zonke/demo/app"
+    assert "secrets" not in app and "environment" not in app and "healthCheck" not in app
+    # no public IP anywhere: the service's network configuration and the output for one-off tasks
+    assert plan.one("aws_ecs_service")["network_configuration"][0]["assign_public_ip"] is False
+
+
+def test_fargate_spot_mix(ecs: TerraformRoot) -> None:
+    plan = ecs.plan(
+        {
+            **BASE,
+            "capacity": {
+                "type": "FARGATE_SPOT_MIX",
+                "fargate_base": 2,
+                "fargate_weight": 1,
+                "spot_weight": 4,
+            },
+        }
+    )
+    assert_plan_matches(plan, HERE / "expected_spot_mix.yaml")
+    # the strategies are sets: compare them in a stable order
+    expected = [
+        {"capacity_provider": "FARGATE", "base": 2, "weight": 1},
+        {"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": 4},
+    ]
+    service = plan.one("aws_ecs_service")["capacity_provider_strategy"]
+    cluster = plan.one("aws_ecs_cluster_capacity_providers")["default_capacity_provider_strategy"]
+    for strategy in (service, cluster):
+        assert sorted(strategy, key=lambda s: s["capacity_provider"]) == expected
+
+
+def test_ec2_capacity(ecs: TerraformRoot, aws: Any) -> None:
+    plan = ecs.plan(
+        {
+            **BASE,
+            "cpu_architecture": "ARM64",
+            "memory": 1536,  # not a Fargate size: EC2 capacity takes any amount
+            "capacity": {
+                "type": "EC2",
+                "instance_type": "m7g.large",
+                "min_size": 1,
+                "max_size": 3,
+                "volume_size_gb": 40,
+            },
+        }
+    )
+    assert_plan_matches(plan, HERE / "expected_ec2.yaml")
+    # the AMI is the arm64 ECS-optimized Amazon Linux 2023 image, read from its public SSM parameter
+    parameter = "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+    ami = aws.client("ssm").get_parameter(Name=parameter)["Parameter"]["Value"]
+    assert plan.one("aws_launch_template")["image_id"] == ami
+    # instances take no inbound traffic at all; only the tasks' group admits the load balancer
+    groups = plan.of_type("aws_vpc_security_group_ingress_rule")
+    assert list(groups) == ["aws_vpc_security_group_ingress_rule.from_alb"]
+
+
+def test_autoscaling_bounds_and_cooldowns(ecs: TerraformRoot) -> None:
+    plan = ecs.plan(
+        {
+            **BASE,
+            "min_count": 3,
+            "max_count": 12,
+            "desired_count": 4,
+            "cpu_target": 55,
+            "requests_per_target": None,
+            "scale_in_cooldown": 600,
+            "scale_out_cooldown": 30,
+        }
+    )
+    target = plan.one("aws_appautoscaling_target")
+    assert (target["min_capacity"], target["max_capacity"]) == (3, 12)
+    assert plan.one("aws_ecs_service")["desired_count"] == 4
+    assert list(plan.of_type("aws_appautoscaling_policy")) == ["aws_appautoscaling_policy.cpu"]
+    cpu = plan.one("aws_appautoscaling_policy")["target_tracking_scaling_policy_configuration"][0]
+    assert (cpu["target_value"], cpu["scale_in_cooldown"], cpu["scale_out_cooldown"]) == (55, 600, 30)
+
+
+def test_secrets_reach_the_container_and_only_those_secrets_are_readable(ecs: TerraformRoot) -> None:
+    secrets = [
+        {"name": "DJANGO_SECRET_KEY", "valueFrom": f"{SECRET_ARN}:DJANGO_SECRET_KEY::"},
+        {"name": "STRIPE_API_KEY", "valueFrom": f"{SECRET_ARN}:STRIPE_API_KEY::"},
+        {"name": "DB_PASSWORD", "valueFrom": f"{DB_SECRET_ARN}:password::"},
+    ]
+    plan = ecs.plan(
+        {
+            **BASE,
+            "environment": {"DJANGO_SETTINGS_MODULE": "config.settings", "A_FLAG": "1"},
+            "secrets": secrets,
+            "secret_arns": [SECRET_ARN, DB_SECRET_ARN],
+            "kms_key_arns": [KEY_ARN],
+            "health_check": {"command": ["CMD-SHELL", "curl -fsS http://localhost:8000/healthz/ || exit 1"]},
+        }
+    )
+    app = container(plan)
+    assert sorted(app["secrets"], key=lambda s: s["name"]) == sorted(secrets, key=lambda s: s["name"])
+    assert app["environment"] == [
+        {"name": "A_FLAG", "value": "1"},
+        {"name": "DJANGO_SETTINGS_MODULE", "value": "config.settings"},
+    ]
+    assert app["healthCheck"]["command"][0] == "CMD-SHELL"
+    assert app["healthCheck"]["interval"] == 30
+
+    policy = statements(plan.values["aws_iam_role_policy.execution"]["policy"])
+    assert set(policy) == {
+        "PullTheAppImage",
+        "GetRegistryToken",
+        "WriteTheAppLogs",
+        "ReadTheInjectedSecrets",
+        "DecryptTheSecretsThroughSecretsManager",
+    }
+    read = policy["ReadTheInjectedSecrets"]
+    assert as_list(read["Action"]) == ["secretsmanager:GetSecretValue"]
+    assert sorted(as_list(read["Resource"])) == sorted([SECRET_ARN, DB_SECRET_ARN])
+    decrypt = policy["DecryptTheSecretsThroughSecretsManager"]
+    assert as_list(decrypt["Resource"]) == [KEY_ARN]
+    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == "secretsmanager.us-east-1.amazonaws.com"
+    assert as_list(policy["PullTheAppImage"]["Resource"]) == [
+        "arn:aws:ecr:us-east-1:123456789012:repository/zonke/demo"
+    ]
+    assert as_list(policy["WriteTheAppLogs"]["Resource"]) == [
+        "arn:aws:logs:us-east-1:123456789012:log-group:/zonke/demo/app:log-stream:*"
+    ]
+    # "*" only where AWS offers no resource: the registry token
+    wildcard = [sid for sid, s in policy.items() if "*" in as_list(s["Resource"])]
+    assert wildcard == ["GetRegistryToken"]
+
+
+def test_task_role_media_prefix_and_own_secret(ecs: TerraformRoot) -> None:
+    plan = ecs.plan(
+        {
+            **BASE,
+            "media_bucket_arn": "arn:aws:s3:::demo-media",
+            "media_prefix": "uploads/demo",
+            "task_secret_arns": [SECRET_ARN],
+            "kms_key_arns": [KEY_ARN],
+            "enable_exec": True,
+            "tags": {"team": "web"},
+        }
+    )
+    policy = statements(plan.values["aws_iam_role_policy.task[0]"]["policy"])
+    assert as_list(policy["ReadAndWriteTheMediaObjects"]["Resource"]) == [
+        "arn:aws:s3:::demo-media/uploads/demo/*"
+    ]
+    assert sorted(as_list(policy["ListTheMediaPrefix"]["Condition"]["StringLike"]["s3:prefix"])) == [
+        "uploads/demo",
+        "uploads/demo/*",
+    ]
+    assert as_list(policy["ReadItsOwnSecrets"]["Resource"]) == [SECRET_ARN]
+    assert all("*" not in as_list(s["Resource"]) for s in policy.values())
+    # ECS Exec: enabled on the service, sessions encrypted and logged to their own group
+    assert plan.one("aws_ecs_service")["enable_execute_command"] is True
+    exec_config = plan.one("aws_ecs_cluster")["configuration"][0]["execute_command_configuration"][0]
+    assert exec_config["logging"] == "OVERRIDE"
+    assert exec_config["log_configuration"][0]["cloud_watch_encryption_enabled"] is True
+    assert exec_config["log_configuration"][0]["cloud_watch_log_group_name"] == "/zonke/demo/exec"
+    assert "aws_iam_role_policy.exec[0]" in plan.values
+    for addr, values in plan.values.items():
+        if "tags" in values and not addr.startswith("data."):
+            assert (values["tags"] or {}).get("team") == "web", f"{addr} lacks the tags input"
+
+
+# Terraform reports every failed validation of a plan at once, so each case holds several
+# independent mistakes and expects each one's message (fewer, slower plans).
+@pytest.mark.parametrize(
+    ("variables", "messages"),
+    [
+        (
+            {"cpu": 256, "memory": 4096, "max_count": 5000, "cpu_target": 95, "alb_arn_suffix": "demo-alb"},
+            [
+                "memory does not pair with cpu on Fargate",
+                "max_count must be a whole number from min_count to 1000",
+                "cpu_target must be from 10 to 90",
+                "alb_arn_suffix must be an ALB ARN suffix",
+            ],
+        ),
+        (
+            {
+                "cpu": 1024,
+                "memory": 1024,
+                "min_count": 0,
+                "private_subnet_ids": ["subnet-1", "bad"],
+                "secret_arns": ["arn:aws:secretsmanager:us-east-1:123456789012:secret:*"],
+                "health_check": {"command": ["curl"]},
+                "name": "Demo_App",
+            },
+            [
+                "memory does not pair with cpu on Fargate",
+                "min_count must be a whole number from 1 to 1000",
+                "private_subnet_ids must list 1 to 16 subnet IDs",
+                "secret_arns must hold full Secrets Manager secret ARNs without wildcards",
+                "health_check: command must start with",
+                "name must be 2-32 characters",
+            ],
+        ),
+        (
+            {
+                "capacity": {"type": "FARGATE_SPOT_MIX"},
+                "cpu": 512,
+                "memory": 3000,
+                "min_count": 4,
+                "max_count": 3,
+                "kms_key_arns": ["arn:aws:kms:us-east-1:123456789012:key/*"],
+                "egress_rules": {
+                    "db": {
+                        "description": "x",
+                        "port": 5432,
+                        "cidr_ipv4": "10.0.0.0/16",
+                        "prefix_list_id": "pl-1",
+                    }
+                },
+            },
+            [
+                "memory does not pair with cpu on Fargate",
+                "max_count must be a whole number from min_count to 1000",
+                "kms_key_arns must hold KMS key ARNs without wildcards",
+                "each rule must name exactly one destination",
+            ],
+        ),
+        (
+            {"capacity": {"type": "SPOT"}, "cpu": 300, "desired_count": 9, "secret_arns": ["*"]},
+            [
+                "capacity.type must be",
+                "cpu must be one of the task sizes ECS accepts",
+                "desired_count must be null or a whole number from min_count to max_count",
+                "secret_arns must hold full Secrets Manager secret ARNs",
+            ],
+        ),
+        (
+            {"capacity": {"type": "EC2", "min_size": 3, "max_size": 2}, "task_secret_arns": ["nope"]},
+            ["capacity.min_size and capacity.max_size", "task_secret_arns must hold full Secrets Manager"],
+        ),
+    ],
+    ids=["fargate-pair-and-bounds", "pair-count-network-iam", "spot-pair-and-rules", "types", "ec2-group"],
+)
+def test_bad_input_is_rejected_with_clear_messages(
+    ecs: TerraformRoot, variables: dict[str, Any], messages: list[str]
+) -> None:
+    error = " ".join(ecs.plan_error({**BASE, **variables}).split())
+    missing = [m for m in messages if m not in error]
+    assert not missing, f"messages {missing} not in:\n{error}"
