@@ -208,9 +208,28 @@ data "aws_iam_policy_document" "infra_app" {
     resources = [
       "${local.ap}:secretsmanager:${local.acc}:secret:${local.p}*",
       "${local.ap}:secretsmanager:${local.acc}:secret:zonke/${local.p}*",
-      # RDS's managed master password lives in a secret RDS names rds!db-...
-      "${local.ap}:secretsmanager:${local.acc}:secret:rds!*",
     ]
+  }
+
+  # RDS keeps a managed master password in a secret it names rds!db-<id>, with no app name:
+  # RDS creates it on the caller's behalf; afterwards only the app's databases' secrets may
+  # be changed (by the tag RDS puts on them). Never its value.
+  statement {
+    sid       = "RdsCreatesItsMasterSecret"
+    actions   = ["secretsmanager:CreateSecret", "secretsmanager:TagResource"]
+    resources = ["${local.ap}:secretsmanager:${local.acc}:secret:rds!*"]
+  }
+
+  statement {
+    sid       = "RdsMasterSecretsOfTheAppDatabases"
+    actions   = ["secretsmanager:DescribeSecret", "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret"]
+    resources = ["${local.ap}:secretsmanager:${local.acc}:secret:rds!*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn"
+      values   = ["${local.ap}:rds:${local.acc}:db:${local.p}*"]
+    }
   }
 
   statement {
