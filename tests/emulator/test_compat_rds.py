@@ -1,7 +1,8 @@
-"""RDS compatibility fixes: unique DbiResourceId, parameter sources, Performance Insights settings."""
+"""RDS compatibility fixes: DbiResourceId, parameter sources, Performance Insights, managed secret value."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import Any
@@ -10,7 +11,12 @@ import pytest
 
 from zonke_tf.emulator import Emulator
 
-FIXES = ("rds-unique-dbi-resource-id", "rds-db-parameters-source", "rds-keeps-performance-insights")
+FIXES = (
+    "rds-unique-dbi-resource-id",
+    "rds-db-parameters-source",
+    "rds-keeps-performance-insights",
+    "rds-master-user-secret-value",
+)
 
 
 @pytest.fixture
@@ -30,7 +36,7 @@ def create_instance(rds: Any, **extra: Any) -> dict[str, Any]:
         "MasterUserPassword": "not-a-real-password",
     }
     params.update(extra)
-    return dict(rds.create_db_instance(**params)["DBInstance"])
+    return dict(rds.create_db_instance(**{k: v for k, v in params.items() if v is not None})["DBInstance"])
 
 
 def describe(rds: Any, identifier: str) -> dict[str, Any]:
@@ -109,3 +115,20 @@ def test_performance_insights_off_unless_requested_and_modify_turns_it_on(rds: A
     assert describe(rds, name)["PerformanceInsightsEnabled"] is True
     rds.modify_db_instance(DBInstanceIdentifier=name, EnablePerformanceInsights=False, ApplyImmediately=True)
     assert describe(rds, name)["PerformanceInsightsEnabled"] is False
+
+
+def test_managed_secret_holds_the_master_user_and_its_own_password(emulator: Emulator, rds: Any) -> None:
+    sm = emulator.boto3_session().client("secretsmanager")
+    values = []
+    for user in ("app", "shop_owner"):
+        created = create_instance(
+            rds, MasterUsername=user, MasterUserPassword=None, ManageMasterUserPassword=True
+        )
+        secret = sm.get_secret_value(SecretId=created["MasterUserSecret"]["SecretArn"])
+        values.append(json.loads(secret["SecretString"]))
+    assert [v["username"] for v in values] == ["app", "shop_owner"]
+    passwords = [v["password"] for v in values]
+    assert passwords[0] != passwords[1]
+    for password in passwords:
+        assert len(password) == 28
+        assert not set(password) & set('/"@ ')
