@@ -85,3 +85,6 @@ def test_apply_replan_destroy(make_root, aws: Any) -> None:  # type: ignore[no-u
         described = sfn.describe_execution(executionArn=execution["executionArn"])
         assert json.loads(described["input"]) == {"image": f"{REPO}:v1"}
         assert described["stateMachineArn"] == out["state_machine_arn"]
+    # destroy deregistered the family's revision (the leftover check does not list task definitions)
+    active = aws.client("ecs").list_task_definitions(familyPrefix="runner-fixture-migrate", status="ACTIVE")
+    assert active["taskDefinitionArns"] == []
