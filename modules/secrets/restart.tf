@@ -197,7 +197,7 @@ data "aws_iam_policy_document" "events" {
   statement {
     sid       = "StartTheRestart"
     actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.restart[0].arn]
+    resources = [local.state_machine_arn]
   }
 }
 
@@ -231,7 +231,7 @@ resource "aws_cloudwatch_event_target" "restart" {
       secret  = "$.resources[0]"
       version = "$.detail.versionId"
     }
-    input_template = "{\"secret\": <secret>, \"version\": <version>}"
+    input_template = "{\"secret\": \"<secret>\", \"version\": \"<version>\"}"
   }
 
   retry_policy {
