@@ -89,6 +89,8 @@ module "database" {
   multi_az                   = var.db_multi_az
   deletion_protection        = var.db_deletion_protection
   skip_final_snapshot        = var.db_skip_final_snapshot
+  # On wherever RDS offers it (not for MySQL on the smallest burstable classes).
+  performance_insights = !(var.db_engine == "mysql" && can(regex("^db\\.t(2|3|4g)\\.(micro|small)$", var.db_instance_class)))
 }
 
 module "service" {
