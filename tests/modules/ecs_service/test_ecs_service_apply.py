@@ -1,0 +1,163 @@
+"""Apply the app tier (network + secrets + ecs-service + a load balancer stand-in) against the emulator.
+
+Checked with boto3: the task definition's secrets point at the secret's keys; the service
+runs in the private subnets with no public IP, reachable only from the load balancer; the
+scaling target has the configured bounds; a count and a revision set outside Terraform (the
+wrapper, the pipeline) are not undone by the next plan; no secret value reaches the state.
+On exit the harness re-plans (no changes), destroys, and checks nothing is left.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.tfharness import applied
+
+pytestmark = pytest.mark.apply
+
+STACK = "tests/modules/ecs_service/fixtures/stack"
+NAME = "zk-app"
+
+
+def test_app_tier_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-def]
+    root = make_root(STACK)
+    with applied(root, aws, {"name": NAME, "min_count": 2, "max_count": 5}) as stack:
+        out, app, secrets = stack.outputs, stack.outputs["app"], stack.outputs["secrets"]
+        ecs, ec2, sm = aws.client("ecs"), aws.client("ec2"), aws.client("secretsmanager")
+        secret_arn = secrets["secret_arn"]
+
+        # --- the service: private subnets, no public IP, its own group, the target group
+        service = ecs.describe_services(cluster=app["cluster_name"], services=[app["service_name"]])[
+            "services"
+        ][0]
+        network = service["networkConfiguration"]["awsvpcConfiguration"]
+        assert sorted(network["subnets"]) == sorted(out["private_subnet_ids"])
+        assert not set(network["subnets"]) & set(out["public_subnet_ids"])
+        assert network["assignPublicIp"] == "DISABLED"
+        assert network["securityGroups"] == [app["security_group_id"]]
+        assert app["network_configuration"] == {
+            "subnets": out["private_subnet_ids"],
+            "security_groups": [app["security_group_id"]],
+            "assign_public_ip": False,
+        }
+        assert service["loadBalancers"][0]["containerName"] == "web"
+        assert service["loadBalancers"][0]["containerPort"] == 8000
+        deployment = service["deploymentConfiguration"]
+        assert (deployment["minimumHealthyPercent"], deployment["maximumPercent"]) == (100, 200)
+        assert deployment["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+        assert service["healthCheckGracePeriodSeconds"] == 45
+        assert service["capacityProviderStrategy"][0]["capacityProvider"] == "FARGATE"
+
+        rules = ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [app["security_group_id"]]}]
+        )["SecurityGroupRules"]
+        inbound = [r for r in rules if not r["IsEgress"]]
+        assert len(inbound) == 1
+        assert (inbound[0]["FromPort"], inbound[0]["ToPort"]) == (8000, 8000)
+        alb_group = aws.client("elbv2").describe_load_balancers(Names=[NAME])["LoadBalancers"][0][
+            "SecurityGroups"
+        ]
+        assert [inbound[0]["ReferencedGroupInfo"]["GroupId"]] == alb_group
+        assert "CidrIpv4" not in inbound[0]
+
+        # --- the task definition: the secrets point at the secret's keys
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        assert definition["executionRoleArn"] == app["execution_role_arn"]
+        assert definition["taskRoleArn"] == app["task_role_arn"]
+        (web,) = definition["containerDefinitions"]
+        assert web["image"] == f"{app['ecr_repository_url']}:bootstrap"
+        assert web["readonlyRootFilesystem"] is True
+        injected = sorted(web["secrets"], key=lambda s: s["name"])
+        assert injected == secrets["container_secrets"]
+        values = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
+        for entry in injected:
+            key = entry["valueFrom"].removeprefix(f"{secret_arn}:").removesuffix("::")
+            assert key == entry["name"] and key in values
+
+        # --- image repository and logs
+        repo = aws.client("ecr").describe_repositories(repositoryNames=[app["ecr_repository_name"]])[
+            "repositories"
+        ][0]
+        assert repo["imageTagMutability"] == "IMMUTABLE"
+        assert repo["imageScanningConfiguration"]["scanOnPush"] is True
+        assert repo["encryptionConfiguration"]["encryptionType"] == "KMS"
+        group = aws.client("logs").describe_log_groups(logGroupNamePrefix=app["log_group_name"])["logGroups"][
+            0
+        ]
+        assert group["retentionInDays"] == 365 and group["kmsKeyId"] == app["kms_key_arn"]
+
+        # --- autoscaling: the configured bounds, CPU and request-count tracking
+        aas = aws.client("application-autoscaling")
+        (target,) = aas.describe_scalable_targets(
+            ServiceNamespace="ecs", ResourceIds=[app["autoscaling_resource_id"]]
+        )["ScalableTargets"]
+        assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 5)
+        policies = aas.describe_scaling_policies(
+            ServiceNamespace="ecs", ResourceId=app["autoscaling_resource_id"]
+        )
+        metrics = sorted(
+            p["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"][
+                "PredefinedMetricType"
+            ]
+            for p in policies["ScalingPolicies"]
+        )
+        assert metrics == ["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]
+
+        # --- the wrapper scales (same bounds, a new count) and the pipeline deploys a new
+        # revision: the next plan must leave both alone
+        aas.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=app["autoscaling_resource_id"],
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=2,
+            MaxCapacity=5,
+        )
+        ecs.update_service(cluster=app["cluster_name"], service=app["service_name"], desiredCount=4)
+        fields = (
+            "family",
+            "taskRoleArn",
+            "executionRoleArn",
+            "networkMode",
+            "containerDefinitions",
+            "volumes",
+        )
+        template = {k: definition[k] for k in fields}
+        template["containerDefinitions"] = [{**web, "image": f"{app['ecr_repository_url']}:v2"}]
+        pipeline_revision = ecs.register_task_definition(
+            **template,
+            requiresCompatibilities=definition["requiresCompatibilities"],
+            cpu=definition["cpu"],
+            memory=definition["memory"],
+        )["taskDefinition"]["taskDefinitionArn"]
+        ecs.update_service(
+            cluster=app["cluster_name"], service=app["service_name"], taskDefinition=pipeline_revision
+        )
+
+        code, text = stack.replan()
+        assert code == 0, f"the plan wants to undo changes made outside Terraform:\n{text}"
+        service = ecs.describe_services(cluster=app["cluster_name"], services=[app["service_name"]])[
+            "services"
+        ][0]
+        assert service["desiredCount"] == 4
+        assert service["taskDefinition"] == pipeline_revision
+
+        # --- no secret value in the state: neither the generated key nor one set later
+        marker = f"sk_live_{uuid.uuid4().hex}"
+        sm.put_secret_value(
+            SecretId=secret_arn, SecretString=json.dumps({**values, "STRIPE_API_KEY": marker})
+        )
+        code, text = stack.replan()
+        assert code == 0, text
+        state = stack.state_text()
+        assert marker not in state
+        assert values["DJANGO_SECRET_KEY"] not in state
+        assert len(values["DJANGO_SECRET_KEY"]) == 64
+
+        ecs.deregister_task_definition(taskDefinition=pipeline_revision)
+
+    active = aws.client("ecs").list_task_definitions(familyPrefix=NAME, status="ACTIVE")["taskDefinitionArns"]
+    assert active == [], f"destroy left active revisions: {active}"
