@@ -52,9 +52,13 @@ class Progress:
         hook = event.get("hook", {})
         addr = (hook.get("resource") or {}).get("addr", "")
         action = hook.get("action", "")
+        if action == "read" or (kind == "planned_change" and event.get("change", {}).get("action") == "read"):
+            return  # data sources: not resources to create, change or destroy
         if kind == "planned_change":
-            change = event.get("change", {})
-            if change.get("action") not in ("noop", "read", "move", None):
+            planned = event.get("change", {}).get("action")
+            if planned == "replace":
+                self.total += 2  # Terraform reports a replacement as a delete and a create
+            elif planned in ("create", "update", "delete"):
                 self.total += 1
         elif kind == "apply_start":
             self.current, self.current_action = addr, action

@@ -119,6 +119,8 @@ def _events() -> list[dict[str, object]]:
             "type": "apply_complete",
             "hook": {**res("aws_vpc.this"), "action": "create", "elapsed_seconds": 12},
         },
+        {"type": "apply_start", "hook": {**res("data.x"), "action": "read"}},
+        {"type": "apply_complete", "hook": {**res("data.x"), "action": "read", "elapsed_seconds": 0}},
         {"type": "apply_start", "hook": {**res("aws_s3_bucket.b"), "action": "create"}},
     ]
 
@@ -130,6 +132,7 @@ def test_progress_lines_without_a_terminal() -> None:
         progress(ev)
     text = out.getvalue()
     assert "[1/2] aws_vpc.this: created (12s)" in text
+    assert "data.x" not in text, "data source reads are not resources to count"
     assert "still creating aws_vpc.this (10s)" in text
     assert progress.status_text().startswith("[1/2] creating aws_s3_bucket.b (")
 
