@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,39 +75,29 @@ def find_checkov() -> str:
     )
 
 
-@pytest.mark.parametrize("root", ROOTS)
-def test_checkov_has_no_failed_checks(root: str) -> None:
+def run_checkov(target: Path, config: Path | None = None) -> list[dict[str, Any]]:
     checkov = find_checkov()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BC_")}
     env.update({"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
-    proc = subprocess.run(
-        [
-            checkov,
-            "-d",
-            str(REPO_ROOT / root),
-            "--framework",
-            "terraform",
-            "--quiet",
-            "--compact",
-            "--skip-download",
-            "--download-external-modules",
-            "false",
-            "-o",
-            "json",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.stdout.strip(), f"checkov printed nothing for {root}:\n{proc.stderr[-3000:]}"
+    args = [checkov, "-d", str(target), "-o", "json"]
+    if config is not None:
+        args += ["--config-file", str(config)]
+    else:
+        args += ["--framework", "terraform", "--quiet", "--compact", "--skip-download"]
+    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=False, cwd=target)
+    assert proc.stdout.strip(), f"checkov printed nothing for {target}:\n{proc.stderr[-3000:]}"
     reports = json.loads(proc.stdout)
-    reports = reports if isinstance(reports, list) else [reports]
+    return reports if isinstance(reports, list) else [reports]
+
+
+def checkov_failures(reports: list[dict[str, Any]]) -> list[str]:
     failed = []
     for report in reports:
-        if "results" not in report:  # an empty report: nothing to scan
+        if "results" not in report:  # an empty report: nothing of that kind to scan
             continue
-        assert report["summary"]["parsing_errors"] == 0, f"checkov could not parse {root}"
+        assert report["summary"]["parsing_errors"] == 0, (
+            f"checkov could not parse some {report['check_type']}"
+        )
         failed += [
             f"{c['check_id']} {c['resource']} ({c['file_path']}:{c['file_line_range'][0]}): {c['check_name']}"
             for c in report["results"]["failed_checks"]
@@ -116,6 +107,16 @@ def test_checkov_has_no_failed_checks(root: str) -> None:
             assert len(reason.strip()) >= 20, (
                 f"{skipped['check_id']} on {skipped['resource']} is skipped without a real reason"
             )
+    return failed
+
+
+def test_checkov_over_the_whole_repository_has_no_failed_checks() -> None:
+    """Every framework checkov knows (Terraform, Dockerfile...), over the repository; only the
+    throwaway fixture roots under tests/ are left out (.checkov.yaml says why)."""
+    reports = run_checkov(REPO_ROOT, REPO_ROOT / ".checkov.yaml")
+    kinds = {r.get("check_type") for r in reports if "results" in r}
+    assert {"terraform", "dockerfile"} <= kinds, f"checkov scanned only {kinds}"
+    failed = checkov_failures(reports)
     assert not failed, "checkov failed checks:\n  " + "\n  ".join(failed)
 
 
