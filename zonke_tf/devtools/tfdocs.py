@@ -1,8 +1,8 @@
 """Write the inputs and outputs tables of a Terraform module's README.
 
 The tables go between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->`` and are
-made from ``variables.tf`` and ``outputs.tf`` (every ``*.tf`` file, in fact), parsed with
-python-hcl2. Usage::
+made from ``variables.tf`` and ``outputs.tf`` (every ``*.tf`` file, in fact): python-hcl2
+checks that each file parses, and types and defaults are shown as written. Usage::
 
     python -m zonke_tf.devtools.tfdocs            # rewrite every module and example README
     python -m zonke_tf.devtools.tfdocs --check    # exit 1 and name the stale READMEs
@@ -11,17 +11,13 @@ python-hcl2. Usage::
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
-
-
-_WRAPS = False
 
 
 class DocsError(Exception):
@@ -33,9 +29,12 @@ class Variable:
     name: str
     type: str
     description: str
-    default: Any
-    required: bool
+    default: str | None  # the default's source text, None when required
     sensitive: bool
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
 
 
 @dataclass(frozen=True)
@@ -45,78 +44,168 @@ class Output:
     sensitive: bool
 
 
-def _unquote(value: Any) -> Any:
-    """python-hcl2 8 keeps HCL string quotes ("\"x\""); checkov's fork does not. Normalise."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value[1:-1]
-    if isinstance(value, list):
-        return [_unquote(v) for v in value]
-    if isinstance(value, dict):
-        return {_unquote(k): _unquote(v) for k, v in value.items() if not str(k).startswith("__")}
-    return value
+# --- a small scanner of HCL source text --------------------------------------------
+# The tables show types and defaults as they are written, so they come from the source
+# text (python-hcl2 and checkov's fork of it render them differently); python-hcl2 only
+# checks that the file parses and which blocks it holds.
+
+_OPEN, _CLOSE = "{([", "})]"
 
 
-def _wraps_attributes() -> bool:
-    """Checkov's fork of python-hcl2 (also imported as ``hcl2``) wraps every attribute in a list."""
-    import hcl2
+def _skip_string(text: str, i: int) -> int:
+    """Index just past the string literal that starts at ``text[i] == '"'``."""
+    i += 1
+    depth = 0  # ${ ... } interpolations may hold strings of their own
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if ch == "}" and depth:
+            depth -= 1
+        elif ch == '"' and depth:
+            i = _skip_string(text, i)
+            continue
+        elif ch == '"':
+            return i + 1
+        i += 1
+    raise DocsError("unterminated string")
 
-    return isinstance(hcl2.loads('a = "x"\n')["a"], list)
+
+def _skip_heredoc(text: str, i: int) -> int:
+    match = re.match(r"<<-?([A-Za-z_]+)[ \t]*\n", text[i:])
+    if not match:
+        return i + 2
+    end = re.compile(rf"^[ \t]*{match.group(1)}[ \t]*$", re.MULTILINE)
+    found = end.search(text, i + match.end())
+    if not found:
+        raise DocsError(f"unterminated heredoc {match.group(1)}")
+    return found.end()
 
 
-def _attr(block: dict[str, Any], key: str, default: Any = None) -> Any:
-    """An attribute's value, the same whichever python-hcl2 flavour is installed."""
-    if key not in block:
-        return default
-    value = block[key]
-    if _WRAPS and isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return _unquote(value)
+def _skip_comment(text: str, i: int) -> int:
+    if text.startswith("/*", i):
+        return text.index("*/", i) + 2
+    newline = text.find("\n", i)
+    return len(text) if newline < 0 else newline
 
 
-def _expr(text: Any) -> str:
-    text = str(text)
-    if text.startswith("${") and text.endswith("}"):
-        text = text[2:-1]
-    return text
+def _scan_to(text: str, i: int, stop: str) -> int:
+    """Index of the first ``stop`` character at nesting depth 0 from ``i`` (or len(text))."""
+    depth = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            i = _skip_string(text, i)
+            continue
+        if text.startswith("<<", i) and re.match(r"<<-?[A-Za-z_]", text[i:]):
+            i = _skip_heredoc(text, i)
+            continue
+        if ch == "#" or text.startswith("//", i) or text.startswith("/*", i):
+            i = _skip_comment(text, i)
+            continue
+        if depth == 0 and ch in stop:
+            return i
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        i += 1
+    return i
+
+
+def _blocks(text: str, kind: str) -> dict[str, str]:
+    """Body text of each top-level ``kind "name" { ... }`` block, by name."""
+    out = {}
+    for match in re.finditer(rf'^{kind}\s+"([^"]+)"\s*\{{', text, re.MULTILINE):
+        body_start = match.end()
+        body_end = _scan_to(text, body_start, "}")
+        out[match.group(1)] = text[body_start:body_end]
+    return out
+
+
+def _attributes(body: str) -> dict[str, str]:
+    """Source text of each attribute directly in a block body (nested blocks are skipped)."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(body):
+        match = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(=|\{)").match(body, i)
+        if not match:
+            newline = _scan_to(body, i, "\n")
+            i = newline + 1
+            continue
+        if match.group(2) == "{":  # a nested block: skip it
+            i = _scan_to(body, match.end(), "}") + 1
+            continue
+        end = _scan_to(body, match.end(), "\n")
+        out[match.group(1)] = body[match.end() : end].strip()
+        i = end + 1
+    return out
+
+
+def _string_value(expr: str) -> str:
+    """The value of an HCL string literal or heredoc (other expressions as written)."""
+    expr = expr.strip()
+    if expr.startswith("<<"):
+        lines = expr.split("\n")[1:-1]
+        return " ".join(line.strip() for line in lines)
+    if len(expr) >= 2 and expr[0] == expr[-1] == '"':
+        body = expr[1:-1]
+        return re.sub(r"\\(.)", lambda m: {"n": " ", "t": " "}.get(m.group(1), m.group(1)), body)
+    return expr
+
+
+def _one_line(expr: str) -> str:
+    """An expression on one line: lines joined, with commas between object attributes."""
+    lines = [re.sub(r"\s+=\s+", " = ", line.split(" #", 1)[0].strip()) for line in expr.strip().splitlines()]
+    lines = [line for line in lines if line and not line.startswith(("#", "//"))]
+    out = ""
+    for line in lines:
+        if out:
+            opened, closes = out[-1] in _OPEN, line[0] in _CLOSE
+            if not opened and not closes and out[-1] != ",":
+                out += ", "
+            elif opened != closes:
+                out += " "
+        out += line
+    return out
 
 
 def _parse(module_dir: Path) -> tuple[list[Variable], list[Output]]:
     import hcl2
 
-    global _WRAPS
-    _WRAPS = _wraps_attributes()
     variables: list[Variable] = []
     outputs: list[Output] = []
     for tf in sorted(module_dir.glob("*.tf")):
-        with open(tf) as fh:
-            try:
-                doc = hcl2.load(fh)
-            except Exception as exc:  # python-hcl2 raises several lark error types
-                raise DocsError(f"{tf}: cannot parse: {exc}") from exc
-        for entry in doc.get("variable", []):
-            for name, block in entry.items():
-                variables.append(
-                    Variable(
-                        name=_unquote(name),
-                        type=_expr(_attr(block, "type", "any")),
-                        description=str(_attr(block, "description", "")),
-                        default=_attr(block, "default"),
-                        required="default" not in block,
-                        sensitive=_attr(block, "sensitive", False) in (True, "true"),
-                    )
+        text = tf.read_text()
+        try:
+            hcl2.loads(text)
+        except Exception as exc:  # python-hcl2 raises several lark error types
+            raise DocsError(f"{tf}: cannot parse: {exc}") from exc
+        for name, body in _blocks(text, "variable").items():
+            attrs = _attributes(body)
+            variables.append(
+                Variable(
+                    name=name,
+                    type=_one_line(attrs.get("type", "any")),
+                    description=_string_value(attrs.get("description", '""')),
+                    default=_one_line(attrs["default"]) if "default" in attrs else None,
+                    sensitive=attrs.get("sensitive") == "true",
                 )
-        for entry in doc.get("output", []):
-            for name, block in entry.items():
-                outputs.append(
-                    Output(
-                        name=_unquote(name),
-                        description=str(_attr(block, "description", "")),
-                        sensitive=_attr(block, "sensitive", False) in (True, "true"),
-                    )
+            )
+        for name, body in _blocks(text, "output").items():
+            attrs = _attributes(body)
+            outputs.append(
+                Output(
+                    name=name,
+                    description=_string_value(attrs.get("description", '""')),
+                    sensitive=attrs.get("sensitive") == "true",
                 )
+            )
     variables.sort(key=lambda v: (not v.required, v.name))
     outputs.sort(key=lambda o: o.name)
     return variables, outputs
@@ -126,15 +215,6 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _default(value: Any) -> str:
-    if value is None:
-        return "`null`"
-    if isinstance(value, str):
-        value = _expr(value)
-    rendered = json.dumps(value, sort_keys=True) if not isinstance(value, str) else f'"{value}"'
-    return f"`{_cell(rendered)}`"
-
-
 def render(module_dir: Path) -> str:
     """The Markdown that belongs between the markers of ``module_dir``'s README."""
     variables, outputs = _parse(module_dir)
@@ -142,7 +222,7 @@ def render(module_dir: Path) -> str:
     if variables:
         lines += ["| Name | Description | Type | Default | Required |", "|---|---|---|---|:---:|"]
         for v in variables:
-            default = "n/a" if v.required else _default(v.default)
+            default = "n/a" if v.default is None else f"`{_cell(v.default)}`"
             lines.append(
                 f"| `{v.name}` | {_cell(v.description)} | `{_cell(v.type)}` | {default} | "
                 f"{'yes' if v.required else 'no'} |"
