@@ -161,3 +161,69 @@ def test_app_tier_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped
 
     active = aws.client("ecs").list_task_definitions(familyPrefix=NAME, status="ACTIVE")["taskDefinitionArns"]
     assert active == [], f"destroy left active revisions: {active}"
+
+
+def live_instances(ec2: Any) -> set[str]:
+    found = ec2.describe_instances()["Reservations"]
+    return {
+        i["InstanceId"] for r in found for i in r["Instances"] if i["State"]["Name"] in ("pending", "running")
+    }
+
+
+def test_ec2_capacity_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-def]
+    name = "zk-ec2"
+    ec2, ssm = aws.client("ec2"), aws.client("ssm")
+    # Things every real account already has, which the emulator creates on first use and
+    # the leftover check would otherwise count as this stack's: AWS's public ECS AMI
+    # parameters and the AWS-managed EBS key (aws/ebs).
+    parameter = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    ami = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
+    probe = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True)["VolumeId"]
+    ec2.delete_volume(VolumeId=probe)
+    before = live_instances(ec2)
+    with applied(make_root(STACK), aws, {"name": name, "capacity_type": "EC2", "min_count": 1}) as stack:
+        out, app = stack.outputs, stack.outputs["app"]
+        ecs, asg = aws.client("ecs"), aws.client("autoscaling")
+
+        # the capacity provider: managed scaling and termination protection over the group
+        provider_name = f"zonke-{name}-ec2"
+        (provider,) = ecs.describe_capacity_providers(capacityProviders=[provider_name])["capacityProviders"]
+        group_provider = provider["autoScalingGroupProvider"]
+        assert group_provider["managedTerminationProtection"] == "ENABLED"
+        assert group_provider["managedScaling"]["status"] == "ENABLED"
+        cluster = ecs.describe_clusters(clusters=[app["cluster_name"]])["clusters"][0]
+        assert cluster["capacityProviders"] == [provider_name]
+        service = ecs.describe_services(cluster=app["cluster_name"], services=[app["service_name"]])[
+            "services"
+        ][0]
+        assert [s["capacityProvider"] for s in service["capacityProviderStrategy"]] == [provider_name]
+        assert service["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        assert definition["requiresCompatibilities"] == ["EC2"]
+
+        # the group: private subnets, instances protected from scale-in (ECS decides which go)
+        group_name = group_provider["autoScalingGroupArn"].rsplit("/", 1)[1]
+        (group,) = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])["AutoScalingGroups"]
+        assert sorted(group["VPCZoneIdentifier"].split(",")) == sorted(out["private_subnet_ids"])
+        assert group["NewInstancesProtectedFromScaleIn"] is True
+        assert (group["MinSize"], group["MaxSize"]) == (1, 4)
+
+        # the launch template: ECS-optimized AL2023, IMDSv2 only with one hop, encrypted volume
+        template = group["LaunchTemplate"]
+        data = ec2.describe_launch_template_versions(LaunchTemplateId=template["LaunchTemplateId"])[
+            "LaunchTemplateVersions"
+        ][0]["LaunchTemplateData"]
+        assert data["ImageId"] == ami
+        assert data["MetadataOptions"]["HttpTokens"] == "required"
+        assert data["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
+        (volume,) = data["BlockDeviceMappings"]
+        assert volume["Ebs"]["Encrypted"] is True
+        assert "NetworkInterfaces" not in data  # no public IP setting: the group's subnets are private
+        launched = live_instances(ec2) - before
+        assert launched, "the group launched no instance"
+
+    assert live_instances(ec2) - before == set(), "destroy left instances running"
+    (gone,) = aws.client("ecs").describe_capacity_providers(capacityProviders=[f"zonke-{name}-ec2"])[
+        "capacityProviders"
+    ] or [{"status": "INACTIVE"}]
+    assert gone["status"] == "INACTIVE"
