@@ -1,5 +1,6 @@
-# Customer-managed key for the static bucket; CloudFront may decrypt for this
-# distribution only.
+# Customer-managed key for the static bucket (and the origin secret parameter); CloudFront
+# may decrypt for this distribution only. The key policy is a resource of its own: it
+# names the distribution, whose origin header needs the secret encrypted with this key.
 
 data "aws_iam_policy_document" "kms" {
   count = local.create_kms_key ? 1 : 0
@@ -37,12 +38,18 @@ data "aws_iam_policy_document" "kms" {
 resource "aws_kms_key" "this" {
   count = local.create_kms_key ? 1 : 0
 
-  description             = "${var.name} static files bucket"
+  description             = "${var.name} edge: static files bucket and origin secret"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.kms[0].json
 
   tags = local.tags
+}
+
+resource "aws_kms_key_policy" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  key_id = aws_kms_key.this[0].id
+  policy = data.aws_iam_policy_document.kms[0].json
 }
 
 resource "aws_kms_alias" "this" {

@@ -27,24 +27,41 @@ locals {
 
 # --- the origin secret: generated once, kept until origin_secret_rotation changes ---
 #
-# Terraform has no random provider here: uuid() is a fresh value on every plan, so the
-# value is held by terraform_data, which ignores later changes of its input and is only
-# replaced (with a new value) when origin_secret_rotation changes. The value stays in the
-# Terraform state, as it does in the distribution's and the ALB rule's state anyway: it
+# There is no random provider here, and uuid() is a fresh value on every plan. So the
+# value is generated once into an SSM SecureString parameter that ignores later changes
+# of its value, and is replaced (with a new value) only when origin_secret_rotation
+# changes. The parameter's value is a sensitive attribute, so no plan ever prints the
+# secret (a terraform_data would print its old output on rotation). The value is in the
+# Terraform state, as it is in the distribution's and the ALB rule's state anyway: it
 # proves a request came through CloudFront; it guards no data.
 
-resource "terraform_data" "origin_secret" {
-  count = nonsensitive(var.origin_secret_value == null) ? 1 : 0
+locals {
+  generate_origin_secret = nonsensitive(var.origin_secret_value == null)
+}
 
-  # sensitive(): the value never shows in plan output (rotation would print it otherwise).
-  input            = sensitive("${replace(uuid(), "-", "")}${replace(uuid(), "-", "")}")
-  triggers_replace = [var.origin_secret_rotation]
+resource "terraform_data" "origin_secret_rotation" {
+  count = local.generate_origin_secret ? 1 : 0
+
+  input = var.origin_secret_rotation
+}
+
+resource "aws_ssm_parameter" "origin_secret" {
+  count = local.generate_origin_secret ? 1 : 0
+
+  name        = "/zonke/${var.name}/cdn/origin-secret"
+  description = "Secret header value CloudFront sends to the ${var.name} ALB; bump origin_secret_rotation to replace it"
+  type        = "SecureString"
+  key_id      = local.kms_key_arn
+  value       = "${replace(uuid(), "-", "")}${replace(uuid(), "-", "")}"
+
+  tags = local.tags
 
   lifecycle {
-    ignore_changes = [input]
+    ignore_changes       = [value]
+    replace_triggered_by = [terraform_data.origin_secret_rotation[count.index]]
   }
 }
 
 locals {
-  origin_secret = sensitive(coalesce(var.origin_secret_value, one(terraform_data.origin_secret[*].output)))
+  origin_secret = sensitive(coalesce(var.origin_secret_value, one(aws_ssm_parameter.origin_secret[*].value)))
 }

@@ -74,6 +74,11 @@ output "origin_secret_value" {
   sensitive   = true
 }
 
+output "origin_secret_parameter_name" {
+  description = "Name of the SSM SecureString parameter holding the generated origin secret, or null when `origin_secret_value` is given."
+  value       = one(aws_ssm_parameter.origin_secret[*].name)
+}
+
 output "app_cache_policy_id" {
   description = "ID of the cache policy used for requests to Django."
   value       = local.app_cache_policy_id
