@@ -115,6 +115,14 @@ LISTERS: dict[str, Lister] = {
     "cloudfront.distributions": lambda s: _ids(
         s.client("cloudfront").list_distributions()["DistributionList"].get("Items", []), "Id"
     ),
+    "cloudfront.origin_access_controls": lambda s: _ids(
+        s.client("cloudfront").list_origin_access_controls()["OriginAccessControlList"].get("Items", []), "Id"
+    ),
+    "ssm.parameters": lambda s: sorted(
+        p["Name"]
+        for page in s.client("ssm").get_paginator("describe_parameters").paginate()
+        for p in page["Parameters"]
+    ),
     "events.rules": lambda s: _ids(s.client("events").list_rules()["Rules"], "Arn"),
     "sfn.state_machines": lambda s: _ids(
         s.client("stepfunctions").list_state_machines()["stateMachines"], "stateMachineArn"
