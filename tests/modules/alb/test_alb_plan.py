@@ -1,0 +1,161 @@
+"""Plan tests of modules/alb: defaults, HTTPS, tuning and logs, secret rotation, bad inputs.
+
+The module reads its VPC's CIDR (for the egress rule) and the CloudFront origin-facing
+prefix list from AWS, so each plan runs against a VPC created in the emulator.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from zonke_tf.emulator import Emulator
+
+HERE = Path(__file__).parent
+SECRET = "0123456789abcdef0123456789abcdef"
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+CIDR = "10.61.0.0/16"
+PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+
+
+@pytest.fixture(scope="module")
+def alb(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
+    return make_root("modules/alb").init()
+
+
+@pytest.fixture
+def base(emulator: Emulator) -> dict[str, Any]:
+    """Valid inputs, with a VPC in the emulator (created again if another test reset it)."""
+    ec2 = emulator.boto3_session().client("ec2")
+    found = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": [CIDR]}])["Vpcs"]
+    vpc = found[0]["VpcId"] if found else ec2.create_vpc(CidrBlock=CIDR)["Vpc"]["VpcId"]
+    return {
+        "name": "demo",
+        "vpc_id": vpc,
+        "public_subnet_ids": ["subnet-0aaa1111", "subnet-0bbb2222"],
+        "origin_secret_value": SECRET,
+    }
+
+
+def cloudfront_prefix_list_id(emulator: Emulator) -> str:
+    ec2 = emulator.boto3_session().client("ec2")
+    lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [PREFIX_LIST]}])
+    return str(lists["PrefixLists"][0]["PrefixListId"])
+
+
+def test_defaults(alb: TerraformRoot, base: dict[str, Any], emulator: Emulator) -> None:
+    plan = alb.plan(base)
+    assert_plan_matches(plan, HERE / "expected_default.yaml")
+    ingress = plan.one("aws_vpc_security_group_ingress_rule")
+    assert ingress["prefix_list_id"] == cloudfront_prefix_list_id(emulator)
+    target_group = plan.one("aws_lb_target_group")
+    assert target_group["vpc_id"] == base["vpc_id"]
+    # <name>-<4 hex>: fits the 32-character limit, changes when a setting forces a new group
+    assert re.fullmatch(r"demo-[0-9a-f]{4}", target_group["name"])
+    assert plan.one("aws_security_group")["vpc_id"] == base["vpc_id"]
+    # no certificate: no HTTPS listener at all (null, not merely unknown until apply)
+    assert _after_unknown_outputs(plan)["https_listener_arn"] is False
+
+
+def test_https_with_certificate(alb: TerraformRoot, base: dict[str, Any]) -> None:
+    plan = alb.plan({**base, "certificate_arn": CERT})
+    assert_plan_matches(plan, HERE / "expected_https.yaml")
+    # Listener ARNs are unknown until apply; the rule's key names its listener (above),
+    # and the listener_arn output is the HTTPS listener's, unknown like it.
+    assert plan.outputs["https_listener_arn"] is None and plan.outputs["listener_arn"] is None
+    assert _after_unknown_outputs(plan)["https_listener_arn"] is True
+
+
+def test_tuning_logs_tags_and_a_secret_rotation(alb: TerraformRoot, base: dict[str, Any]) -> None:
+    previous = "fedcba9876543210fedcba9876543210"
+    plan = alb.plan(
+        {
+            **base,
+            "name": "a" * 27,
+            "target_port": 8080,
+            "deregistration_delay": 10,
+            "idle_timeout": 120,
+            "deletion_protection": False,
+            "health_check": {"path": "/ping", "matcher": "200-299", "interval": 30, "healthy_threshold": 3},
+            "access_logs_bucket": "demo-logs",
+            "origin_secret_header_name": "X-Edge-Secret-Check",
+            "origin_secret_previous_value": previous,
+            "tags": {"team": "web"},
+        }
+    )
+    target_group = plan.one("aws_lb_target_group")
+    assert len(target_group["name"]) == 32
+    assert target_group["port"] == 8080 and target_group["deregistration_delay"] == "10"
+    expected_check = {
+        "path": "/ping",
+        "matcher": "200-299",
+        "interval": 30,
+        "timeout": 5,
+        "healthy_threshold": 3,
+        "unhealthy_threshold": 3,
+    }
+    check = target_group["health_check"][0]
+    assert {k: check[k] for k in expected_check} == expected_check
+    lb = plan.one("aws_lb")
+    assert lb["name"] == "a" * 27 and lb["idle_timeout"] == 120 and lb["enable_deletion_protection"] is False
+    assert lb["access_logs"] == [{"bucket": "demo-logs", "prefix": f"alb/{'a' * 27}", "enabled": True}]
+    egress = plan.one("aws_vpc_security_group_egress_rule")
+    assert (egress["from_port"], egress["to_port"]) == (8080, 8080)
+    header = plan.values['aws_lb_listener_rule.forward_with_origin_secret["http"]']["condition"][0][
+        "http_header"
+    ][0]
+    assert header == {"http_header_name": "X-Edge-Secret-Check", "values": [SECRET, previous]}
+    for address, values in plan.values.items():
+        if "tags" in values and not address.startswith("data."):
+            assert values["tags"].get("team") == "web", f"{address} lacks the tags input"
+
+
+def _after_unknown_outputs(plan: PlanResult) -> dict[str, Any]:
+    return {name: change["after_unknown"] for name, change in plan.raw["output_changes"].items()}
+
+
+# One bad value per validation, all in one plan (the variables do not read each other,
+# and Terraform reports every failed validation of a variable, so one bad health_check
+# object trips its four validations at once).
+BAD: dict[str, tuple[Any, list[str]]] = {
+    "name": ("a" * 28, ["name must be 1-27 characters"]),
+    "vpc_id": ("vpc_123", ["vpc_id must be a VPC ID"]),
+    "public_subnet_ids": (["subnet-0aaa1111"], ["public_subnet_ids must list at least two distinct subnets"]),
+    "origin_secret_header_name": ("X-" + "h" * 40, ["origin_secret_header_name must be 1-40 characters"]),
+    "origin_secret_value": ("*" * 40, ["origin_secret_value must be 32-128 characters"]),
+    "origin_secret_previous_value": ("short", ["origin_secret_previous_value must be null or"]),
+    "certificate_arn": (
+        "arn:aws:iam::123456789012:server-certificate/x",
+        ["certificate_arn must be null or an ACM"],
+    ),
+    "ssl_policy": ("ELBSecurityPolicy-2016-08", ["ssl_policy must be a TLS 1.2+ ELB security policy"]),
+    "target_port": (70000, ["target_port must be a whole number from 1 to 65535"]),
+    "health_check": (
+        {"path": "health", "matcher": "500", "interval": 5, "timeout": 5, "unhealthy_threshold": 11},
+        [
+            "health_check.path must start with",
+            "health_check.matcher must be HTTP codes from 200 to 499",
+            "health_check.interval must be 5-300 seconds",
+            "health_check.healthy_threshold and health_check.unhealthy_threshold",
+        ],
+    ),
+    "deregistration_delay": (4000, ["deregistration_delay must be a whole number of seconds"]),
+    "idle_timeout": (0, ["idle_timeout must be from 1 to 4000 seconds"]),
+    "access_logs_bucket": ("s3://logs", ["access_logs_bucket must be null or an S3 bucket name"]),
+}
+
+
+def test_every_variable_validation_rejects_its_bad_input(alb: TerraformRoot) -> None:
+    variables = {name: bad for name, (bad, _) in BAD.items()}
+    error = " ".join(alb.plan_error(variables).split())
+    missing = [m for _, (_, messages) in BAD.items() for m in messages if m not in error]
+    assert not missing, f"no validation message {missing}:\n{error[-4000:]}"
+
+
+def test_name_starting_with_internal_is_refused(alb: TerraformRoot, base: dict[str, Any]) -> None:
+    error = " ".join(alb.plan_error({**base, "name": "internal-shop"}).split())
+    assert "name must be 1-27 characters" in error, error[-3000:]
