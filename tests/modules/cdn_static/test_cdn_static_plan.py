@@ -1,0 +1,221 @@
+"""Plan tests of modules/cdn-static: defaults, a custom domain, media, overrides, bad inputs.
+
+The emulator has no CloudFront cache, origin request or response headers policies (the
+API answers 404), so the policy the module creates for Django is checked here, by plan,
+and the apply test passes an AWS-managed policy ID instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+
+HERE = Path(__file__).parent
+ALB = "demo-123456.us-east-1.elb.amazonaws.com"
+BASE = {"name": "demo", "alb_dns_name": ALB}
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+CUSTOM_DOMAIN = {
+    "aliases": ["www.example.com", "example.com"],
+    "acm_certificate_arn": CERT,
+    "origin_domain_name": "origin.example.com",
+}
+
+
+@pytest.fixture(scope="module")
+def cdn(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
+    return make_root("modules/cdn-static").init()
+
+
+def origins(plan: PlanResult) -> dict[str, dict[str, Any]]:
+    dist = plan.one("aws_cloudfront_distribution")
+    return {o["origin_id"]: o for o in dist["origin"]}
+
+
+def unknown_after_apply(plan: PlanResult, address: str) -> dict[str, Any]:
+    change = next(rc["change"] for rc in plan.raw["resource_changes"] if rc["address"] == address)
+    return dict(change["after_unknown"])
+
+
+def statements(plan: PlanResult, document: str) -> dict[str, dict[str, Any]]:
+    return {s["sid"]: s for s in plan.values[document]["statement"]}
+
+
+def test_defaults(cdn: TerraformRoot) -> None:
+    plan = cdn.plan(BASE)
+    assert_plan_matches(plan, HERE / "expected_default.yaml")
+
+    alb = origins(plan)["alb"]
+    assert alb["domain_name"] == ALB
+    assert alb["custom_origin_config"][0]["origin_protocol_policy"] == "http-only"
+    assert alb["custom_origin_config"][0]["origin_ssl_protocols"] == ["TLSv1.2"]
+    assert [h["name"] for h in alb["custom_header"]] == ["X-Origin-Verify"]
+    static = origins(plan)["static"]
+    assert static["custom_origin_config"] == [] and static["custom_header"] == []
+    # the static origin is signed with this module's origin access control (known after apply)
+    dist_unknown = unknown_after_apply(plan, "aws_cloudfront_distribution.this")
+    assert any(o.get("origin_access_control_id") for o in dist_unknown["origin"])
+    # the secret parameter is encrypted with the module's key
+    assert unknown_after_apply(plan, "aws_ssm_parameter.origin_secret[0]")["key_id"] is True
+    assert unknown_after_apply(plan, "aws_ssm_parameter.origin_secret[0]")["value"] is True
+    # Django's behaviour uses the module's own cache policy, whose ID comes after apply
+    assert dist_unknown["default_cache_behavior"][0]["cache_policy_id"] is True
+
+    bucket = statements(plan, "data.aws_iam_policy_document.bucket")
+    deny = bucket["DenyInsecureTransport"]
+    assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"]
+    assert deny["condition"] == [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]
+    assert sorted(deny["resources"]) == [
+        "arn:aws:s3:::demo-static-123456789012",
+        "arn:aws:s3:::demo-static-123456789012/*",
+    ]
+    read = bucket["ThisDistributionReadsServedPrefixes"]
+    assert read["principals"] == [{"type": "Service", "identifiers": ["cloudfront.amazonaws.com"]}]
+    assert read["actions"] == ["s3:GetObject"]
+    assert read["resources"] == ["arn:aws:s3:::demo-static-123456789012/static/*"]
+    assert [(c["test"], c["variable"]) for c in read["condition"]] == [("StringEquals", "AWS:SourceArn")]
+    assert len(bucket) == 2
+
+    key = statements(plan, "data.aws_iam_policy_document.kms[0]")
+    cloudfront = key["CloudFrontDecryptsForThisDistribution"]
+    assert cloudfront["actions"] == ["kms:Decrypt"]
+    assert cloudfront["principals"] == [{"type": "Service", "identifiers": ["cloudfront.amazonaws.com"]}]
+    assert [(c["test"], c["variable"]) for c in cloudfront["condition"]] == [
+        ("StringEquals", "AWS:SourceArn")
+    ]
+
+
+def test_custom_domain(cdn: TerraformRoot) -> None:
+    plan = cdn.plan({**BASE, **CUSTOM_DOMAIN})
+    assert_plan_matches(plan, HERE / "expected_custom_domain.yaml")
+    alb = origins(plan)["alb"]
+    assert alb["domain_name"] == "origin.example.com"
+    assert alb["custom_origin_config"][0]["origin_protocol_policy"] == "https-only"
+    assert [b["path_pattern"] for b in plan.one("aws_cloudfront_distribution")["ordered_cache_behavior"]] == [
+        "/static/*"
+    ]
+
+
+def test_media_enabled_with_a_domain_but_no_origin_name(cdn: TerraformRoot) -> None:
+    variables = {**BASE, **CUSTOM_DOMAIN, "enable_media": True}
+    del variables["origin_domain_name"]
+    plan = cdn.plan(variables)
+    behaviours = plan.one("aws_cloudfront_distribution")["ordered_cache_behavior"]
+    assert [(b["path_pattern"], b["target_origin_id"]) for b in behaviours] == [
+        ("/static/*", "static"),
+        ("/media/*", "static"),
+    ]
+    for behaviour in behaviours:
+        assert behaviour["cache_policy_id"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"
+        assert behaviour["viewer_protocol_policy"] == "redirect-to-https"
+        assert behaviour["allowed_methods"] == ["GET", "HEAD"]
+    read = statements(plan, "data.aws_iam_policy_document.bucket")["ThisDistributionReadsServedPrefixes"]
+    assert sorted(read["resources"]) == [
+        "arn:aws:s3:::demo-static-123456789012/media/*",
+        "arn:aws:s3:::demo-static-123456789012/static/*",
+    ]
+    assert plan.outputs["media_prefix"] == "media/"
+    assert plan.outputs["media_url"] == "https://www.example.com/media/"
+    # without an origin name the ALB's certificate cannot match: HTTP to its DNS name
+    alb = origins(plan)["alb"]
+    assert alb["domain_name"] == ALB
+    assert alb["custom_origin_config"][0]["origin_protocol_policy"] == "http-only"
+
+
+def test_overrides_logs_waf_and_given_secret(cdn: TerraformRoot) -> None:
+    kms = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    waf = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/demo/abcd"
+    plan = cdn.plan(
+        {
+            **BASE,
+            "app_cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            "response_headers_policy_id": None,
+            "kms_key_arn": kms,
+            "origin_secret_value": "s" * 40,
+            "access_logs_bucket": "demo-logs",
+            "web_acl_arn": waf,
+            "price_class": "PriceClass_100",
+            "bucket_name": "demo-assets",
+            "tags": {"team": "web"},
+        }
+    )
+    assert "aws_cloudfront_cache_policy" not in plan.counts
+    for generated in ("aws_kms_key", "aws_kms_key_policy", "terraform_data", "aws_ssm_parameter"):
+        assert generated not in plan.counts, f"{generated} is created although its value is given"
+    dist = plan.one("aws_cloudfront_distribution")
+    assert dist["default_cache_behavior"][0]["cache_policy_id"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    assert dist["default_cache_behavior"][0].get("response_headers_policy_id") is None
+    assert dist["web_acl_id"] == waf and dist["price_class"] == "PriceClass_100"
+    assert dist["logging_config"] == [
+        {"bucket": "demo-logs.s3.amazonaws.com", "prefix": "cloudfront/demo/", "include_cookies": False}
+    ]
+    logging = plan.one("aws_s3_bucket_logging")
+    assert logging["target_bucket"] == "demo-logs" and logging["target_prefix"] == "s3/demo-assets/"
+    sse = plan.one("aws_s3_bucket_server_side_encryption_configuration")
+    assert sse["rule"][0]["apply_server_side_encryption_by_default"][0]["kms_master_key_id"] == kms
+    assert plan.one("aws_s3_bucket")["bucket"] == "demo-assets"
+    assert plan.outputs["kms_key_arn"] == kms
+    assert plan.outputs["origin_secret_parameter_name"] is None
+    for address, values in plan.values.items():
+        if "tags" in values and not address.startswith("data."):
+            assert values["tags"].get("team") == "web", f"{address} lacks the tags input"
+
+
+# One bad value per validation. Variables whose validations read another variable
+# (acm_certificate_arn reads aliases) are tested in plans of their own, since Terraform
+# skips a validation when a variable it reads is itself invalid.
+BULK_BAD = {
+    "name": ("Bad_Name", "name must be 2-32 characters"),
+    "alb_dns_name": ("https://demo.example.com", "alb_dns_name must be a bare host name"),
+    "origin_domain_name": ("Origin.example.com/", "origin_domain_name must be null or a lowercase"),
+    "aliases": (["www.example.com", "not a domain"], "aliases must be distinct lowercase domain names"),
+    "minimum_protocol_version": ("TLSv1", "minimum_protocol_version must be"),
+    "price_class": ("PriceClass_1", "price_class must be"),
+    "web_acl_arn": (
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y",
+        "web_acl_arn must be null or",
+    ),
+    "access_logs_bucket": ("arn:aws:s3:::logs", "access_logs_bucket must be null or an S3 bucket name"),
+    "origin_secret_header_name": ("X Origin Verify", "origin_secret_header_name must be 1-40 characters"),
+    "origin_secret_value": ("too-short", "origin_secret_value must be null (generated) or 32-128"),
+    "origin_secret_rotation": ("", "origin_secret_rotation must not be empty"),
+    "kms_key_arn": ("alias/demo", "kms_key_arn must be null or a KMS key ARN"),
+    "bucket_name": ("demo.assets", "bucket_name must be null or 3-63 characters"),
+    "noncurrent_version_expiration_days": (0, "noncurrent_version_expiration_days must be a whole number"),
+}
+
+
+def test_every_single_variable_validation_rejects_its_bad_input(cdn: TerraformRoot) -> None:
+    variables = {name: bad for name, (bad, _) in BULK_BAD.items()}
+    error = " ".join(cdn.plan_error(variables).split())
+    missing = [name for name, (_, message) in BULK_BAD.items() if message not in error]
+    assert not missing, f"no validation message for {missing}:\n{error[-4000:]}"
+
+
+@pytest.mark.parametrize(
+    ("variables", "messages"),
+    [
+        (
+            {
+                "aliases": ["www.example.com"],
+                "acm_certificate_arn": CERT.replace("us-east-1", "eu-west-1"),
+                "origin_secret_header_name": "Authorization",
+            },
+            [
+                "acm_certificate_arn must be an ACM certificate ARN in us-east-1",
+                "names a header CloudFront does not let",
+            ],
+        ),
+        ({"aliases": ["www.example.com"]}, ["acm_certificate_arn and aliases go together"]),
+    ],
+    ids=["certificate-region-and-reserved-header", "aliases-need-certificate"],
+)
+def test_cross_variable_and_reserved_name_validations(
+    cdn: TerraformRoot, variables: dict[str, object], messages: list[str]
+) -> None:
+    error = " ".join(cdn.plan_error({**BASE, **variables}).split())
+    for message in messages:
+        assert message in error, error[-3000:]
