@@ -21,6 +21,7 @@ variable "vpc_id" {
 variable "public_subnet_ids" {
   description = "IDs of the public subnets to place the load balancer in, in at least two availability zones."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.public_subnet_ids) >= 2 && length(distinct(var.public_subnet_ids)) == length(var.public_subnet_ids)
@@ -36,6 +37,7 @@ variable "public_subnet_ids" {
 variable "origin_secret_header_name" {
   description = "Name of the header CloudFront adds to every origin request; the forward rule requires it. Must match the cdn-static module's `origin_secret_header_name`."
   type        = string
+  nullable    = false
   default     = "X-Origin-Verify"
 
   validation {
@@ -81,6 +83,7 @@ variable "certificate_arn" {
 variable "ssl_policy" {
   description = "Security policy of the HTTPS listener (TLS 1.3 and 1.2 only by default)."
   type        = string
+  nullable    = false
   default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
   validation {
@@ -92,6 +95,7 @@ variable "ssl_policy" {
 variable "target_port" {
   description = "Port the application containers listen on (the target group's traffic port)."
   type        = number
+  nullable    = false
   default     = 8000
 
   validation {
@@ -110,7 +114,8 @@ variable "health_check" {
     healthy_threshold   = optional(number, 2)
     unhealthy_threshold = optional(number, 3)
   })
-  default = {}
+  nullable = false
+  default  = {}
 
   validation {
     condition     = startswith(var.health_check.path, "/") && length(var.health_check.path) <= 1024
@@ -136,6 +141,7 @@ variable "health_check" {
 variable "deregistration_delay" {
   description = "Seconds the load balancer lets in-flight requests finish on a deregistering target. Shorter than AWS's 300 s default so rolling deploys are quick."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -147,6 +153,7 @@ variable "deregistration_delay" {
 variable "idle_timeout" {
   description = "Seconds a connection may stay idle before the load balancer closes it."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
@@ -158,6 +165,7 @@ variable "idle_timeout" {
 variable "deletion_protection" {
   description = "Protect the load balancer from deletion (turn it off before destroying the stack)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -181,5 +189,6 @@ variable "access_logs_prefix" {
 variable "tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

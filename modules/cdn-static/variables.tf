@@ -32,6 +32,7 @@ variable "origin_domain_name" {
 variable "aliases" {
   description = "Domain names the distribution answers to (for example `[\"www.example.com\"]`); they need `acm_certificate_arn`. Empty (the default): only the `*.cloudfront.net` name."
   type        = list(string)
+  nullable    = false
   default     = []
 
   validation {
@@ -59,6 +60,7 @@ variable "acm_certificate_arn" {
 variable "minimum_protocol_version" {
   description = "Oldest TLS version viewers may use when a custom certificate is set."
   type        = string
+  nullable    = false
   default     = "TLSv1.2_2021"
 
   validation {
@@ -70,6 +72,7 @@ variable "minimum_protocol_version" {
 variable "price_class" {
   description = "CloudFront price class: `PriceClass_All` (every edge location, the default), `PriceClass_200` or `PriceClass_100` (cheapest, North America and Europe only)."
   type        = string
+  nullable    = false
   default     = "PriceClass_All"
 
   validation {
@@ -92,6 +95,7 @@ variable "web_acl_arn" {
 variable "enable_media" {
   description = "Also serve user-uploaded media: `/media/*` goes to the `media/` prefix of the same bucket, cached like static files."
   type        = bool
+  nullable    = false
   default     = false
 }
 
@@ -109,6 +113,7 @@ variable "access_logs_bucket" {
 variable "origin_secret_header_name" {
   description = "Name of the header carrying the origin secret on every request CloudFront sends to the ALB. Must match the alb module's `origin_secret_header_name`."
   type        = string
+  nullable    = false
   default     = "X-Origin-Verify"
 
   validation {
@@ -137,6 +142,7 @@ variable "origin_secret_value" {
 variable "origin_secret_rotation" {
   description = "Any string; change it (for example to a date) to generate a new origin secret. Ignored when `origin_secret_value` is given."
   type        = string
+  nullable    = false
   default     = "1"
 
   validation {
@@ -194,6 +200,7 @@ variable "bucket_name" {
 variable "noncurrent_version_expiration_days" {
   description = "Days to keep the previous versions of overwritten or deleted static files before they expire."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -205,17 +212,20 @@ variable "noncurrent_version_expiration_days" {
 variable "force_destroy" {
   description = "Let `terraform destroy` delete the bucket even when it still holds files."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "wait_for_deployment" {
   description = "Wait for the distribution to be deployed to every edge location before finishing an apply."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
