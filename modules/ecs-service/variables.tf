@@ -260,7 +260,7 @@ variable "task_secret_arns" {
 }
 
 variable "health_check" {
-  description = "Container health check, or null for none (the load balancer's target-group health check still applies). `command` in ECS form, for example `[\"CMD-SHELL\", \"curl -fsS http://localhost:8000/healthz/ || exit 1\"]`."
+  description = "Container health check, or null for none (the load balancer's target-group health check still applies). `command` in ECS form, for example `[\"CMD-SHELL\", \"curl -fsS http://localhost:8000/healthz/\"]` (a non-zero exit marks the container unhealthy)."
   type = object({
     command      = list(string)
     interval     = optional(number, 30)
