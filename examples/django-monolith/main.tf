@@ -104,6 +104,7 @@ module "service" {
   alb_arn_suffix          = module.alb.alb_arn_suffix
   target_group_arn_suffix = module.alb.target_group_arn_suffix
   container_port          = local.container_port
+  wsgi_application        = var.wsgi_application
   cpu                     = var.cpu
   memory                  = var.memory
   environment             = local.container_environment

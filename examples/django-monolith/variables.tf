@@ -213,6 +213,12 @@ variable "app_path" {
   default     = "examples/django-monolith/app"
 }
 
+variable "wsgi_application" {
+  description = "The app's WSGI callable, for the default gunicorn command (the sample app's project is `mysite`)."
+  type        = string
+  default     = "mysite.wsgi:application"
+}
+
 variable "require_approval" {
   description = "Wait for a manual approval before each deploy."
   type        = bool
