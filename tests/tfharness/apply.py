@@ -73,8 +73,9 @@ LISTERS: dict[str, Lister] = {
     "kms.enabled_keys": lambda s: sorted(
         k["KeyId"]
         for k in s.client("kms").list_keys()["Keys"]
-        if s.client("kms").describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"]
+        if (meta := s.client("kms").describe_key(KeyId=k["KeyId"])["KeyMetadata"])["KeyState"]
         not in ("PendingDeletion",)
+        and meta.get("KeyManager") != "AWS"  # AWS-managed keys (aws/ebs...) appear on first use
     ),
     "kms.aliases": lambda s: _ids(
         [a for a in s.client("kms").list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")],
@@ -122,6 +123,7 @@ LISTERS: dict[str, Lister] = {
         p["Name"]
         for page in s.client("ssm").get_paginator("describe_parameters").paginate()
         for p in page["Parameters"]
+        if not p["Name"].startswith("/aws/")  # AWS's public parameters appear on first read
     ),
     "events.rules": lambda s: _ids(s.client("events").list_rules()["Rules"], "Arn"),
     "sfn.state_machines": lambda s: _ids(
