@@ -56,7 +56,9 @@ def provider_mirror() -> Path | None:
 
 
 def cli_config_text(mirror: Path | None, plugin_cache: Path) -> str:
-    cache = f'plugin_cache_dir = "{plugin_cache}"\n'
+    # The copied roots have no lock file: without this setting each init would reinstall the
+    # provider into the shared cache, and parallel workers could see it half-written.
+    cache = f'plugin_cache_dir = "{plugin_cache}"\nplugin_cache_may_break_dependency_lock_file = true\n'
     if mirror is None:
         return cache
     # No `direct` block that could serve the aws provider: it comes from the mirror or
