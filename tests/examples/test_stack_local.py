@@ -1,0 +1,566 @@
+"""The whole example stack, deployed once with `zonke deploy --local` into the emulator, then:
+
+- the security invariants, checked with boto3 (issue: composition);
+- a no-change re-plan, and no secret value in the state file;
+- the migration contract for real (a local PostgreSQL, the task definition's environment and
+  the emulator's secret values) and the static files for real (collectstatic + the
+  buildspec's `aws s3 sync` line against the emulator's bucket);
+- the day-2 operations through the CLI and the Python API, each followed by a plan that
+  must not undo it;
+- `zonke destroy --local`, leaving nothing behind.
+
+All tests of this module run in one worker, in file order, on one deployed stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets as pysecrets
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.examples.contract import PLAIN, SECRET
+from tests.helpers.postgres import postgres_server
+from tests.tfharness import REPO_ROOT, TerraformEnv
+from tests.tfharness.apply import leftovers, snapshot
+from tests.wrapper.conftest import zonke_env
+from zonke_tf import api, ops
+from zonke_tf.local import LocalEmulator
+
+pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("full-stack")]
+
+EXAMPLE = REPO_ROOT / "examples" / "django-monolith"
+APP = EXAMPLE / "app"
+# Actions AWS offers no resource scoping for (each is commented where the modules use it).
+UNSCOPABLE_ACTIONS = {
+    "ecr:GetAuthorizationToken",
+    "ecs:RegisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
+    "ecs:DeregisterTaskDefinition",
+    "ecs:ListTaskDefinitions",
+    "ecs:DescribeTaskDefinitions",
+    "ecs:CreateCluster",
+    "ecs:TagResource",
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "codestar-connections:UseConnection",
+    "ec2:DescribeAvailabilityZones",
+    "sts:GetCallerIdentity",
+}
+# The pipeline's Infrastructure stage (Terraform) creates CloudFront distributions, origin
+# access controls and certificates, whose IDs AWS generates: these stay on "*", with the
+# reason inline in modules/codepipeline/iam_terraform.tf (statement CloudFrontAndCertificates).
+DOCUMENTED_INLINE = {
+    "cloudfront:CreateDistribution*",
+    "cloudfront:UpdateDistribution",
+    "cloudfront:DeleteDistribution",
+    "cloudfront:TagResource",
+    "cloudfront:UntagResource",
+    "cloudfront:CreateOriginAccessControl",
+    "cloudfront:UpdateOriginAccessControl",
+    "cloudfront:DeleteOriginAccessControl",
+    "cloudfront:CreateInvalidation",
+    "acm:RequestCertificate",
+    "acm:AddTagsToCertificate",
+    "ecs:CreateCapacityProvider",
+}
+
+
+def _unscopable(action: str) -> bool:
+    """Actions AWS gives no resource-level permissions for: reads that list or describe, and
+    the few writes named in UNSCOPABLE_ACTIONS. Anything else on "*" needs a Condition."""
+    verb = action.split(":", 1)[1]
+    if action in UNSCOPABLE_ACTIONS or action in DOCUMENTED_INLINE:
+        return True
+    return verb.startswith(("Describe", "List", "Get", "BatchGet"))
+
+
+@dataclass
+class Deployed:
+    project: Path
+    url: str
+    session: Any
+    baseline: dict[str, list[str]]
+    outputs: dict[str, Any]
+    env: dict[str, str]
+    deploy_stderr: str
+
+    def zonke(
+        self, *args: str, check: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "zonke_tf", *args],
+            cwd=self.project,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=1500,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"zonke {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+        return proc
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.url)
+
+    def state_text(self) -> str:
+        return (
+            self.project / ".zonke" / "shop-prod-local" / "examples" / "django-monolith" / "terraform.tfstate"
+        ).read_text()
+
+    def plan_changes(self) -> dict[str, Any]:
+        return dict(json.loads(self.zonke("plan", "--local", "--json").stdout))
+
+    def planned_container_secrets(self) -> dict[str, set[str]]:
+        """Secret names of each task definition in the last `zonke plan`'s saved plan."""
+        workspace = self.project / ".zonke" / "shop-prod-local"
+        env = {**self.env, "TF_CLI_CONFIG_FILE": str(workspace / "terraform.tfrc")}
+        shown = subprocess.run(
+            ["terraform", "show", "-json", str(workspace / "zonke.tfplan")],
+            cwd=workspace / "examples" / "django-monolith",
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out = {}
+        for change in json.loads(shown.stdout)["resource_changes"]:
+            if change["type"] == "aws_ecs_task_definition" and change["change"]["after"]:
+                containers = json.loads(change["change"]["after"]["container_definitions"])
+                out[change["address"]] = {s["name"] for c in containers for s in c.get("secrets", [])}
+        return out
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
+    project = tmp_path_factory.mktemp("shop")
+    shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
+    env = zonke_env(tf_env, sources=None)  # the real stack from the repository
+    env["ZONKE_KEEP_EMULATOR"] = "1"  # so the last test can look for leftovers after destroy
+    emulator = LocalEmulator(project)
+    url, _ = emulator.ensure_running()
+    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t", region_name="us-east-1")
+    try:
+        baseline = snapshot(_Endpoint(session, url))
+        deployed = Deployed(project, url, session, baseline, {}, env, "")
+        proc = deployed.zonke("deploy", "--local")
+        deployed.deploy_stderr = proc.stderr
+        deployed.outputs = json.loads(deployed.zonke("output", "--local", "--json").stdout)["outputs"]
+        yield deployed
+    finally:
+        emulator.stop()
+
+
+class _Endpoint:
+    """A session whose clients go to the emulator (what the harness's snapshot() expects)."""
+
+    def __init__(self, session: Any, url: str) -> None:
+        self.session, self.url = session, url
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.url)
+
+
+# --------------------------------------------------------------------------- deploy
+
+
+def test_deploy_showed_progress_and_outputs(stack: Deployed) -> None:
+    total = re.findall(r"^\[(\d+)/(\d+)\] ", stack.deploy_stderr, re.MULTILINE)
+    assert total and total[-1][0] == total[-1][1] and int(total[-1][1]) > 100, stack.deploy_stderr[-2000:]
+    assert stack.outputs["site_url"].startswith("https://")
+    assert stack.outputs["static_url"].endswith("/static/")
+    for name in (
+        "ecr_repository_url",
+        "pipeline_name",
+        "cluster_name",
+        "service_name",
+        "migration_state_machine_arn",
+        "secret_arn",
+    ):
+        assert stack.outputs.get(name), f"output {name} is missing"
+
+
+def test_replan_right_after_deploy_has_no_changes(stack: Deployed) -> None:
+    plan = stack.plan_changes()
+    assert plan["ok"] and not any(plan["changes"].get(k) for k in ("add", "change", "remove")), plan[
+        "resources"
+    ]
+
+
+# --------------------------------------------------------------------------- security invariants
+
+
+def test_static_bucket_is_private_and_readable_only_by_the_distribution(stack: Deployed) -> None:
+    s3 = stack.client("s3")
+    bucket = stack.outputs["static_bucket_name"]
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    dist_id = stack.outputs["distribution_id"]
+    allows = [st for st in policy["Statement"] if st["Effect"] == "Allow"]
+    assert allows
+    for st in allows:
+        assert st["Principal"] == {"Service": "cloudfront.amazonaws.com"}, st
+        source = json.dumps(st.get("Condition", {}))
+        assert f"distribution/{dist_id}" in source, st
+    assert any(
+        st["Effect"] == "Deny" and "aws:SecureTransport" in json.dumps(st) for st in policy["Statement"]
+    )
+
+
+def test_alb_admits_only_the_cloudfront_prefix_list(stack: Deployed) -> None:
+    ec2, elb = stack.client("ec2"), stack.client("elbv2")
+    lb = next(
+        lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == "shop-prod"
+    )
+    prefix = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}]
+    )["PrefixLists"][0]["PrefixListId"]
+    for group in ec2.describe_security_groups(GroupIds=lb["SecurityGroups"])["SecurityGroups"]:
+        for perm in group["IpPermissions"]:
+            assert not perm.get("IpRanges") and not perm.get("Ipv6Ranges"), perm
+            assert [p["PrefixListId"] for p in perm["PrefixListIds"]] == [prefix], perm
+
+
+def test_tasks_are_private_without_public_ips(stack: Deployed) -> None:
+    ecs, ec2 = stack.client("ecs"), stack.client("ec2")
+    svc = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+    net = svc["networkConfiguration"]["awsvpcConfiguration"]
+    assert net["assignPublicIp"] == "DISABLED"
+    tiers = {
+        s["SubnetId"]: {t["Key"]: t["Value"] for t in s.get("Tags", [])}.get("zonke:tier")
+        for s in ec2.describe_subnets(SubnetIds=net["subnets"])["Subnets"]
+    }
+    assert set(tiers.values()) == {"private"}, tiers
+
+
+def test_database_is_private_encrypted_isolated(stack: Deployed) -> None:
+    rds, ec2 = stack.client("rds"), stack.client("ec2")
+    db = rds.describe_db_instances(DBInstanceIdentifier="shop-prod")["DBInstances"][0]
+    assert db["PubliclyAccessible"] is False and db["StorageEncrypted"] is True
+    subnet_ids = [s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"]]
+    for subnet in ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"]:
+        assert {t["Key"]: t["Value"] for t in subnet["Tags"]}["zonke:tier"] == "isolated"
+    svc = stack.client("ecs").describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+    service_sg = svc["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+    for group_ref in db["VpcSecurityGroups"]:
+        group = ec2.describe_security_groups(GroupIds=[group_ref["VpcSecurityGroupId"]])["SecurityGroups"][0]
+        for perm in group["IpPermissions"]:
+            assert not perm.get("IpRanges") and not perm.get("Ipv6Ranges") and not perm.get("PrefixListIds")
+            assert [p["GroupId"] for p in perm["UserIdGroupPairs"]] == service_sg
+
+
+def test_every_secret_is_encrypted_with_a_customer_managed_key(stack: Deployed) -> None:
+    sm, kms = stack.client("secretsmanager"), stack.client("kms")
+    found = sm.list_secrets()["SecretList"]
+    assert len(found) >= 2
+    for secret in found:
+        key = secret.get("KmsKeyId")
+        assert key and "alias/aws/" not in key, f"{secret['Name']} uses the AWS-managed key"
+        assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyManager"] == "CUSTOMER"
+
+
+def test_no_iam_policy_has_a_star_resource_beyond_unscopable_actions(stack: Deployed) -> None:
+    iam = stack.client("iam")
+    documents: list[tuple[str, dict[str, Any]]] = []
+    for role in iam.list_roles()["Roles"]:
+        for name in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
+            doc = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=name)["PolicyDocument"]
+            documents.append(
+                (f"{role['RoleName']}/{name}", doc if isinstance(doc, dict) else json.loads(doc))
+            )
+    for policy in iam.list_policies(Scope="Local")["Policies"]:
+        version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+        doc = version["PolicyVersion"]["Document"]
+        documents.append((policy["PolicyName"], doc if isinstance(doc, dict) else json.loads(doc)))
+    assert documents
+    wide = []
+    for name, doc in documents:
+        for st in doc["Statement"]:
+            resources = st.get("Resource", [])
+            resources = [resources] if isinstance(resources, str) else resources
+            if "*" in resources and st["Effect"] == "Allow" and not st.get("Condition"):
+                actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+                wide += [f"{name}: {a}" for a in actions if not _unscopable(a)]
+    assert not wide, 'Resource "*" beyond the documented unscopable actions:\n' + "\n".join(wide)
+
+
+def test_task_definition_carries_exactly_the_environment_contract(stack: Deployed) -> None:
+    ecs = stack.client("ecs")
+    for family in (
+        stack.outputs["task_definition_family"],
+        stack.outputs["migration_task_definition_family"],
+    ):
+        td = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]
+        container = td["containerDefinitions"][0]
+        assert {e["name"] for e in container.get("environment", [])} == PLAIN, family
+        assert {s["name"] for s in container.get("secrets", [])} == SECRET, family
+
+
+# --------------------------------------------------------------------------- secrets never in state
+
+
+def test_no_secret_value_in_the_state_file(stack: Deployed) -> None:
+    value = "zonke-" + pysecrets.token_hex(16)
+    stack.zonke("secrets", "set", "API_TOKEN", value, "--local")
+    sm = stack.client("secretsmanager")
+    django_key = json.loads(sm.get_secret_value(SecretId=stack.outputs["secret_arn"])["SecretString"])[
+        "DJANGO_SECRET_KEY"
+    ]
+    db_password = json.loads(
+        sm.get_secret_value(SecretId=stack.outputs["database_secret_arn"])["SecretString"]
+    )["password"]
+    # an apply after the change must not pull the values into the state either
+    stack.zonke("apply", "--local")
+    state = stack.state_text()
+    for secret_value in (value, django_key, db_password):
+        assert secret_value not in state
+    listed = stack.zonke("secrets", "list", "--local").stdout
+    assert "API_TOKEN" in listed and value not in listed
+    assert value not in stack.zonke("secrets", "get", "API_TOKEN", "--local").stdout
+    assert stack.zonke("secrets", "get", "API_TOKEN", "--local", "--reveal").stdout.strip() == value
+
+
+# --------------------------------------------------------------------------- migrations, for real
+
+
+def _container_env(stack: Deployed, family: str, overrides: dict[str, str]) -> dict[str, str]:
+    """The container's environment as ECS would build it: plain values from the task
+    definition, secrets resolved from the emulator's Secrets Manager."""
+    ecs, sm = stack.client("ecs"), stack.client("secretsmanager")
+    container = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]["containerDefinitions"][
+        0
+    ]
+    env = {e["name"]: e["value"] for e in container.get("environment", [])}
+    for ref in container.get("secrets", []):
+        arn, _, key = ref["valueFrom"].rstrip(":").rpartition(":")
+        env[ref["name"]] = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])[key]
+    env.update(overrides)
+    return env
+
+
+def _run_command(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    full = {"PATH": os.environ["PATH"], "PYTHONPATH": "", **env}
+    argv = [sys.executable if command[0] == "python" else command[0], *command[1:]]
+    return subprocess.run(argv, cwd=cwd, env=full, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_migration_contract_for_real(stack: Deployed, tmp_path: Path) -> None:
+    import psycopg
+
+    family = stack.outputs["migration_task_definition_family"]
+    ecs = stack.client("ecs")
+    command = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]["containerDefinitions"][
+        0
+    ]["command"]
+    app = tmp_path / "app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("__pycache__", "staticfiles", "db.sqlite3"))
+    with postgres_server() as pg:
+        # The database's credentials are values set during the test, in the emulator's secret.
+        stack.client("secretsmanager").put_secret_value(
+            SecretId=stack.outputs["database_secret_arn"],
+            SecretString=json.dumps({"username": pg.user, "password": pg.password}),
+        )
+        env = _container_env(
+            stack, family, {"DB_HOST": pg.host, "DB_PORT": str(pg.port), "DB_NAME": pg.dbname}
+        )
+        first = _run_command(command, env, app)
+        assert first.returncode == 0, first.stderr[-3000:]
+        with psycopg.connect(
+            host=pg.host,
+            port=pg.port,
+            user=pg.user,
+            password=pg.password,
+            dbname=pg.dbname,
+            sslmode="require",
+        ) as conn:
+            tables = {
+                r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")
+            }
+        assert {"django_migrations", "auth_user", "django_session"} <= tables
+
+        second = _run_command(command, env, app)
+        assert second.returncode == 0 and "No migrations to apply" in second.stdout
+
+        broken = app / "broken"
+        (broken / "migrations").mkdir(parents=True)
+        (broken / "__init__.py").write_text("")
+        (broken / "migrations" / "__init__.py").write_text("")
+        (broken / "migrations" / "0001_initial.py").write_text(
+            textwrap.dedent(
+                """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    operations = [migrations.RunSQL("SELECT * FROM no_such_table")]
+                """
+            )
+        )
+        settings = app / "mysite" / "settings.py"
+        settings.write_text(
+            settings.read_text().replace("INSTALLED_APPS = [", "INSTALLED_APPS = [\n    'broken',", 1)
+        )
+        failed = _run_command(command, env, app)
+        assert failed.returncode != 0, "a broken migration must make the command fail"
+        assert "no_such_table" in failed.stderr
+
+
+# --------------------------------------------------------------------------- static files, for real
+
+
+def test_static_files_reach_the_bucket_with_the_buildspecs_sync(stack: Deployed, tmp_path: Path) -> None:
+    cb = stack.client("codebuild")
+    projects = cb.batch_get_projects(names=cb.list_projects()["projects"])["projects"]
+    buildspec = next(
+        p["source"]["buildspec"] for p in projects if "aws s3 sync" in p["source"].get("buildspec", "")
+    )
+    sync = next(line.strip().removeprefix("- ") for line in buildspec.splitlines() if "aws s3 sync" in line)
+    variables = dict(re.findall(r'^\s+([A-Z_]+): "([^"]*)"', buildspec, re.MULTILINE))
+
+    app = tmp_path / "app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("__pycache__", "staticfiles", "db.sqlite3"))
+    collected = _run_command(["python", "manage.py", "collectstatic", "--noinput"], {}, app)
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    shutil.copytree(app / "staticfiles", tmp_path / "static-out")
+
+    aws_cli = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+    assert aws_cli, "the aws CLI is needed: pip install -e '.[dev]' (it brings awscli)"
+    env = {
+        "PATH": f"{Path(aws_cli).parent}:{os.environ['PATH']}",
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": stack.url,
+        **variables,
+    }
+    proc = subprocess.run(
+        ["bash", "-c", sync], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    keys = [
+        o["Key"]
+        for o in stack.client("s3").list_objects_v2(
+            Bucket=stack.outputs["static_bucket_name"], Prefix="static/"
+        )["Contents"]
+    ]
+    assert "static/admin/css/base.css" in keys, keys[:20]
+
+
+# --------------------------------------------------------------------------- day 2
+
+
+def test_secrets_round_trip_through_the_cli(stack: Deployed) -> None:
+    stack.zonke("secrets", "set", "STRIPE_KEY", "sk_test_1", "--local")
+    assert stack.zonke("secrets", "get", "STRIPE_KEY", "--local", "--reveal").stdout.strip() == "sk_test_1"
+    stack.zonke("secrets", "set", "STRIPE_KEY", "-", "--local", stdin="sk_test_2\n")
+    value_file = stack.project / "value.txt"
+    value_file.write_text("sk_test_3")
+    stack.zonke("secrets", "set", "STRIPE_KEY", "--from-file", str(value_file), "--local")
+    assert stack.zonke("secrets", "get", "STRIPE_KEY", "--local", "--reveal").stdout.strip() == "sk_test_3"
+    names = json.loads(stack.zonke("secrets", "list", "--local", "--json").stdout)["secrets"]
+    assert {"STRIPE_KEY", "API_TOKEN", "DJANGO_SECRET_KEY"} <= set(names)
+
+    # the new key is in the service's task definition and in zonke.toml
+    ecs = stack.client("ecs")
+    svc = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+    td = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    assert "STRIPE_KEY" in {s["name"] for s in td["containerDefinitions"][0]["secrets"]}
+    assert "STRIPE_KEY" in (stack.project / "zonke.toml").read_text()
+
+    # a plan afterwards undoes nothing: Terraform registers its own revisions with the key
+    # (the key is declared in zonke.toml now), and changes nothing else
+    plan = stack.plan_changes()
+    changed = {c["address"] for c in plan["resources"]}
+    assert changed <= {
+        "module.service.aws_ecs_task_definition.this",
+        "module.migrations.aws_ecs_task_definition.this",
+    }, plan["resources"]
+    for address, names in stack.planned_container_secrets().items():
+        assert "STRIPE_KEY" in names, f"the plan would drop STRIPE_KEY from {address}"
+
+    stack.zonke("secrets", "delete", "STRIPE_KEY", "--local")
+    assert "STRIPE_KEY" not in stack.zonke("secrets", "list", "--local").stdout
+    bad = stack.zonke("secrets", "set", "lower-case", "x", "--local", check=False)
+    assert bad.returncode == 2 and "environment variable name" in bad.stderr
+
+
+def test_scale_within_and_outside_bounds(stack: Deployed) -> None:
+    done = stack.zonke("scale", "--min", "2", "--max", "6", "--desired", "3", "--local")
+    assert "2..6" in done.stdout
+    target = stack.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[stack.outputs["autoscaling_resource_id"]]
+    )["ScalableTargets"][0]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
+    plan = stack.plan_changes()
+    assert not any(plan["changes"].get(k) for k in ("add", "change", "remove")), plan["resources"]
+    refused = stack.zonke("scale", "--min", "5", "--max", "2", "--local", check=False)
+    assert refused.returncode == 2 and "--min 5 is above --max 2" in refused.stderr
+
+
+def test_status_pipeline_run_and_migrate(stack: Deployed) -> None:
+    status = json.loads(stack.zonke("status", "--local", "--json").stdout)
+    assert status["site_url"] == stack.outputs["site_url"]
+    assert status["scaling"] == {"min": 2, "max": 6}
+    assert status["service"]["desired"] == 3
+    assert any("GetPipelineState" in note for note in status["unavailable"])
+    text = stack.zonke("status", "--local").stdout
+    assert "(not shown) pipeline stages (GetPipelineState)" in text
+
+    run = json.loads(stack.zonke("pipeline", "run", "--local", "--json").stdout)
+    assert run["execution_id"]
+    migrate = json.loads(stack.zonke("migrate", "--local", "--json").stdout)
+    assert migrate["execution"].startswith("arn:aws:states:") and migrate["image"].startswith(
+        stack.outputs["ecr_repository_url"]
+    )
+    after = json.loads(stack.zonke("status", "--local", "--json").stdout)
+    assert after["pipeline"]["last_execution"]["id"] == run["execution_id"]
+    assert after["migration"]["last_run"]["execution"] == migrate["execution"]
+
+
+def test_python_api_reaches_the_same_stack(stack: Deployed, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(stack.project)
+    for key, value in stack.env.items():
+        monkeypatch.setenv(key, value)
+    handle = api.connect(local=True)
+    assert handle.outputs["service_name"] == "shop-prod"
+    assert "API_TOKEN" in ops.secrets_list(handle)
+    assert ops.status(handle).scaling == {"min": 2, "max": 6}
+
+
+# --------------------------------------------------------------------------- the end
+
+
+def test_zz_destroy_leaves_nothing(stack: Deployed) -> None:
+    done = stack.zonke("destroy", "--local")
+    assert "destroyed" in done.stdout
+    state = json.loads(stack.state_text())
+    assert state.get("resources", []) == []
+    left = leftovers(stack.baseline, snapshot(_Endpoint(stack.session, stack.url)))
+    assert not left, f"destroy left resources in the emulator: {left}"
