@@ -281,16 +281,18 @@ class AppConfig(_Section):
 
 
 def derived_names(prefix: str) -> list[tuple[str, str, int]]:
-    """(what, name, AWS limit) of each name the stack builds from the prefix."""
+    """(what, name, AWS limit) of each name the stack builds from the prefix (``app-env``).
+
+    They follow the modules: the ALB is named after the prefix and its target group adds a
+    4-character hash; the static bucket adds ``-static-`` and the account ID; the database
+    identifier is the prefix. IAM roles and other generated names cut the prefix to fit.
+    """
     account = "123456789012"
     return [
         ("ALB", prefix, 32),
-        ("target group", f"{prefix}-web", 32),
+        ("target group", f"{prefix}-0a1b", 32),
         ("static S3 bucket", f"{prefix}-static-{account}", 63),
-        ("pipeline artifact S3 bucket", f"{prefix}-pipeline-{account}", 63),
-        ("ECS task execution IAM role", f"{prefix}-ecs-execution", 64),
-        ("CodeBuild IAM role", f"{prefix}-codebuild-infrastructure", 64),
-        ("RDS identifier", f"{prefix}-db", 63),
+        ("RDS identifier", prefix, 63),
     ]
 
 
@@ -307,7 +309,7 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
 def _format_errors(exc: ValidationError, source: str) -> str:
     lines = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        field = ".".join(str(p) for p in err["loc"]) or "app"
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         shown = "" if isinstance(value, dict) or err["type"] == "missing" else f" (got {value!r})"
