@@ -82,6 +82,8 @@ def test_ctrl_c_stops_terraform_cleanly(project: Path, tf_env: TerraformEnv, zon
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: the pytest-xdist worker ignores SIGINT, and children inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stderr is not None
     seen = []
