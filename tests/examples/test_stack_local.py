@@ -114,6 +114,8 @@ class Deployed:
     first_plan: dict[str, Any] = field(default_factory=dict)
     # task definition ARN by family, as the deploy registered them
     task_definitions: dict[str, str] = field(default_factory=dict)
+    # every secret value a test sets: none may ever appear in the state file
+    secret_values: list[str] = field(default_factory=list)
 
     def zonke(
         self, *args: str, check: bool = True, stdin: str | None = None
@@ -185,6 +187,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Ite
             described = ecs.describe_task_definition(taskDefinition=family)
             deployed.task_definitions[family] = described["taskDefinition"]["taskDefinitionArn"]
         yield deployed
+        state = deployed.state_text()
+        leaked = [v for v in deployed.secret_values if v in state]
+        assert deployed.secret_values and not leaked, f"secret values in the state file: {len(leaked)}"
         # the end: destroy, and nothing may be left. Now and then the emulator has already
         # dropped something Terraform still holds (a security group rule, a listener) and the
         # delete answers NotFound; another destroy refreshes it away, as a person would rerun it.
@@ -350,6 +355,7 @@ def test_task_definition_carries_exactly_the_environment_contract(stack: Deploye
 
 def test_no_secret_value_in_the_state_file(stack: Deployed) -> None:
     value = "zonke-" + pysecrets.token_hex(16)
+    stack.secret_values.append(value)
     stack.zonke("secrets", "set", "API_TOKEN", value, "--local")
     sm = stack.client("secretsmanager")
     django_key = json.loads(sm.get_secret_value(SecretId=stack.outputs["secret_arn"])["SecretString"])[
@@ -361,6 +367,7 @@ def test_no_secret_value_in_the_state_file(stack: Deployed) -> None:
     # an apply after the change must not pull the values into the state either
     stack.zonke("apply", "--local")
     state = stack.state_text()
+    stack.secret_values += [django_key, db_password]
     for secret_value in (value, django_key, db_password):
         assert secret_value not in state
     listed = stack.zonke("secrets", "list", "--local").stdout
@@ -405,6 +412,7 @@ def test_migration_contract_for_real(stack: Deployed, tmp_path: Path) -> None:
     shutil.copytree(APP, app, ignore=shutil.ignore_patterns("__pycache__", "staticfiles", "db.sqlite3"))
     with postgres_server() as pg:
         # The database's credentials are values set during the test, in the emulator's secret.
+        stack.secret_values.append(pg.password)
         stack.client("secretsmanager").put_secret_value(
             SecretId=stack.outputs["database_secret_arn"],
             SecretString=json.dumps({"username": pg.user, "password": pg.password}),
@@ -498,6 +506,7 @@ def test_static_files_reach_the_bucket_with_the_buildspecs_sync(stack: Deployed,
 
 
 def test_secrets_round_trip_through_the_cli(stack: Deployed) -> None:
+    stack.secret_values += ["sk_test_1", "sk_test_2", "sk_test_3"]
     stack.zonke("secrets", "set", "STRIPE_KEY", "sk_test_1", "--local")
     assert stack.zonke("secrets", "get", "STRIPE_KEY", "--local", "--reveal").stdout.strip() == "sk_test_1"
     stack.zonke("secrets", "set", "STRIPE_KEY", "-", "--local", stdin="sk_test_2\n")
