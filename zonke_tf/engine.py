@@ -110,6 +110,35 @@ def provider_mirror(environ: Mapping[str, str] | None = None) -> Path | None:
     return DEFAULT_MIRROR if DEFAULT_MIRROR.is_dir() else None
 
 
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def cli_config_text(mirror: Path | None, plugin_cache: Path, without_lock_files: bool = False) -> str:
+    """A Terraform CLI config: the shared plugin cache and, with a mirror, the aws provider
+    from the mirror only (no `direct` source could serve it, so nothing reaches the registry).
+
+    ``without_lock_files``: roots that have no lock file link the cached provider instead of
+    reinstalling it (parallel inits would otherwise see it half-written).
+    """
+    text = f'plugin_cache_dir = "{plugin_cache}"\n'
+    if without_lock_files:
+        text += "plugin_cache_may_break_dependency_lock_file = true\n"
+    if mirror is None:
+        return text
+    return (
+        text
+        + "provider_installation {\n"
+        + "  filesystem_mirror {\n"
+        + f'    path    = "{mirror}"\n'
+        + f'    include = ["{AWS_PROVIDER}"]\n'
+        + "  }\n"
+        + "  direct {\n"
+        + f'    exclude = ["{AWS_PROVIDER}"]\n'
+        + "  }\n"
+        + "}\n"
+    )
+
+
 # --------------------------------------------------------------------------- workspace
 
 
@@ -238,14 +267,7 @@ class Workspace:
         mirror = provider_mirror(self._environ)
         cache = Path(self._environ.get("ZONKE_PLUGIN_CACHE", Path.home() / ".cache" / "zonke-tf" / "plugins"))
         cache.mkdir(parents=True, exist_ok=True)
-        text = f'plugin_cache_dir = "{cache}"\n'
-        if mirror is not None:
-            text += (
-                "provider_installation {\n  filesystem_mirror {\n"
-                f'    path    = "{mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }}\n'
-                '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-            )
-        (self.dir / "terraform.tfrc").write_text(text)
+        (self.dir / "terraform.tfrc").write_text(cli_config_text(mirror, cache))
 
     def environ(self) -> dict[str, str]:
         env = dict(self._environ)

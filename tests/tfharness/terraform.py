@@ -10,8 +10,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from zonke_tf.engine import cli_config_text as engine_cli_config_text
+
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
-AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 
 
 class TerraformNotFoundError(RuntimeError):
@@ -56,25 +57,8 @@ def provider_mirror() -> Path | None:
 
 
 def cli_config_text(mirror: Path | None, plugin_cache: Path) -> str:
-    # The copied roots have no lock file: without this setting each init would reinstall the
-    # provider into the shared cache, and parallel workers could see it half-written.
-    cache = f'plugin_cache_dir = "{plugin_cache}"\nplugin_cache_may_break_dependency_lock_file = true\n'
-    if mirror is None:
-        return cache
-    # No `direct` block that could serve the aws provider: it comes from the mirror or
-    # init fails, so nothing ever reaches for the registry.
-    return (
-        cache
-        + "provider_installation {\n"
-        + "  filesystem_mirror {\n"
-        + f'    path    = "{mirror}"\n'
-        + f'    include = ["{AWS_PROVIDER}"]\n'
-        + "  }\n"
-        + "  direct {\n"
-        + f'    exclude = ["{AWS_PROVIDER}"]\n'
-        + "  }\n"
-        + "}\n"
-    )
+    """The wrapper's CLI config; the copied roots have no lock file."""
+    return engine_cli_config_text(mirror, plugin_cache, without_lock_files=True)
 
 
 @dataclass
