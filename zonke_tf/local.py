@@ -19,8 +19,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from zonke_tf.emulator import DUMMY_CREDENTIALS, EMULATOR_ENV, HOST, _moto_available
-from zonke_tf.errors import EmulatorError, ToolNotFoundError
+from zonke_tf.emulator import DUMMY_CREDENTIALS, EMULATOR_ENV, HOST, check_moto
+from zonke_tf.errors import EmulatorError
 
 STATE_FILE = "local-emulator.json"
 
@@ -81,10 +81,7 @@ class LocalEmulator:
         url = self.running_url()
         if url:
             return url, False
-        if not _moto_available():
-            raise ToolNotFoundError(
-                "local mode needs the AWS emulator: run `pip install 'zonke-tf[emulator]'`"
-            )
+        check_moto()
         self.dir.mkdir(parents=True, exist_ok=True)
         log_path = self.dir / "local-emulator.log"
         env = dict(os.environ)

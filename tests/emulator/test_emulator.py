@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
 import pytest
 
-from zonke_tf.emulator import HOST, Emulator, compat, provider_block, server
+from zonke_tf.emulator import (
+    HOST,
+    MOTO_REQUIREMENT,
+    Emulator,
+    check_moto,
+    compat,
+    provider_block,
+    server,
+)
+from zonke_tf.errors import ToolNotFoundError
 
 
 def test_binds_to_loopback_and_reports_its_fixes(emulator: Emulator) -> None:
@@ -45,3 +61,66 @@ def test_provider_block_points_every_service_at_the_emulator() -> None:
     for svc in ("ec2", "s3", "ecs", "rds", "sts", "cloudfront", "codepipeline"):
         assert f"{svc} " in hcl
     assert "amazonaws.com" not in hcl
+
+
+# --------------------------------------------------------------------------- moto version check
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_required_moto_range_is_the_one_pyproject_installs() -> None:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert extras["emulator"] == [MOTO_REQUIREMENT]
+
+
+@pytest.mark.parametrize("installed", ["5.2.1", "5.1.9", "5.3.0", "6.0.0"])
+def test_a_moto_outside_the_range_is_refused_with_both_versions_and_the_fix(installed: str) -> None:
+    with pytest.raises(ToolNotFoundError) as err:
+        check_moto(lambda _: installed)
+    message = str(err.value)
+    assert f"moto {installed} is installed" in message
+    assert MOTO_REQUIREMENT in message
+    assert "pip install 'zonke-tf[emulator]'" in message
+
+
+@pytest.mark.parametrize("installed", ["5.2.5", "5.2.9", "5.2.10.dev1"])
+def test_a_moto_inside_the_range_is_accepted(installed: str) -> None:
+    assert check_moto(lambda _: installed) == installed
+
+
+def test_a_missing_moto_names_the_install_command() -> None:
+    def missing(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    with pytest.raises(ToolNotFoundError, match=r"not installed.*pip install 'zonke-tf\[emulator\]'"):
+        check_moto(missing)
+
+
+def test_local_mode_with_an_old_moto_says_so_instead_of_failing_in_a_log(tmp_path: Path) -> None:
+    """As a user with the machine's moto 5.2.1 sees it: `zonke plan --local` exits with the
+    message, and no emulator process or log file is started."""
+    fake = tmp_path / "site"
+    dist = fake / "moto-5.2.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: moto\nVersion: 5.2.1\n")
+    (fake / "moto").mkdir()
+    (fake / "moto" / "__init__.py").write_text("")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "zonke.toml").write_text('[app]\nname = "oldmoto"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ZONKE_"))}
+    env["PYTHONPATH"] = str(fake)
+    proc = subprocess.run(
+        [sys.executable, "-m", "zonke_tf", "plan", "--local"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "moto 5.2.1 is installed" in proc.stderr, proc.stderr
+    assert MOTO_REQUIREMENT in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (project / ".zonke" / "local-emulator.log").exists()

@@ -52,9 +52,16 @@ def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) ->
     )
     wheel = next(dist.glob("zonke_tf-*.whl"))
 
+    # Hermetic: no system site-packages (the machine's Python ships an older moto that the
+    # emulator refuses), and the wheel's own declared dependencies, resolved as a user's
+    # `pip install 'zonke-tf[emulator]'` would resolve them.
     venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)])
-    run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)])
+    run([sys.executable, "-m", "venv", str(venv)])
+    vpy = str(venv / "bin" / "python")
+    run([vpy, "-m", "pip", "install", "-q", f"{wheel}[emulator]"])
+    run([vpy, "-c", "from zonke_tf.emulator import check_moto; check_moto()"])
+    site = run([vpy, "-c", "import moto, boto3; print(moto.__file__, boto3.__file__)"]).stdout
+    assert all(path.startswith(str(venv)) for path in site.split()), f"imported from outside: {site}"
     where = run(
         [str(venv / "bin" / "python"), "-c", "import zonke_tf; print(zonke_tf.__file__)"], cwd=tmp_path
     ).stdout

@@ -7,6 +7,8 @@ serves moto on a free loopback port. Nothing it does leaves the machine.
 
 from __future__ import annotations
 
+import importlib.metadata
+import itertools
 import json
 import os
 import subprocess
@@ -14,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -72,12 +74,51 @@ DUMMY_CREDENTIALS: Mapping[str, str] = {
 }
 
 
-def _moto_available() -> bool:
+# The moto releases the compatibility layer is written and tested against. pyproject.toml's
+# `emulator` extra states the same range (tests/emulator/test_emulator.py checks they agree).
+# The lower bound: moto.server.MotoRequestHandler, which the server needs, first ships in 5.2.5's
+# line; the upper bound: the fixes patch moto's internals, so a new minor release is tried first.
+MOTO_MINIMUM = (5, 2, 5)
+MOTO_BELOW = (5, 3)
+MOTO_REQUIREMENT = f"moto[server]>={'.'.join(map(str, MOTO_MINIMUM))},<{'.'.join(map(str, MOTO_BELOW))}"
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """The numeric release part of a version string: '5.2.5.dev3' -> (5, 2, 5)."""
+    parts: list[int] = []
+    for piece in version.split("."):
+        digits = "".join(itertools.takewhile(str.isdigit, piece))
+        if not digits:
+            break
+        parts.append(int(digits))
+        if len(digits) != len(piece):
+            break
+    return tuple(parts)
+
+
+def check_moto(version_of: Callable[[str], str] = importlib.metadata.version) -> str:
+    """Return the installed moto version, or raise ToolNotFoundError naming the installed and
+    the required versions and the install command (before any process is started)."""
+    fix = f"run `pip install 'zonke-tf[emulator]'` (or `pip install '{MOTO_REQUIREMENT}'`)"
+    try:
+        installed = version_of("moto")
+    except importlib.metadata.PackageNotFoundError:
+        raise ToolNotFoundError(
+            f"the AWS emulator (moto) is not installed; it needs {MOTO_REQUIREMENT}: {fix}"
+        ) from None
+    release = _release(installed)
+    if not MOTO_MINIMUM <= release < MOTO_BELOW:
+        raise ToolNotFoundError(
+            f"the AWS emulator needs {MOTO_REQUIREMENT}, but moto {installed} is installed "
+            f"in {sys.executable}: {fix}"
+        )
     try:
         import moto.server  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    except ImportError as exc:
+        raise ToolNotFoundError(
+            f"moto {installed} is installed but its server cannot load ({exc}): {fix}"
+        ) from None
+    return installed
 
 
 @dataclass
@@ -101,11 +142,7 @@ class Emulator:
     def start(self) -> Emulator:
         if self._proc is not None:
             return self
-        if not _moto_available():
-            raise ToolNotFoundError(
-                "the AWS emulator (moto server) is not installed: "
-                "run `pip install 'zonke-tf[emulator]'` (or `pip install 'moto[server]>=5.2.5'`)"
-            )
+        check_moto()
         env = dict(os.environ)
         env.update(DUMMY_CREDENTIALS)
         env.update(EMULATOR_ENV)
