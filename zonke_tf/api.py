@@ -9,31 +9,69 @@ ops.scale(stack, minimum=2, maximum=6)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from zonke_tf.config import AppConfig, find_config, load_config
-from zonke_tf.engine import TerraformBinary, Workspace, discover_terraform
-from zonke_tf.errors import OperationError
+from zonke_tf.engine import Workspace, discover_terraform
+from zonke_tf.errors import NoLocalStackError, OperationError
 from zonke_tf.local import LocalEmulator
 from zonke_tf.ops import Stack
+from zonke_tf.target import AwsTarget, ClientFactory, LocalTarget, Target, target_for
 
 OUTPUTS_CACHE = "outputs.json"
 
+Info = Callable[[str], None]
 
-def client_factory(config: AppConfig, endpoint: str | None) -> Any:
-    """A function making boto3 clients for the stack: its region, or the local emulator."""
-    import boto3
-    from botocore.config import Config
 
-    retry = Config(retries={"max_attempts": 3, "mode": "standard"})
-    if endpoint:
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=config.app.region
-        )
-        return lambda service: session.client(service, endpoint_url=endpoint, config=retry)
-    session = boto3.session.Session(region_name=config.app.region)
-    return lambda service: session.client(service, config=retry)
+def client_factory(config: AppConfig, endpoint: str | None) -> ClientFactory:
+    """A function making boto3 clients for the stack (kept for importers: the target's)."""
+    return target_for(endpoint).client_factory(config.app.region)
+
+
+def open_target(
+    project: Path, local: bool, start_emulator: bool = False, on_info: Info | None = None
+) -> Target:
+    """Where the stack of ``project`` lives: AWS, or the project's local emulator (started
+    in the background when ``start_emulator``; otherwise it must be running already)."""
+    if not local:
+        return AwsTarget()
+    emulator = LocalEmulator(project)
+    if start_emulator:
+        endpoint, started = emulator.ensure_running()
+        if on_info:
+            on_info(f"Local AWS emulator {'started' if started else 'running'} at {endpoint}")
+    else:
+        found = emulator.running_url()
+        if found is None:
+            raise NoLocalStackError(
+                "there is no local stack: the local emulator is not running; run `zonke deploy --local` first"
+            )
+        endpoint = found
+    return LocalTarget(endpoint, stop=emulator.stop)
+
+
+def open_workspace(
+    config_path: Path | None = None,
+    env: str | None = None,
+    local: bool = False,
+    terraform: str | None = None,
+    *,
+    start_emulator: bool = False,
+    on_info: Info | None = None,
+) -> Workspace:
+    """The one way to open the workspace of an app: the CLI, the Python API and the dashboard
+    all call this. Reads and validates ``zonke.toml`` (default: the nearest one) before
+    anything else, finds Terraform, and picks the target (AWS, or the local emulator)."""
+    path = config_path or find_config()
+    config = load_config(path, env=env)
+    project = path.resolve().parent
+    binary = discover_terraform(terraform)
+    if on_info:
+        on_info(f"Using Terraform: {binary.describe()}")
+    target = open_target(project, local, start_emulator, on_info)
+    return Workspace(config, project, binary, target=target, config_path=path)
 
 
 def workspace(
@@ -42,18 +80,10 @@ def workspace(
     local: bool = False,
     terraform: str | None = None,
 ) -> tuple[Workspace, AppConfig, Path]:
-    path = config_path or find_config()
-    config = load_config(path, env=env)
-    project = path.resolve().parent
-    endpoint = None
-    if local:
-        endpoint = LocalEmulator(project).running_url()
-        if endpoint is None:
-            raise OperationError(
-                "no local stack: the local emulator is not running; run `zonke deploy --local`"
-            )
-    binary: TerraformBinary = discover_terraform(terraform)
-    return Workspace(config, project, binary, local_endpoint=endpoint), config, path
+    """(workspace, config, config path) of an app whose stack exists (see :func:`open_workspace`)."""
+    ws = open_workspace(config_path, env, local, terraform)
+    assert ws.config_path is not None
+    return ws, ws.config, ws.config_path
 
 
 def stack_outputs(ws: Workspace, refresh: bool = False) -> dict[str, Any]:
@@ -73,6 +103,16 @@ def save_outputs(ws: Workspace, outputs: dict[str, Any]) -> None:
     (ws.dir / OUTPUTS_CACHE).write_text(json.dumps(outputs, indent=2, sort_keys=True))
 
 
+def connect_workspace(ws: Workspace) -> Stack:
+    """A :class:`~zonke_tf.ops.Stack` for an opened workspace: its outputs and its target's clients."""
+    outputs = stack_outputs(ws)
+    if not outputs:
+        raise OperationError(
+            f"the stack has no outputs: is it deployed? run `zonke apply{ws.target.cli_flag}`"
+        )
+    return Stack(outputs=outputs, client=ws.target.client_factory(ws.config.app.region))
+
+
 def connect(
     config_path: Path | None = None,
     env: str | None = None,
@@ -80,8 +120,4 @@ def connect(
     terraform: str | None = None,
 ) -> Stack:
     """A :class:`~zonke_tf.ops.Stack` for the app of ``config_path`` (default: the nearest zonke.toml)."""
-    ws, config, _ = workspace(config_path, env, local, terraform)
-    outputs = stack_outputs(ws)
-    if not outputs:
-        raise OperationError("the stack has no outputs: is it deployed? run `zonke apply`")
-    return Stack(outputs=outputs, client=client_factory(config, ws.local_endpoint))
+    return connect_workspace(open_workspace(config_path, env, local, terraform))

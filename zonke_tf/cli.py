@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from zonke_tf import __version__
-from zonke_tf.api import OUTPUTS_CACHE, save_outputs
+from zonke_tf.api import OUTPUTS_CACHE, open_workspace, save_outputs
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars, starter_config
-from zonke_tf.engine import TerraformBinary, Workspace, discover_terraform, stack_sources
+from zonke_tf.engine import TerraformBinary, Workspace, stack_sources
 from zonke_tf.errors import (
     ConfigError,
     InterruptedRun,
@@ -22,7 +21,6 @@ from zonke_tf.errors import (
     ToolNotFoundError,
     ZonkeError,
 )
-from zonke_tf.local import LocalEmulator
 from zonke_tf.progress import Progress, describe_changes, planned_changes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -59,23 +57,14 @@ def _config(args: argparse.Namespace) -> tuple[AppConfig, Path]:
 
 
 def _workspace(args: argparse.Namespace, console: Console, start_emulator: bool = True) -> Workspace:
-    config, project = _config(args)
-    terraform = discover_terraform(args.terraform)
-    console.info(f"Using Terraform: {terraform.describe()}")
-    endpoint = None
-    if args.local:
-        emulator = LocalEmulator(project)
-        if start_emulator:
-            endpoint, started = emulator.ensure_running()
-            console.info(f"Local AWS emulator {'started' if started else 'running'} at {endpoint}")
-        else:
-            endpoint = emulator.running_url()
-            if endpoint is None:
-                raise OperationError(
-                    "the local emulator is not running, so there is no local stack: "
-                    "run `zonke deploy --local` first"
-                )
-    return Workspace(config, project, terraform, local_endpoint=endpoint)
+    return open_workspace(
+        Path(args.config) if args.config else None,
+        args.env,
+        args.local,
+        args.terraform,
+        start_emulator=start_emulator,
+        on_info=console.info,
+    )
 
 
 def _render_outputs(outputs: dict[str, Any]) -> str:
@@ -138,7 +127,7 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     console.emit({"command": "plan", "ok": True, "changes": summary, "resources": changes})
     console.result(describe_changes(summary, "plan"))
     if summary.get("add") or summary.get("change") or summary.get("remove"):
-        console.next_step(f"`zonke apply{' --local' if args.local else ''}` to make these changes")
+        console.next_step(f"`zonke apply{ws.target.cli_flag}` to make these changes")
     return EXIT_OK
 
 
@@ -148,36 +137,42 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     outputs = ws.outputs()
     save_outputs(ws, outputs)
     summary = result.summary()
-    console.emit({"command": "apply", "ok": True, "changes": summary, "outputs": outputs, "local": ws.local})
+    console.emit(
+        {
+            "command": "apply",
+            "ok": True,
+            "changes": summary,
+            "outputs": outputs,
+            "local": ws.target.name == "local",
+        }
+    )
     console.result(describe_changes(summary, "apply", progress.elapsed if progress else None))
     if outputs:
         console.result("Outputs:\n" + _render_outputs(outputs))
     site = outputs.get("site_url")
     console.next_step(
         (f"open {site}, " if site else "")
-        + f"`zonke status{' --local' if ws.local else ''}` to see the service, "
-        + f"`zonke destroy{' --local' if ws.local else ''}` to remove it"
+        + f"`zonke status{ws.target.cli_flag}` to see the service, "
+        + f"`zonke destroy{ws.target.cli_flag}` to remove it"
     )
     return EXIT_OK
 
 
 def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
-    if not ws.local and not args.yes:
+    if ws.target.confirm_destroy and not args.yes:
         raise OperationError(
             "destroying a stack in AWS deletes its database and files: pass --yes to confirm"
         )
     result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p))
     summary = result.summary()
     (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
-    stopped = False
-    if ws.local and not os.environ.get("ZONKE_KEEP_EMULATOR"):  # kept: a debugging aid
-        stopped = LocalEmulator(ws.dir.parent.parent).stop()
+    stopped = ws.target.after_destroy()
     console.emit({"command": "destroy", "ok": True, "changes": summary, "emulator_stopped": stopped})
     console.result(describe_changes(summary, "destroy", progress.elapsed if progress else None))
     if stopped:
         console.info("Stopped the local AWS emulator.")
-    console.next_step(f"`zonke deploy{' --local' if ws.local else ''}` to bring it back")
+    console.next_step(f"`zonke deploy{ws.target.cli_flag}` to bring it back")
     return EXIT_OK
 
 

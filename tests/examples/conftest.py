@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.tfharness import TerraformRoot
+from zonke_tf.config import parse_config, render_tfvars
 from zonke_tf.emulator import Emulator
-from zonke_tf.engine import LOCAL_CONNECTION_ARN, MANAGED_CACHING_DISABLED, local_provider_override
+from zonke_tf.target import PROVIDER_OVERRIDE_FILE, LocalTarget, local_tfvars_overrides
 
 EXAMPLE = "examples/django-monolith"
 
-# What `zonke deploy --local` passes on top of the defaults: throwaway resources and a
-# stand-in for the CodeConnections connection (the emulator has no such service).
+_CONFIG = parse_config(
+    {"app": {"name": "shop", "environment": "test"}, "pipeline": {"repository": "acme/shop"}}
+)
+# What `zonke deploy --local` passes on top of the defaults, from the product's local target:
+# throwaway resources and stand-ins for what the emulator lacks (CodeConnections, cache policies).
 LOCAL_VARS = {
     "app_name": "shop",
     "environment": "test",
-    "db_deletion_protection": False,
-    "db_skip_final_snapshot": True,
-    "alb_deletion_protection": False,
-    "force_destroy": True,
     "repository_id": "acme/shop",
-    "connection_arn": LOCAL_CONNECTION_ARN.format(region="us-east-1"),
-    "cdn_app_cache_policy_id": MANAGED_CACHING_DISABLED,
+    **local_tfvars_overrides(_CONFIG, json.loads(render_tfvars(_CONFIG))),
 }
 
 
 @pytest.fixture(scope="module")
 def example(make_root, emulator: Emulator) -> TerraformRoot:  # type: ignore[no-untyped-def]
     """The example root, initialised once per test module; its own provider block is
-    pointed at the emulator by an override file, as `zonke --local` does."""
+    pointed at the emulator by the override file `zonke --local` writes."""
     root = make_root(EXAMPLE, with_provider=False)
-    (root.dir / "zonke_local_override.tf").write_text(local_provider_override(emulator.url, "us-east-1"))
+    (root.dir / PROVIDER_OVERRIDE_FILE).write_text(
+        LocalTarget(emulator.url).provider_override("us-east-1") or ""
+    )
     return root.init()

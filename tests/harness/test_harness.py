@@ -57,7 +57,7 @@ def test_find_terraform_fails_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path:
         find_terraform()
     monkeypatch.delenv("TERRAFORM")
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(TerraformNotFoundError, match="install it"):
+    with pytest.raises(TerraformNotFoundError, match="install terraform"):
         find_terraform()
 
 

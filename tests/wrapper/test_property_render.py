@@ -17,6 +17,7 @@ from zonke_tf.config import FARGATE_MEMORY, parse_config
 from zonke_tf.emulator import Emulator
 from zonke_tf.engine import TerraformBinary, Workspace
 from zonke_tf.errors import ConfigError
+from zonke_tf.target import LocalTarget
 
 pytestmark = pytest.mark.apply
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
@@ -80,10 +81,12 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def stack_root(make_root, emulator: Emulator) -> TerraformRoot:  # type: ignore[no-untyped-def]
-    from zonke_tf.engine import local_provider_override
+    from zonke_tf.target import PROVIDER_OVERRIDE_FILE, LocalTarget
 
     root = make_root("examples/django-monolith", with_provider=False)
-    (root.dir / "zonke_local_override.tf").write_text(local_provider_override(emulator.url, "us-east-1"))
+    (root.dir / PROVIDER_OVERRIDE_FILE).write_text(
+        LocalTarget(emulator.url).provider_override("us-east-1") or ""
+    )
     return root.init()
 
 
@@ -104,8 +107,8 @@ def test_accepted_configs_render_plannable_tfvars(
         config,
         Path(tmp_path_factory.mktemp("ws")),
         TerraformBinary(("terraform",), "test"),
-        local_endpoint=emulator.url,
         environ={},
+        target=LocalTarget(emulator.url),
     )
     tfvars = json.loads(ws.tfvars())
     plan = stack_root.plan(tfvars)

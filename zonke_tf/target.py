@@ -1,0 +1,223 @@
+"""Where a stack lives: an AWS account, or the local AWS emulator.
+
+A :class:`Target` is the one seam between "deploy to AWS" and "deploy into the emulator".
+It supplies everything that differs between the two: the tfvars overrides, the Terraform
+backend, the environment of Terraform's process, the provider override file, the boto3
+clients of the day-2 operations, and what happens after a destroy. No other code asks
+whether it runs locally; it asks its target.
+
+``LocalTarget.tfvars_overrides`` is also what the test suite passes to the example stack
+(``tests/examples/conftest.py``), so the tests plan exactly what ``zonke deploy --local``
+deploys.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zonke_tf.config import AppConfig
+from zonke_tf.errors import ConfigError
+
+# AWS's managed "CachingDisabled" cache policy: local mode uses it for requests to Django,
+# since the emulator cannot create the cache policy the cdn-static module makes on AWS.
+MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+LOCAL_CONNECTION_ARN = (
+    "arn:aws:codeconnections:{region}:123456789012:connection/00000000-0000-4000-8000-000000000000"
+)
+BACKEND_FILE = "zonke_backend.tf"
+PROVIDER_OVERRIDE_FILE = "zonke_local_override.tf"
+# Set to keep the emulator running after `zonke destroy --local` (a debugging aid).
+KEEP_EMULATOR_ENV = "ZONKE_KEEP_EMULATOR"
+
+ClientFactory = Callable[[str], Any]
+
+
+def _retrying_config() -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"max_attempts": 3, "mode": "standard"})
+
+
+class Target(ABC):
+    """Where a stack lives. Subclasses: :class:`AwsTarget`, :class:`LocalTarget`."""
+
+    #: "aws" or "local" (for --json output)
+    name: str = ""
+    #: appended to the `zonke` commands the CLI suggests as next steps (" --local" or "")
+    cli_flag: str = ""
+    #: appended to the workspace folder's name, so a local and an AWS stack never share state
+    workspace_suffix: str = ""
+    #: True when a destroy must be confirmed (--yes) because it deletes real data
+    confirm_destroy: bool = True
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """A few words for messages and --json output: "AWS" or "the local emulator at URL"."""
+
+    @abstractmethod
+    def tfvars_overrides(self, config: AppConfig, rendered: Mapping[str, Any]) -> dict[str, Any]:
+        """Variables to set on top of what ``zonke.toml`` renders to (``rendered``)."""
+
+    @abstractmethod
+    def backend_file(self) -> str | None:
+        """The contents of the backend file of the stack root, or None for local state."""
+
+    @abstractmethod
+    def backend_args(self, config: AppConfig) -> list[str]:
+        """``terraform init`` arguments that configure the backend."""
+
+    @abstractmethod
+    def provider_override(self, region: str) -> str | None:
+        """An override file for the stack's aws provider, or None to keep it as it is."""
+
+    @abstractmethod
+    def environ(self, base: Mapping[str, str]) -> dict[str, str]:
+        """The environment of Terraform's process, from ``base``."""
+
+    @abstractmethod
+    def client_factory(self, region: str) -> ClientFactory:
+        """A function making boto3 clients for the day-2 operations."""
+
+    def after_destroy(self) -> bool:
+        """Called after a successful destroy; True if it stopped something (the emulator)."""
+        return False
+
+
+class AwsTarget(Target):
+    """A real AWS account: credentials from the usual AWS sources, state in S3."""
+
+    name = "aws"
+    cli_flag = ""
+    workspace_suffix = ""
+    confirm_destroy = True
+
+    @property
+    def description(self) -> str:
+        return "AWS"
+
+    def tfvars_overrides(self, config: AppConfig, rendered: Mapping[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def backend_file(self) -> str | None:
+        return 'terraform {\n  backend "s3" {}\n}\n'
+
+    def backend_args(self, config: AppConfig) -> list[str]:
+        state = config.state
+        if not state.bucket:
+            raise ConfigError(
+                'state.bucket is not set: add [state] bucket = "<an S3 bucket for Terraform state>" '
+                "to zonke.toml, or use --local to deploy into the local emulator"
+            )
+        key = state.key or f"zonke/{config.app.name}/{config.app.environment}/terraform.tfstate"
+        # S3-native state locking (use_lockfile) and server-side encryption of the state object:
+        # https://developer.hashicorp.com/terraform/language/backend/s3
+        return [
+            f"-backend-config=bucket={state.bucket}",
+            f"-backend-config=key={key}",
+            f"-backend-config=region={state.region or config.app.region}",
+            "-backend-config=use_lockfile=true",
+            "-backend-config=encrypt=true",
+        ]
+
+    def provider_override(self, region: str) -> str | None:
+        return None
+
+    def environ(self, base: Mapping[str, str]) -> dict[str, str]:
+        return dict(base)
+
+    def client_factory(self, region: str) -> ClientFactory:
+        import boto3
+
+        session = boto3.session.Session(region_name=region)
+        config = _retrying_config()
+        return lambda service: session.client(service, config=config)
+
+
+@dataclass
+class LocalTarget(Target):
+    """The local AWS emulator at ``endpoint``: dummy credentials, local state, throwaway resources.
+
+    ``stop``, when given, stops the emulator after a destroy (the background launcher's stop).
+    """
+
+    endpoint: str
+    stop: Callable[[], bool] | None = None
+
+    name = "local"
+    cli_flag = " --local"
+    workspace_suffix = "-local"
+    confirm_destroy = False
+
+    @property
+    def description(self) -> str:
+        return f"the local emulator at {self.endpoint}"
+
+    def tfvars_overrides(self, config: AppConfig, rendered: Mapping[str, Any]) -> dict[str, Any]:
+        return local_tfvars_overrides(config, rendered)
+
+    def backend_file(self) -> str | None:
+        return None
+
+    def backend_args(self, config: AppConfig) -> list[str]:
+        return []
+
+    def provider_override(self, region: str) -> str:
+        from zonke_tf.emulator import provider_block
+
+        # An override file merges into the root's provider block, keeping its default_tags:
+        # https://developer.hashicorp.com/terraform/language/files/override
+        return (
+            "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1.\n"
+            + provider_block(self.endpoint, region)
+        )
+
+    def environ(self, base: Mapping[str, str]) -> dict[str, str]:
+        from zonke_tf.emulator import DUMMY_CREDENTIALS
+
+        env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
+        env.update(DUMMY_CREDENTIALS)
+        return env
+
+    def client_factory(self, region: str) -> ClientFactory:
+        import boto3
+
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+        )
+        config = _retrying_config()
+        endpoint = self.endpoint
+        return lambda service: session.client(service, endpoint_url=endpoint, config=config)
+
+    def after_destroy(self) -> bool:
+        if self.stop is None or os.environ.get(KEEP_EMULATOR_ENV):
+            return False
+        return self.stop()
+
+
+def target_for(endpoint: str | None) -> Target:
+    """The target of an emulator endpoint, or AWS for None (for callers that hold an endpoint)."""
+    return LocalTarget(endpoint) if endpoint else AwsTarget()
+
+
+def local_tfvars_overrides(config: AppConfig, rendered: Mapping[str, Any]) -> dict[str, Any]:
+    """What local mode sets on top of the config: throwaway resources, and stand-ins for what
+    the emulator lacks (a CodeConnections connection, CloudFront cache policies)."""
+    overrides: dict[str, Any] = {
+        "db_deletion_protection": False,
+        "db_skip_final_snapshot": True,
+        "alb_deletion_protection": False,
+        "force_destroy": True,
+        "cdn_app_cache_policy_id": MANAGED_CACHING_DISABLED,
+    }
+    if not rendered.get("connection_arn"):
+        overrides["connection_arn"] = LOCAL_CONNECTION_ARN.format(region=config.app.region)
+    if not rendered.get("repository_id"):
+        overrides["repository_id"] = f"local/{config.app.name}"
+    if not rendered.get("state_bucket"):
+        overrides["state_bucket"] = f"{config.prefix}-local-state"
+    return overrides
