@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zonke_tf.config import DATABASE_KEYS, GENERATED_SECRET_KEYS
 from zonke_tf.errors import OperationError
 
 KEY_PATTERN = re.compile(r"^[A-Z_][A-Z0-9_]*$")
-# Keys the stack provides from elsewhere (the database's secret, plain environment).
-RESERVED_KEYS = frozenset({"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"})
-PROTECTED_KEYS = frozenset({"DJANGO_SECRET_KEY"})
+# Keys the stack provides from elsewhere (the database's secret, plain environment), and
+# keys it generates (settable, never deletable): one list, in config.py.
+RESERVED_KEYS = DATABASE_KEYS
+PROTECTED_KEYS = GENERATED_SECRET_KEYS
 PENDING_STAGE = "ZONKE_PENDING"
 MAX_TASKS = 100
 

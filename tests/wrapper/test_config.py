@@ -160,3 +160,23 @@ def test_valid_branches(name: str) -> None:
 @pytest.mark.parametrize("name", ["", "-x", "a..b", "a b", "x.lock", "a//b", "a/.b", "x~1", "a:b", "end/"])
 def test_invalid_branches(name: str) -> None:
     assert not valid_branch(name)
+
+
+def test_reserved_secret_names_are_the_ones_the_modules_provide() -> None:
+    """One list (config.py), used by the config check and the day-2 operations alike, and
+    equal to the names the rds and secrets modules put into the container's environment."""
+    import re
+
+    from zonke_tf import ops
+    from zonke_tf.config import DATABASE_KEYS, GENERATED_SECRET_KEYS, RESERVED_SECRET_KEYS
+
+    repo = Path(__file__).resolve().parents[2]
+    rds = (repo / "modules" / "rds" / "outputs.tf").read_text()
+    provided = set(re.findall(r'name = "(DB_[A-Z_]+)"', rds)) | set(
+        re.findall(r"^ +(DB_[A-Z_]+) += ", rds, re.M)
+    )
+    assert provided == DATABASE_KEYS
+    secrets = (repo / "modules" / "secrets" / "main.tf").read_text()
+    assert set(re.findall(r'django_key_name += "([A-Z_]+)"', secrets)) == GENERATED_SECRET_KEYS
+    assert RESERVED_SECRET_KEYS == DATABASE_KEYS | GENERATED_SECRET_KEYS
+    assert ops.RESERVED_KEYS is DATABASE_KEYS and ops.PROTECTED_KEYS is GENERATED_SECRET_KEYS
