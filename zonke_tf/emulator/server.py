@@ -10,21 +10,47 @@ import argparse
 import json
 import signal
 import sys
+import threading
 from typing import Any
 
 
-def _build_app(fix_names: list[str]) -> Any:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+def _build_app(fix_names: list[str], moto_app: Any = None) -> Any:
+    """The WSGI app: moto's dispatcher, one request at a time, plus a read-only path that
+    proves which fixes this process installed.
 
-    moto_app = DomainDispatcherApplication(create_backend_app)
+    Serialised on purpose. moto's backends are plain dicts and lists with no locking, and
+    werkzeug's threaded server runs each request in its own thread: under load, a request
+    iterating a backend's dict while another request adds to it fails with "dictionary
+    changed size during iteration" (seen with moto 5.2.5: ``DescribeSecurityGroupRules``
+    beside ``CreateSecurityGroup``) and answers HTTP 500 after the mutation may already have
+    happened. The AWS SDK retries a 5xx, so a non-idempotent call is repeated and fails
+    the second time (``InvalidPermission.Duplicate`` on create, ``NotFound`` on delete),
+    which is what made ``zonke deploy --local`` fail now and then. AWS's own APIs are
+    consistent per call; one lock here restores that, at no cost worth measuring (the GIL
+    already runs one request's Python at a time). The SDK's retry of 5xx answers:
+    https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+    """
+    if moto_app is None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        moto_app = DomainDispatcherApplication(create_backend_app)
     names = json.dumps(fix_names).encode()
+    lock = threading.Lock()
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
-        # One extra read-only path, to prove which fixes this process installed.
         if environ.get("PATH_INFO") == "/zonke-compat/fixes":
             start_response("200 OK", [("Content-Type", "application/json")])
             return [names]
-        return moto_app(environ, start_response)
+        with lock:
+            # the whole response is produced under the lock: a lazy body would otherwise
+            # read the backends after the lock is released
+            body = moto_app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
 
     return app
 
