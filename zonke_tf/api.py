@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from zonke_tf.config import AppConfig, find_config, load_config
+from zonke_tf.emulator import Emulator
 from zonke_tf.engine import Workspace, discover_terraform
 from zonke_tf.errors import NoLocalStackError, OperationError
-from zonke_tf.local import LocalEmulator
 from zonke_tf.ops import Stack
 from zonke_tf.target import AwsTarget, ClientFactory, LocalTarget, Target, target_for
 
@@ -37,7 +37,7 @@ def open_target(
     in the background when ``start_emulator``; otherwise it must be running already)."""
     if not local:
         return AwsTarget()
-    emulator = LocalEmulator(project)
+    emulator = Emulator.background(project)
     if start_emulator:
         endpoint, started = emulator.ensure_running()
         if on_info:

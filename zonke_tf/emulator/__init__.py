@@ -11,13 +11,16 @@ import importlib.metadata
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 from zonke_tf.errors import EmulatorError, ToolNotFoundError
@@ -121,54 +124,149 @@ def check_moto(version_of: Callable[[str], str] = importlib.metadata.version) ->
     return installed
 
 
+STATE_FILE = "local-emulator.json"
+LOG_FILE = "local-emulator.log"
+READY_PREFIX = "ZONKE_EMULATOR_READY "
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:  # reap it if it is our own child that has exited (a zombie still "exists")
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/zonke-compat/fixes", timeout=3):  # loopback only
+            return True
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
 @dataclass
 class Emulator:
-    """A moto server child process bound to 127.0.0.1.
+    """The one launcher of the AWS emulator: a moto server process bound to 127.0.0.1.
 
-    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    Two modes:
+
+    * foreground (``state_dir=None``, the tests): a child of this process; use it as a
+      context manager, or call :meth:`start` and :meth:`stop`. Its log is a temporary file.
+    * background (``state_dir=<project>/.zonke``, ``zonke --local``): a process in its own
+      session that outlives the command that started it and its Ctrl-C; its pid and URL are
+      recorded in ``state_dir/local-emulator.json`` and its log in ``local-emulator.log``,
+      so the next command finds it (:meth:`running_url`) and ``zonke destroy --local``
+      stops it (:meth:`stop`). Its state lives in memory: stopping it forgets everything.
     """
 
     startup_timeout: float = 30.0
     extra_env: Mapping[str, str] = field(default_factory=dict)
-    _proc: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
+    state_dir: Path | None = None
+    _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+    _log: Path | None = field(default=None, init=False, repr=False)
     port: int | None = field(default=None, init=False)
+
+    # ----------------------------------------------------------------- the two modes
+
+    @classmethod
+    def background(cls, project_dir: Path, startup_timeout: float = 30.0) -> Emulator:
+        """The background emulator of a project folder (its state in ``.zonke/``)."""
+        return cls(startup_timeout=startup_timeout, state_dir=project_dir / ".zonke")
+
+    @property
+    def state_path(self) -> Path:
+        if self.state_dir is None:
+            raise EmulatorError("a foreground emulator has no state file")
+        return self.state_dir / STATE_FILE
+
+    @property
+    def dir(self) -> Path:
+        """The folder of the state file (kept for callers of the earlier LocalEmulator)."""
+        return self.state_path.parent
 
     @property
     def url(self) -> str:
         if self.port is None:
-            raise EmulatorError("the emulator is not running; call start() first")
+            found = self.running_url() if self.state_dir is not None else None
+            if found is None:
+                raise EmulatorError("the emulator is not running; call start() first")
+            return found
         return f"http://{HOST}:{self.port}"
+
+    def running_url(self) -> str | None:
+        """The URL of the running emulator, or None (background: found from the state file)."""
+        if self.state_dir is None:
+            return f"http://{HOST}:{self.port}" if self._proc is not None and self.port else None
+        try:
+            info = json.loads(self.state_path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        url = str(info.get("url", ""))
+        if _alive(int(info.get("pid", 0) or 0)) and url and _answers(url):
+            return url
+        return None
+
+    def ensure_running(self) -> tuple[str, bool]:
+        """(url, started_now): start the emulator unless it runs already."""
+        url = self.running_url()
+        if url:
+            return url, False
+        self.start()
+        return self.url, True
+
+    # ----------------------------------------------------------------- start and stop
 
     def start(self) -> Emulator:
         if self._proc is not None:
             return self
-        check_moto()
+        check_moto()  # before any process starts: a clear message, not a traceback in a log
         env = dict(os.environ)
         env.update(DUMMY_CREDENTIALS)
         env.update(EMULATOR_ENV)
         env.update(self.extra_env)
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "zonke_tf.emulator.server", "--host", HOST, "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
+        if self.state_dir is not None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            log_path = self.state_dir / LOG_FILE
+        else:
+            fd, name = tempfile.mkstemp(prefix="zonke-emulator-", suffix=".log")
+            os.close(fd)
+            log_path = self._log = Path(name)
+        with open(log_path, "wb") as log:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "zonke_tf.emulator.server", "--host", HOST, "--port", "0"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                # background: survives this command and its Ctrl-C
+                start_new_session=self.state_dir is not None,
+            )
         deadline = time.monotonic() + self.startup_timeout
-        assert self._proc.stdout is not None
-        line = self._proc.stdout.readline()
-        if not line.startswith("ZONKE_EMULATOR_READY "):
-            self.stop()
-            raise EmulatorError(f"the emulator did not start (it printed {line!r})")
-        self.port = int(line.split()[1])
         while time.monotonic() < deadline:
-            try:
-                self._get("/zonke-compat/fixes")
-                return self
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        self.stop()
-        raise EmulatorError(f"the emulator did not answer within {self.startup_timeout:.0f} s")
+            first = log_path.read_text(errors="replace").splitlines()[:1]
+            if first and first[0].startswith(READY_PREFIX):
+                url = f"http://{HOST}:{int(first[0].split()[1])}"
+                if _answers(url):
+                    self.port = int(first[0].split()[1])
+                    if self.state_dir is not None:
+                        self.state_path.write_text(json.dumps({"pid": self._proc.pid, "url": url}))
+                    return self
+            if self._proc.poll() is not None:
+                self._proc = None
+                raise EmulatorError(f"the emulator exited at start; see {log_path}")
+            time.sleep(0.1)
+        self._terminate()
+        raise EmulatorError(f"the emulator did not start within {self.startup_timeout:.0f} s; see {log_path}")
 
     def _get(self, path: str) -> bytes:
         with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as resp:
@@ -184,8 +282,9 @@ class Emulator:
         """Names of the compatibility fixes the running emulator installed."""
         return list(json.loads(self._get("/zonke-compat/fixes")))
 
-    def stop(self) -> None:
+    def _terminate(self) -> None:
         proc, self._proc = self._proc, None
+        self.port = None
         if proc is None:
             return
         proc.terminate()
@@ -194,9 +293,34 @@ class Emulator:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
-        self.port = None
+
+    def stop(self) -> bool:
+        """Stop the emulator; True if one was running."""
+        if self.state_dir is None:
+            running = self._proc is not None
+            self._terminate()
+            if self._log is not None:
+                self._log.unlink(missing_ok=True)
+                self._log = None
+            return running
+        self._terminate()
+        try:
+            info = json.loads(self.state_path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return False
+        pid = int(info.get("pid", 0) or 0)
+        stopped = False
+        if pid and _alive(pid):
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(100):
+                if not _alive(pid):
+                    break
+                time.sleep(0.05)
+            else:
+                os.kill(pid, signal.SIGKILL)
+            stopped = True
+        self.state_path.unlink(missing_ok=True)
+        return stopped
 
     def client_env(self) -> dict[str, str]:
         """Environment variables that point AWS SDKs (and Terraform) at this emulator."""

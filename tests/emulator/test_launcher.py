@@ -1,0 +1,56 @@
+"""The one emulator launcher, in its two modes: foreground (tests) and background (--local)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import zonke_tf.emulator as emulator_module
+from zonke_tf.emulator import STATE_FILE, Emulator
+from zonke_tf.errors import ToolNotFoundError
+
+
+def test_background_mode_outlives_its_launcher_and_is_found_again(tmp_path: Path) -> None:
+    first = Emulator.background(tmp_path)
+    url, started = first.ensure_running()
+    try:
+        assert started and url.startswith("http://127.0.0.1:")
+        state = json.loads((tmp_path / ".zonke" / STATE_FILE).read_text())
+        assert state["url"] == url and state["pid"] > 0
+        assert os.getsid(state["pid"]) != os.getsid(0), "its own session: Ctrl-C does not reach it"
+        # another command (another launcher object) finds the same process
+        again = Emulator.background(tmp_path)
+        assert again.running_url() == url and again.ensure_running() == (url, False)
+        assert again.applied_fixes() == first.applied_fixes()
+        assert again.stop() is True
+        assert not (tmp_path / ".zonke" / STATE_FILE).exists()
+        assert Emulator.background(tmp_path).running_url() is None
+        assert Emulator.background(tmp_path).stop() is False
+    finally:
+        first.stop()
+
+
+def test_foreground_mode_is_a_child_that_leaves_nothing(tmp_path: Path) -> None:
+    emu = Emulator()
+    with emu:
+        assert emu.running_url() == emu.url and emu._log is not None and emu._log.is_file()
+        log = emu._log
+        assert os.getsid(emu._proc.pid) == os.getsid(0)  # type: ignore[union-attr]
+    assert emu.running_url() is None and not log.exists()
+    with pytest.raises(Exception, match="not running"):
+        _ = emu.url
+
+
+def test_moto_is_checked_before_any_process_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_old() -> str:
+        raise ToolNotFoundError(
+            "the AWS emulator needs moto[server]>=5.2.5,<5.3, but moto 5.2.1 is installed"
+        )
+
+    monkeypatch.setattr(emulator_module, "check_moto", too_old)
+    with pytest.raises(ToolNotFoundError, match=r"moto 5\.2\.1"):
+        Emulator.background(tmp_path).start()
+    assert not (tmp_path / ".zonke").exists(), "nothing started, nothing written"
