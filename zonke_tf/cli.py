@@ -14,16 +14,56 @@ from zonke_tf.api import OUTPUTS_CACHE, open_workspace, save_outputs
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars, starter_config
 from zonke_tf.engine import TerraformBinary, Workspace, stack_sources
 from zonke_tf.errors import (
+    AwsAccessDeniedError,
+    AwsCredentialsError,
+    AwsThrottledError,
+    AwsUnreachableError,
     ConfigError,
+    EmulatorError,
     InterruptedRun,
     OperationError,
     TerraformError,
     ToolNotFoundError,
+    UsageError,
     ZonkeError,
 )
 from zonke_tf.progress import Progress, describe_changes, planned_changes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_AWS, EXIT_EMULATOR = 4, 5
+
+# The one table of exit codes: each error type, most specific first, and what it means.
+# README.md's "Exit codes" table is generated from it (tests/wrapper/test_cli_errors.py).
+EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
+    (ConfigError, EXIT_USAGE, "zonke.toml is missing or invalid (the message names the field and the fix)"),
+    (UsageError, EXIT_USAGE, "a bad argument or input (a name, a bound, a missing --yes)"),
+    (ToolNotFoundError, EXIT_TOOL, "a program it needs is missing (terraform, the emulator): install it"),
+    (InterruptedRun, EXIT_INTERRUPTED, "interrupted (Ctrl-C); Terraform stopped cleanly"),
+    (TerraformError, EXIT_FAILED, "Terraform failed; its diagnostics follow"),
+    (AwsCredentialsError, EXIT_AWS, "AWS: no credentials, or expired ones: sign in again"),
+    (AwsAccessDeniedError, EXIT_AWS, "AWS: permission denied"),
+    (AwsThrottledError, EXIT_AWS, "AWS: throttled: wait and retry"),
+    (AwsUnreachableError, EXIT_AWS, "AWS (or the emulator) cannot be reached"),
+    (OperationError, EXIT_AWS, "a day-2 operation failed (missing resource, conflict, stack not deployed)"),
+    (EmulatorError, EXIT_EMULATOR, "the local emulator could not start or answer"),
+    (ZonkeError, EXIT_FAILED, "any other failure"),
+    (KeyboardInterrupt, EXIT_INTERRUPTED, "interrupted (Ctrl-C) outside a Terraform run"),
+)
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code of an error, from :data:`EXIT_CODES`."""
+    for kind, code, _ in EXIT_CODES:
+        if isinstance(exc, kind):
+            return code
+    raise exc
+
+
+def exit_code_table() -> str:
+    """The markdown table of exit codes README.md shows (generated from :data:`EXIT_CODES`)."""
+    rows = ["| exit code | when | error type |", "|---|---|---|", "| 0 | success | |"]
+    rows += [f"| {code} | {text} | `{kind.__name__}` |" for kind, code, text in EXIT_CODES]
+    return "\n".join(rows) + "\n"
 
 
 class Console:
@@ -161,9 +201,7 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
 def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
     if ws.target.confirm_destroy and not args.yes:
-        raise OperationError(
-            "destroying a stack in AWS deletes its database and files: pass --yes to confirm"
-        )
+        raise UsageError("destroying a stack in AWS deletes its database and files: pass --yes to confirm")
     result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p))
     summary = result.summary()
     (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
@@ -182,7 +220,7 @@ def cmd_output(args: argparse.Namespace, console: Console) -> int:
     outputs = ws.outputs()
     if args.name:
         if args.name not in outputs:
-            raise OperationError(f"no output {args.name!r}; outputs: {', '.join(sorted(outputs))}")
+            raise UsageError(f"no output {args.name!r}; outputs: {', '.join(sorted(outputs))}")
         outputs = {args.name: outputs[args.name]}
     console.emit({"command": "output", "outputs": outputs})
     if not outputs:
@@ -255,20 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(getattr(args, "json", False))
     try:
         return int(args.func(args, console))
-    except ConfigError as exc:
-        return _fail(console, exc, EXIT_USAGE)
-    except ToolNotFoundError as exc:
-        return _fail(console, exc, EXIT_TOOL)
-    except InterruptedRun as exc:
-        return _fail(console, exc, EXIT_INTERRUPTED)
     except TerraformError as exc:
-        return _fail(console, exc, exc.exit_code or EXIT_FAILED, exc.diagnostics)
-    except OperationError as exc:
-        return _fail(console, exc, EXIT_USAGE)
+        return _fail(console, exc, exit_code(exc), exc.diagnostics)
     except ZonkeError as exc:
-        return _fail(console, exc, EXIT_FAILED)
-    except KeyboardInterrupt:
-        return _fail(console, ZonkeError("interrupted"), EXIT_INTERRUPTED)
+        return _fail(console, exc, exit_code(exc))
+    except KeyboardInterrupt as exc:
+        return _fail(console, ZonkeError("interrupted"), exit_code(exc))
 
 
 def _fail(console: Console, exc: Exception, code: int, diagnostics: list[str] | None = None) -> int:

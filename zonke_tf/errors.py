@@ -38,3 +38,28 @@ class OperationError(ZonkeError):
 
 class NoLocalStackError(OperationError):
     """A command needs the local stack, but the local emulator is not running."""
+
+
+class UsageError(OperationError):
+    """Bad arguments or input to an operation (a name, a bound, a missing --yes): the user fixes
+    the command line. A subclass of OperationError, so callers catching that still catch it."""
+
+
+class AwsError(OperationError):
+    """An AWS call failed for a reason the user must act on (see zonke_tf/aws_errors.py)."""
+
+
+class AwsCredentialsError(AwsError):
+    """No AWS credentials were found, or the ones found are expired or not recognised."""
+
+
+class AwsAccessDeniedError(AwsError):
+    """AWS refused the call: the identity lacks a permission."""
+
+
+class AwsThrottledError(AwsError):
+    """AWS kept throttling the calls after the SDK's retries."""
+
+
+class AwsUnreachableError(AwsError):
+    """The AWS endpoint (or the local emulator) could not be reached."""

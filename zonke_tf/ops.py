@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zonke_tf.config import DATABASE_KEYS, GENERATED_SECRET_KEYS
-from zonke_tf.errors import OperationError
+from zonke_tf.errors import OperationError, UsageError
 
 KEY_PATTERN = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 # Keys the stack provides from elsewhere (the database's secret, plain environment), and
@@ -57,9 +57,12 @@ class Stack:
 
 def _check_key(name: str) -> None:
     if not KEY_PATTERN.match(name):
-        raise OperationError(f"{name!r} is not an environment variable name: use A-Z, 0-9 and _")
+        raise UsageError(f"{name!r} is not an environment variable name: use A-Z, 0-9 and _")
     if name in RESERVED_KEYS:
-        raise OperationError(f"{name} comes from the database's own secret; it cannot be set here")
+        raise UsageError(f"{name} comes from the database's own secret; it cannot be set here")
+
+
+check_key = _check_key  # public: the CLI checks a name before it connects to AWS
 
 
 def _read(stack: Stack) -> tuple[dict[str, str], str | None]:
@@ -202,7 +205,7 @@ def secrets_set(stack: Stack, name: str, value: str, roll: bool = True) -> Secre
     """Create or update one secret, compare-and-swap; roll the service so tasks pick it up."""
     _check_key(name)
     if value == "":
-        raise OperationError(f"refusing to set {name} to an empty value; use `zonke secrets delete {name}`")
+        raise UsageError(f"refusing to set {name} to an empty value; use `zonke secrets delete {name}`")
 
     def mutate(data: dict[str, str]) -> str:
         action = "updated" if name in data else "created"
@@ -220,7 +223,7 @@ def secrets_set(stack: Stack, name: str, value: str, roll: bool = True) -> Secre
 def secrets_delete(stack: Stack, name: str, roll: bool = True) -> SecretChange:
     _check_key(name)
     if name in PROTECTED_KEYS:
-        raise OperationError(f"{name} is needed by Django; change it with `zonke secrets set {name} ...`")
+        raise UsageError(f"{name} is needed by Django; change it with `zonke secrets set {name} ...`")
 
     def mutate(data: dict[str, str]) -> str:
         if name not in data:
@@ -249,13 +252,13 @@ class ScaleResult:
 
 def check_bounds(minimum: int, maximum: int, desired: int | None) -> None:
     if not 1 <= minimum <= MAX_TASKS:
-        raise OperationError(f"--min {minimum} is out of range: allowed 1 to {MAX_TASKS}")
+        raise UsageError(f"--min {minimum} is out of range: allowed 1 to {MAX_TASKS}")
     if not 1 <= maximum <= MAX_TASKS:
-        raise OperationError(f"--max {maximum} is out of range: allowed 1 to {MAX_TASKS}")
+        raise UsageError(f"--max {maximum} is out of range: allowed 1 to {MAX_TASKS}")
     if minimum > maximum:
-        raise OperationError(f"--min {minimum} is above --max {maximum}: min must be <= max")
+        raise UsageError(f"--min {minimum} is above --max {maximum}: min must be <= max")
     if desired is not None and not minimum <= desired <= maximum:
-        raise OperationError(f"--desired {desired} is outside --min {minimum} .. --max {maximum}")
+        raise UsageError(f"--desired {desired} is outside --min {minimum} .. --max {maximum}")
 
 
 def scale(stack: Stack, minimum: int, maximum: int, desired: int | None = None) -> ScaleResult:

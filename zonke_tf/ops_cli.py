@@ -10,7 +10,7 @@ from typing import Any
 
 from zonke_tf import api, ops
 from zonke_tf.config_edit import update_config
-from zonke_tf.errors import OperationError
+from zonke_tf.errors import UsageError
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -53,12 +53,12 @@ def cmd_secrets_get(args: argparse.Namespace, console: Any) -> int:
 def _read_value(args: argparse.Namespace) -> str:
     if args.from_file:
         if args.value is not None:
-            raise OperationError("give the value either as an argument or with --from-file, not both")
+            raise UsageError("give the value either as an argument or with --from-file, not both")
         return Path(args.from_file).read_text().rstrip("\n")
     if args.value == "-":
         return sys.stdin.read().rstrip("\n")
     if args.value is None:
-        raise OperationError(
+        raise UsageError(
             f"no value: `zonke secrets set {args.name} VALUE`, `--from-file F`, or `-` for stdin"
         )
     return str(args.value)
@@ -70,6 +70,7 @@ def _record_keys(args: argparse.Namespace, path: Path, keys: list[str]) -> None:
 
 
 def cmd_secrets_set(args: argparse.Namespace, console: Any) -> int:
+    ops.check_key(args.name)  # before anything touches AWS
     value = _read_value(args)
     stack, path = _connect(args)
     change = ops.secrets_set(stack, args.name, value, roll=not args.no_restart)
@@ -98,6 +99,7 @@ def cmd_secrets_set(args: argparse.Namespace, console: Any) -> int:
 
 
 def cmd_secrets_delete(args: argparse.Namespace, console: Any) -> int:
+    ops.check_key(args.name)  # before anything touches AWS
     stack, path = _connect(args)
     change = ops.secrets_delete(stack, args.name, roll=not args.no_restart)
     _record_keys(args, path, change.keys)

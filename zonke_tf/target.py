@@ -133,9 +133,11 @@ class AwsTarget(Target):
     def client_factory(self, region: str) -> ClientFactory:
         import boto3
 
+        from zonke_tf.aws_errors import translating
+
         session = boto3.session.Session(region_name=region)
         config = _retrying_config()
-        return lambda service: session.client(service, config=config)
+        return lambda service: translating(session.client(service, config=config))
 
 
 @dataclass
@@ -189,9 +191,11 @@ class LocalTarget(Target):
         session = boto3.session.Session(
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
         )
+        from zonke_tf.aws_errors import translating
+
         config = _retrying_config()
         endpoint = self.endpoint
-        return lambda service: session.client(service, endpoint_url=endpoint, config=config)
+        return lambda service: translating(session.client(service, endpoint_url=endpoint, config=config))
 
     def after_destroy(self) -> bool:
         if self.stop is None or os.environ.get(KEEP_EMULATOR_ENV):
