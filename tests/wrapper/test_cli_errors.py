@@ -142,3 +142,27 @@ def test_the_cli_exits_4_on_an_aws_failure_and_2_on_bad_input(
     assert cli.main(["destroy"]) == 2  # AWS needs --yes, and nothing was touched
     assert "--yes" in capsys.readouterr().err
     assert not (tmp_path / ".zonke").exists()
+
+
+def test_no_local_stack_is_one_error_worded_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI's workspace commands, its day-2 commands and the Python API open a workspace
+    the same way (api.open_workspace), so they say the same thing when there is none."""
+    from zonke_tf import api
+    from zonke_tf.errors import NoLocalStackError
+
+    (tmp_path / "zonke.toml").write_text('[app]\nname = "demo"\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(NoLocalStackError) as caught:
+        api.connect(local=True)
+    message = str(caught.value)
+    assert "zonke deploy --local" in message
+    for argv in (
+        ["output", "--local"],
+        ["destroy", "--local"],
+        ["status", "--local"],
+        ["secrets", "list", "--local"],
+    ):
+        assert cli.main(argv) == cli.EXIT_AWS
+        assert capsys.readouterr().err.strip().splitlines()[-1] == f"error: {message}", argv
