@@ -29,6 +29,11 @@ def _build_app(fix_names: list[str], moto_app: Any = None) -> Any:
     consistent per call; one lock here restores that, at no cost worth measuring (the GIL
     already runs one request's Python at a time). The SDK's retry of 5xx answers:
     https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+
+    moto calls itself over HTTP only from Step Functions executions, which run in their own
+    threads after StartExecution has answered: they wait their turn. A synchronous call back
+    into the server from inside a request (StartSyncExecution of an Express workflow, which
+    nothing here uses) would wait for its own lock until the client's timeout.
     """
     if moto_app is None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
