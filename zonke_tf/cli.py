@@ -284,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_day2_commands(sub, _common)
+    from zonke_tf.tasks_cli import add_task_commands
+
+    add_task_commands(sub, _common)
     return parser
 
 

@@ -87,3 +87,24 @@ def test_nothing_is_invented_for_settings_not_sent(ecs_env: tuple[Any, str, str,
     assert service["launchType"] == "FARGATE"
     for key in ("capacityProviderStrategy", "healthCheckGracePeriodSeconds", "availabilityZoneRebalancing"):
         assert key not in service, key
+
+
+def test_run_task_of_a_task_sized_fargate_definition_starts(
+    ecs_env: tuple[Any, str, str, dict[str, Any]], emulator: Emulator
+) -> None:
+    """Fargate containers need no memory of their own (the task's size bounds them); the
+    emulator used to fail RunTask with HTTP 500 for such a definition."""
+    ecs, cluster, task, network = ecs_env
+    ec2 = emulator.boto3_session().client("ec2")
+    subnet = network["awsvpcConfiguration"]["subnets"][0]
+    vpc = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["VpcId"]
+    # As the network module sets it; the emulator names a task's ENI only in such a VPC.
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    started = ecs.run_task(
+        cluster=cluster, taskDefinition=task, launchType="FARGATE", networkConfiguration=network, count=1
+    )
+    assert started["failures"] == []
+    assert len(started["tasks"]) == 1
+    # The definition itself is left as registered.
+    described = ecs.describe_task_definition(taskDefinition=task)["taskDefinition"]
+    assert "memory" not in described["containerDefinitions"][0]
