@@ -126,6 +126,8 @@ class Compute(_Section):
     cpu_target: Annotated[int, Field(ge=10, le=90)] = 60
     requests_per_target: Annotated[int, Field(ge=10, le=100000)] = 1000
     instance_type: str = "t3.small"
+    # ECS Exec (`zonke shell`): on by default, encrypted and logged; false turns it off entirely.
+    exec: bool = True
 
     @model_validator(mode="after")
     def _pairs(self) -> Compute:
@@ -387,6 +389,7 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "max_count": c.compute.max,
         "cpu_target": c.compute.cpu_target,
         "requests_per_target": c.compute.requests_per_target,
+        "enable_exec": c.compute.exec,
         "ec2_instance_type": c.compute.instance_type,
         "db_engine": c.database.engine,
         "db_engine_version": c.database.version,
@@ -434,6 +437,7 @@ min = 1                        # tasks: autoscaling stays between min and max
 max = 4
 cpu_target = 60                # % CPU the autoscaling aims for
 requests_per_target = 1000     # ALB requests per task per minute the autoscaling aims for
+exec = true                    # `zonke shell` (ECS Exec, encrypted, logged); false turns it off
 
 [database]
 engine = "postgres"            # or "mysql"

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from zonke_tf.config import FARGATE_MEMORY
-from zonke_tf.errors import OperationError
+from zonke_tf.errors import OperationError, UsageError
 from zonke_tf.ops import Stack, _code, _service
 
 STARTED_BY_TAG = "zonke:started-by"
@@ -105,12 +105,12 @@ def check_size(cpu: int | None, memory: int | None, capacity_fargate: bool) -> N
     if (cpu is None and memory is None) or not capacity_fargate:
         return
     if cpu is None or memory is None:
-        raise OperationError("give both --cpu and --memory (Fargate sizes come in pairs)")
+        raise UsageError("give both --cpu and --memory (Fargate sizes come in pairs)")
     allowed = FARGATE_MEMORY.get(cpu)
     if allowed is None:
-        raise OperationError(f"--cpu {cpu} is not a Fargate size; allowed: {sorted(FARGATE_MEMORY)}")
+        raise UsageError(f"--cpu {cpu} is not a Fargate size; allowed: {sorted(FARGATE_MEMORY)}")
     if memory not in allowed:
-        raise OperationError(
+        raise UsageError(
             f"--memory {memory} does not fit --cpu {cpu} on Fargate; "
             f"allowed: {allowed[0]} to {allowed[-1]} MiB"
         )
@@ -125,7 +125,7 @@ def run(
     """Start ``command`` once as an ECS task with the image, configuration and network
     placement of the web service (its security group, its private subnets)."""
     if not command:
-        raise OperationError("give the command to run after `--`, e.g. `zonke run -- python manage.py check`")
+        raise UsageError("give the command to run after `--`, e.g. `zonke run -- python manage.py check`")
     if _is_migration(command):
         holder = migration_running(stack)
         if holder:
@@ -381,7 +381,7 @@ def log_groups(stack: Stack, sources: Sequence[str] = LOG_SOURCES) -> dict[str, 
     the pipeline's CodeBuild projects), so they follow the stack's names."""
     unknown = sorted(set(sources) - set(LOG_SOURCES))
     if unknown:
-        raise OperationError(f"unknown log source {unknown[0]!r}: use {', '.join(LOG_SOURCES)} or all")
+        raise UsageError(f"unknown log source {unknown[0]!r}: use {', '.join(LOG_SOURCES)} or all")
     out: dict[str, list[str]] = {}
     if "web" in sources:
         group = _family_log_group(stack, "task_definition_family")
@@ -399,7 +399,7 @@ def parse_since(text: str) -> int:
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     body, unit = text[:-1], text[-1:].lower()
     if unit not in units or not body.isdigit() or int(body) <= 0:
-        raise OperationError(f"--since {text!r}: give a number and a unit, e.g. 30s, 15m, 1h or 2d")
+        raise UsageError(f"--since {text!r}: give a number and a unit, e.g. 30s, 15m, 1h or 2d")
     return int(body) * units[unit]
 
 
@@ -598,10 +598,10 @@ def rollback(stack: Stack, to_revision: int | None = None) -> Rollback:
     else:
         found = [r for r in history if r.revision == to_revision]
         if not found:
-            raise OperationError(f"no release {to_revision}: `zonke releases` lists them")
+            raise UsageError(f"no release {to_revision}: `zonke releases` lists them")
         target = found[0]
         if target.image == live.image:
-            raise OperationError(f"release {to_revision} runs the live image already: nothing to roll back")
+            raise UsageError(f"release {to_revision} runs the live image already: nothing to roll back")
     warnings: list[str] = []
     migrated_since = [
         r

@@ -122,6 +122,7 @@ module "service" {
   max_count           = var.max_count
   cpu_target          = var.cpu_target
   requests_per_target = var.requests_per_target
+  enable_exec         = var.enable_exec
   ecr_force_delete    = var.force_destroy
   egress_rules = {
     database = {

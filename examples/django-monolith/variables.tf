@@ -87,6 +87,13 @@ variable "cpu_target" {
   default     = 60
 }
 
+variable "enable_exec" {
+  description = "Allow ECS Exec into the web tasks (`zonke shell`): sessions encrypted and logged. false turns it off entirely."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "requests_per_target" {
   description = "ALB requests per task (per minute) autoscaling aims for."
   type        = number

@@ -4,6 +4,17 @@ locals {
   image          = coalesce(var.image, "${local.repository_url}:${var.image_tag}")
 
   gunicorn_workers = max(2, floor(2 * var.cpu / 1024) + 1)
+
+  # ECS Exec's SSM agent writes its state and logs inside the container: with a read-only
+  # root filesystem it needs these paths writable, or it stops soon after the task starts
+  # (https://github.com/aws/containers-roadmap/issues/1359; the ECS Exec considerations at
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html say exec needs
+  # the container's storage writable). Task storage, empty at each start.
+  exec_paths = var.enable_exec && var.read_only_root_filesystem ? {
+    ssm-managed-agents = "/managed-agents"
+    ssm-state          = "/var/lib/amazon/ssm"
+    ssm-logs           = "/var/log/amazon/ssm"
+  } : {}
   default_command = [
     "gunicorn", "--bind", "0.0.0.0:${var.container_port}",
     "--workers", tostring(local.gunicorn_workers),
@@ -26,9 +37,12 @@ locals {
         appProtocol   = "http"
       }]
       readonlyRootFilesystem = var.read_only_root_filesystem
-      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-      linuxParameters        = { initProcessEnabled = true }
-      stopTimeout            = 30
+      mountPoints = concat(
+        [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }],
+        [for name, path in local.exec_paths : { sourceVolume = name, containerPath = path, readOnly = false }],
+      )
+      linuxParameters = { initProcessEnabled = true }
+      stopTimeout     = 30
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -77,6 +91,14 @@ resource "aws_ecs_task_definition" "this" {
   # Task storage for the writable /tmp of a read-only root filesystem.
   volume {
     name = "tmp"
+  }
+
+  dynamic "volume" {
+    for_each = local.exec_paths
+
+    content {
+      name = volume.key
+    }
   }
 
   tags = local.tags

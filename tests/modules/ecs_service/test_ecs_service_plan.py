@@ -300,3 +300,30 @@ def test_bad_input_is_rejected_with_clear_messages(
     error = " ".join(ecs.plan_error({**BASE, **variables}).split())
     missing = [m for m in messages if m not in error]
     assert not missing, f"messages {missing} not in:\n{error}"
+
+
+def test_exec_with_a_read_only_root_gets_the_agents_writable_paths(ecs: TerraformRoot) -> None:
+    """ECS Exec's agent writes under /managed-agents and /var/{lib,log}/amazon/ssm: with a
+    read-only root those are task-storage volumes; the sessions are encrypted and logged."""
+    plan = ecs.plan({**BASE, "enable_exec": True})
+    app = container(plan)
+    assert app["readonlyRootFilesystem"] is True
+    assert {m["containerPath"]: m["readOnly"] for m in app["mountPoints"]} == {
+        "/tmp": False,
+        "/managed-agents": False,
+        "/var/lib/amazon/ssm": False,
+        "/var/log/amazon/ssm": False,
+    }
+    volumes = {v["name"] for v in plan.one("aws_ecs_task_definition")["volume"]}
+    assert volumes == {m["sourceVolume"] for m in app["mountPoints"]}
+    assert plan.one("aws_ecs_service")["enable_execute_command"] is True
+    exec_config = plan.one("aws_ecs_cluster")["configuration"][0]["execute_command_configuration"][0]
+    assert exec_config["logging"] == "OVERRIDE"
+    assert exec_config["log_configuration"][0]["cloud_watch_encryption_enabled"] is True
+    # Off: no exec paths, no exec anywhere.
+    off = ecs.plan({**BASE, "enable_exec": False})
+    assert [m["containerPath"] for m in container(off)["mountPoints"]] == ["/tmp"]
+    assert off.one("aws_ecs_service")["enable_execute_command"] is False
+    # A writable root needs no extra volumes.
+    writable = ecs.plan({**BASE, "enable_exec": True, "read_only_root_filesystem": False})
+    assert [m["containerPath"] for m in container(writable)["mountPoints"]] == ["/tmp"]
