@@ -246,6 +246,29 @@ class Domain(_Section):
         return self
 
 
+class Alerts(_Section):
+    """Who hears about alarms and failed deploys or migrations (modules/alarms)."""
+
+    email: list[str] = Field(default_factory=list)
+    https: list[str] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _emails(cls, v: list[str]) -> list[str]:
+        for address in v:
+            if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", address):
+                raise ValueError(f"{address!r} is not an e-mail address (for example 'oncall@example.com')")
+        return v
+
+    @field_validator("https")
+    @classmethod
+    def _https(cls, v: list[str]) -> list[str]:
+        for url in v:
+            if not url.startswith("https://"):
+                raise ValueError(f"{url!r} must start with https:// (notifications go over TLS only)")
+        return v
+
+
 class State(_Section):
     bucket: str | None = None
     key: str | None = None
@@ -260,6 +283,7 @@ class AppConfig(_Section):
     secrets: Secrets = Secrets()
     pipeline: Pipeline = Pipeline()
     domain: Domain = Domain()
+    alerts: Alerts = Alerts()
     state: State = State()
     tags: dict[str, str] = Field(default_factory=dict)
 
@@ -390,6 +414,8 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "cpu_target": c.compute.cpu_target,
         "requests_per_target": c.compute.requests_per_target,
         "enable_exec": c.compute.exec,
+        "alert_emails": c.alerts.email,
+        "alert_https_endpoints": c.alerts.https,
         "ec2_instance_type": c.compute.instance_type,
         "db_engine": c.database.engine,
         "db_engine_version": c.database.version,
@@ -460,6 +486,10 @@ require_approval = false       # a manual approval before each deploy
 [domain]
 # name = "shop.example.com"
 # certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/..."  # must be us-east-1
+
+[alerts]                       # alarms, failed deploys and migrations (zonke status shows firing alarms)
+# email = ["oncall@example.com"]
+# https = ["https://hooks.example.com/zonke"]
 
 [state]
 # bucket = "acme-terraform-state"   # S3 bucket for Terraform state (not needed with --local)

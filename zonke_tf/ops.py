@@ -304,6 +304,7 @@ class Status:
     scaling: dict[str, Any] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
     migration: dict[str, Any] = field(default_factory=dict)
+    alarms: dict[str, Any] = field(default_factory=dict)
     unavailable: list[str] = field(default_factory=list)
 
 
@@ -427,7 +428,26 @@ def status(stack: Stack) -> Status:
     st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
     st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
     st.migration = _try(st, "migrations", lambda: _migration_status(stack))
+    if stack.outputs.get("alarm_name_prefix"):
+        st.alarms = _try(st, "alarms", lambda: _alarm_status(stack))
     return st
+
+
+def _alarm_status(stack: Stack) -> dict[str, Any]:
+    """The stack's alarms that are firing now (modules/alarms names them `<prefix>...`)."""
+    cw = stack.client("cloudwatch")
+    firing = [
+        {
+            "name": a["AlarmName"],
+            "reason": a.get("StateReason", ""),
+            "since": str(a.get("StateUpdatedTimestamp", "")),
+        }
+        for page in cw.get_paginator("describe_alarms").paginate(
+            AlarmNamePrefix=stack.out("alarm_name_prefix"), StateValue="ALARM"
+        )
+        for a in page.get("MetricAlarms", []) + page.get("CompositeAlarms", [])
+    ]
+    return {"firing": firing}
 
 
 # --------------------------------------------------------------------------- pipeline and migrate

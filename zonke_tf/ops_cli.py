@@ -153,6 +153,11 @@ def _status_text(st: ops.Status) -> str:
             lines.append(f"Migrations: {run['status']}" + (f", exit code {code}" if code is not None else ""))
         else:
             lines.append("Migrations: never run")
+    if st.alarms:
+        firing = st.alarms.get("firing") or []
+        lines.append(f"Alarms:     {len(firing)} firing" if firing else "Alarms:     none firing")
+        for alarm in firing:
+            lines.append(f"              ALARM {alarm['name']}: {alarm['reason']}")
     for note in st.unavailable:
         lines.append(f"(not shown) {note}")
     return "\n".join(lines)
@@ -168,6 +173,7 @@ def cmd_status(args: argparse.Namespace, console: Any) -> int:
             "scaling": st.scaling,
             "pipeline": st.pipeline,
             "migration": st.migration,
+            "alarms": st.alarms,
             "unavailable": st.unavailable,
         }
     )

@@ -188,3 +188,21 @@ module "pipeline" {
   dockerfile     = "${var.app_path}/Dockerfile"
   docker_context = var.app_path
 }
+
+module "alarms" {
+  source = "../../modules/alarms"
+
+  name                    = local.name
+  alb_arn_suffix          = module.alb.alb_arn_suffix
+  target_group_arn_suffix = module.alb.target_group_arn_suffix
+  cluster_name            = module.service.cluster_name
+  service_name            = module.service.service_name
+  database = {
+    identifier           = module.database.identifier
+    allocated_storage_gb = var.db_allocated_storage
+  }
+  migration_state_machine_arn = module.migrations.state_machine_arn
+  watch_migrations            = true
+  email_addresses             = var.alert_emails
+  https_endpoints             = var.alert_https_endpoints
+}

@@ -92,3 +92,13 @@ output "connection_arn" {
   description = "The CodeConnections connection the pipeline uses (complete its handshake in the console once when created here)."
   value       = one(module.pipeline[*].connection_arn)
 }
+
+output "alarm_name_prefix" {
+  description = "Every alarm of the stack is named with this prefix (`zonke status` lists those firing)."
+  value       = module.alarms.alarm_name_prefix
+}
+
+output "alerts_topic_arn" {
+  description = "The encrypted SNS topic every alarm and failed deploy or migration notifies."
+  value       = module.alarms.topic_arn
+}

@@ -249,3 +249,17 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "alert_emails" {
+  description = "E-mail addresses that get every alarm and failed deploy or migration (each confirms once)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "alert_https_endpoints" {
+  description = "HTTPS endpoints (a chat webhook relay, a paging service) that get the same notifications."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.tfharness.apply import leftovers, snapshot
 from tests.wrapper.conftest import zonke_env
-from zonke_tf import api, ops
+from zonke_tf import api, ops, ops_tasks
 from zonke_tf.local import LocalEmulator
 
 pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("full-stack")]
@@ -592,3 +593,51 @@ def _scaling_now(stack: Deployed) -> dict[str, int]:
         ServiceNamespace="ecs", ResourceIds=[stack.outputs["autoscaling_resource_id"]]
     )["ScalableTargets"][0]
     return {"min": target["MinCapacity"], "max": target["MaxCapacity"]}
+
+
+def test_everyday_operations_on_the_deployed_stack(stack: Deployed) -> None:
+    """zonke run, logs, releases and rollback through the CLI, on the stack `zonke deploy
+    --local` made: the commands find everything from the stack's own outputs."""
+    ecs = stack.client("ecs")
+    svc = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+
+    run = json.loads(
+        stack.zonke("run", "--local", "--json", "--wait", "--", "python", "manage.py", "check").stdout
+    )
+    task = ecs.describe_tasks(cluster="shop-prod", tasks=[run["task_arn"]], include=["TAGS"])["tasks"][0]
+    assert task["taskDefinitionArn"] == svc["taskDefinition"]
+    assert task["overrides"]["containerOverrides"][0]["command"] == ["python", "manage.py", "check"]
+    assert any(t["key"] == "zonke:started-by" for t in task["tags"])
+    assert (run["status"], run["exit_code"]) == ("STOPPED", 0)
+
+    logs = stack.client("logs")
+    logs.create_log_stream(logGroupName=run["log_group"], logStreamName=run["log_stream"])
+    logs.put_log_events(
+        logGroupName=run["log_group"],
+        logStreamName=run["log_stream"],
+        logEvents=[{"timestamp": int(time.time() * 1000), "message": "System check identified no issues"}],
+    )
+    lines = stack.zonke("logs", "--local", "--json", "--source", "web", "--since", "10m").stdout.splitlines()
+    assert [json.loads(line)["message"] for line in lines] == ["System check identified no issues"]
+
+    # What the pipeline's deploy does: a revision with a new image, the service moved to it.
+    current = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    spec = {k: current[k] for k in ops_tasks.REGISTER_FIELDS if current.get(k) not in (None, [], {})}
+    old_image = current["containerDefinitions"][0]["image"]
+    new_image = old_image.rsplit(":", 1)[0] + ":c0ffee1"
+    spec["containerDefinitions"] = [{**c, "image": new_image} for c in current["containerDefinitions"]]
+    pushed = ecs.register_task_definition(**spec)["taskDefinition"]["taskDefinitionArn"]
+    ecs.update_service(cluster="shop-prod", service="shop-prod", taskDefinition=pushed)
+
+    releases = json.loads(stack.zonke("releases", "--local", "--json").stdout)["releases"]
+    assert releases[0]["live"] and releases[0]["commit"] == "c0ffee1"
+    back = json.loads(stack.zonke("rollback", "--local", "--json").stdout)
+    now = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]["taskDefinition"]
+    assert now == back["task_definition_arn"]
+    live = ecs.describe_task_definition(taskDefinition=now)["taskDefinition"]
+    assert live["containerDefinitions"][0]["image"] == old_image
+    after = json.loads(stack.zonke("releases", "--local", "--json").stdout)["releases"]
+    assert after[0]["live"] and after[0]["rollback_of"] == back["release"]["revision"]
+
+    status = json.loads(stack.zonke("status", "--local", "--json").stdout)
+    assert status["alarms"] == {"firing": []}

@@ -126,6 +126,12 @@ LISTERS: dict[str, Lister] = {
         if not p["Name"].startswith("/aws/")  # AWS's public parameters appear on first read
     ),
     "events.rules": lambda s: _ids(s.client("events").list_rules()["Rules"], "Arn"),
+    "sns.topics": lambda s: _ids(s.client("sns").list_topics()["Topics"], "TopicArn"),
+    "cloudwatch.alarms": lambda s: sorted(
+        a["AlarmName"]
+        for kind in ("MetricAlarms", "CompositeAlarms")
+        for a in s.client("cloudwatch").describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])[kind]
+    ),
     "sfn.state_machines": lambda s: _ids(
         s.client("stepfunctions").list_state_machines()["stateMachines"], "stateMachineArn"
     ),

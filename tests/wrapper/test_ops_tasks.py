@@ -463,3 +463,28 @@ def test_rollback_refuses_what_it_cannot_do(stack: ops.Stack, aws: Any) -> None:
         ops_tasks.rollback(stack, to_revision=9)
     with pytest.raises(OperationError, match="runs the live image already"):
         ops_tasks.rollback(stack, to_revision=2)
+
+
+# --------------------------------------------------------------------------- alarms in status
+
+
+def test_status_lists_the_stacks_firing_alarms_only(stack: ops.Stack, aws: Any) -> None:
+    cw = aws.client("cloudwatch")
+    for name in ("shop-prod-http-5xx", "shop-prod-cpu-high", "other-app-http-5xx"):
+        cw.put_metric_alarm(
+            AlarmName=name,
+            Namespace="AWS/ECS",
+            MetricName="CPUUtilization",
+            Statistic="Average",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=85,
+            ComparisonOperator="GreaterThanThreshold",
+        )
+    for name in ("shop-prod-http-5xx", "other-app-http-5xx"):
+        cw.set_alarm_state(
+            AlarmName=name, StateValue="ALARM", StateReason="Threshold Crossed: 7% of requests"
+        )
+    st = ops.status(ops.Stack({**stack.outputs, "alarm_name_prefix": "shop-prod-"}, stack.client))
+    assert [a["name"] for a in st.alarms["firing"]] == ["shop-prod-http-5xx"]
+    assert st.alarms["firing"][0]["reason"] == "Threshold Crossed: 7% of requests"

@@ -64,6 +64,7 @@ SERVICES: tuple[str, ...] = (
     "s3control",
     "secretsmanager",
     "sfn",
+    "sns",
     "ssm",
     "sts",
 )
