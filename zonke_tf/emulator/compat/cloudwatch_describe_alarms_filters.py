@@ -42,7 +42,7 @@ def _wrap(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 @fix(
     name="cloudwatch-describe-alarms-all-filters",
-    restores="CloudWatch DescribeAlarms applies every filter given (name prefix or names, and state) together",
+    restores="CloudWatch DescribeAlarms applies every filter given (name prefix or names, and state)",
 )
 def install() -> None:
     from moto.cloudwatch.responses import CloudWatchResponse
