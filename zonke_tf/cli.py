@@ -284,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_day2_commands(sub, _common)
+    from zonke_tf.dashboard.cli import add_dashboard_command
+
+    add_dashboard_command(sub, _common)
     return parser
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from zonke_tf import api, ops
-from zonke_tf.config_edit import update_config
+from zonke_tf.config_edit import record_scaling, record_secret_keys
 from zonke_tf.errors import UsageError
 
 Common = Callable[[argparse.ArgumentParser], None]
@@ -65,8 +65,7 @@ def _read_value(args: argparse.Namespace) -> str:
 
 
 def _record_keys(args: argparse.Namespace, path: Path, keys: list[str]) -> None:
-    declared = sorted(k for k in keys if k not in ops.PROTECTED_KEYS)
-    update_config(path, args.env, "secrets", {"keys": declared})
+    record_secret_keys(path, args.env, keys)
 
 
 def cmd_secrets_set(args: argparse.Namespace, console: Any) -> int:
@@ -116,7 +115,7 @@ def cmd_scale(args: argparse.Namespace, console: Any) -> int:
     ops.check_bounds(args.min, args.max, args.desired)  # before anything touches AWS
     stack, path = _connect(args)
     result = ops.scale(stack, args.min, args.max, args.desired)
-    update_config(path, args.env, "compute", {"min": args.min, "max": args.max})
+    record_scaling(path, args.env, args.min, args.max)
     console.emit(
         {"min": result.min, "max": result.max, "desired": result.desired, "previous": result.previous}
     )
