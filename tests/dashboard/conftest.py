@@ -22,7 +22,7 @@ from zonke_tf.ops import Stack
 PORT = 8765
 
 
-def make_dashboard(stack: Stack, folder: Path) -> Dashboard:
+def make_dashboard(stack: Stack, folder: Path, port: int = PORT) -> Dashboard:
     """A dashboard over ``stack`` with its own copy of the example's zonke.toml in ``folder``."""
     config = folder / "zonke.toml"
     shutil.copy(REPO_ROOT / "examples" / "django-monolith" / "zonke.toml", config)
@@ -30,7 +30,7 @@ def make_dashboard(stack: Stack, folder: Path) -> Dashboard:
         stack=stack,
         config_path=config,
         env=None,
-        guard=Guard("127.0.0.1", PORT),
+        guard=Guard("127.0.0.1", port),
         audit=AuditLog(folder / ".zonke" / "dashboard-audit.jsonl"),
         local=True,
     )

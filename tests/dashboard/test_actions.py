@@ -162,9 +162,7 @@ def test_bad_secret_name_gets_the_ops_message(client: Any, stack: ops.Stack) -> 
     assert ops.secrets_list(stack) == ["DJANGO_SECRET_KEY"]
 
 
-def test_start_a_deploy_and_a_migration_and_follow_them(
-    sfn_runs: None, client: Any, dash: Dashboard
-) -> None:
+def test_start_a_deploy_and_a_migration_and_follow_them(sfn_runs: None, client: Any, dash: Dashboard) -> None:
     # sfn_runs first: the stand-in runner must be created where executions run
     csrf = csrf_of(client.get("/deploys").text)
     r = client.post("/deploys", data={"csrf": csrf})

@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from zonke_tf import ops
+from zonke_tf.config import load_config
 from zonke_tf.config_edit import record_scaling, record_secret_keys
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.security import Guard, GuardMiddleware, Session
@@ -45,6 +46,14 @@ class Dashboard:
     audit: AuditLog
     local: bool = False
     _who: str | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        """The app and environment, as zonke.toml names them (``shop-prod``)."""
+        try:
+            return load_config(self.config_path, env=self.env).prefix
+        except ConfigError:
+            return self.config_path.parent.name
 
     @property
     def who(self) -> str:
@@ -95,7 +104,7 @@ def create_app(dash: Dashboard) -> Starlette:
             request=request,
             csrf=sess.csrf,
             flashes=flashes,
-            app=dash.stack.outputs.get("app_name") or dash.config_path.parent.name,
+            app=dash.title,
             local=dash.local,
             who=dash.who,
             config_name=dash.config_path.name,

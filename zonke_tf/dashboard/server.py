@@ -52,8 +52,8 @@ def build(
     )
 
 
-def serve(dash: Dashboard, on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted; ``on_ready`` gets the launch URL once the socket listens."""
+def make_server(dash: Dashboard) -> Any:
+    """A uvicorn server for ``dash`` on its loopback port (``.run()`` serves until stopped)."""
     uvicorn = _require_server()
     logging.getLogger("zonke.dashboard").setLevel(logging.INFO)
     config = uvicorn.Config(
@@ -64,7 +64,12 @@ def serve(dash: Dashboard, on_ready: Callable[[str], None] | None = None) -> Non
         log_level="warning",
         server_header=False,
     )
-    server = uvicorn.Server(config)
+    return uvicorn.Server(config)
+
+
+def serve(dash: Dashboard, on_ready: Callable[[str], None] | None = None) -> None:
+    """Serve until interrupted; ``on_ready`` gets the launch URL once the socket listens."""
+    server = make_server(dash)
     if on_ready is not None:
 
         def announce() -> None:
