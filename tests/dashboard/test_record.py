@@ -57,6 +57,19 @@ def test_a_recording_the_config_refuses_leaves_the_file_alone(tmp_path: Path) ->
     assert path.read_text() == BASE
 
 
-def test_the_cli_records_through_the_shared_functions() -> None:
-    assert ops_cli.record_secret_keys is record_secret_keys
-    assert ops_cli.record_scaling is record_scaling
+def test_the_cli_and_the_dashboard_record_through_the_shared_functions() -> None:
+    from zonke_tf import day2
+    from zonke_tf.dashboard import app
+
+    assert ops_cli.sync_secret_keys is day2.sync_secret_keys is app.sync_secret_keys
+    assert day2.record_secret_keys is record_secret_keys
+    assert ops_cli.record_scaling is record_scaling is app.record_scaling
+
+
+def test_without_a_workspace_the_keys_are_recorded_and_nothing_applied(tmp_path: Path) -> None:
+    from zonke_tf.day2 import sync_secret_keys
+
+    path = tmp_path / "zonke.toml"
+    path.write_text(BASE)
+    assert sync_secret_keys(None, path, None, ["B", "DJANGO_SECRET_KEY"]) == []
+    assert tomllib.loads(path.read_text())["secrets"]["keys"] == ["B"]

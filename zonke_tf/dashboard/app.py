@@ -24,10 +24,12 @@ from starlette.staticfiles import StaticFiles
 
 from zonke_tf import ops
 from zonke_tf.config import load_config
-from zonke_tf.config_edit import record_scaling, record_secret_keys
+from zonke_tf.config_edit import record_scaling
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.security import Guard, GuardMiddleware, Session
-from zonke_tf.errors import ConfigError, OperationError
+from zonke_tf.day2 import sync_secret_keys
+from zonke_tf.engine import Workspace
+from zonke_tf.errors import ConfigError, OperationError, TerraformError
 
 HERE = Path(__file__).parent
 _EXECUTION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
@@ -45,6 +47,9 @@ class Dashboard:
     guard: Guard
     audit: AuditLog
     local: bool = False
+    # The stack's Terraform workspace, for registering the task definitions after a key-set
+    # change (zonke_tf.day2); None over a stand-in stack without Terraform (the HTTP tests).
+    workspace: Callable[[], Workspace] | None = None
     _who: str | None = field(default=None, repr=False)
 
     @property
@@ -118,6 +123,9 @@ def create_app(dash: Dashboard) -> Starlette:
     def back(request: Request, url: str, kind: str, text: str) -> Response:
         session(request).flashes.append((kind, text))
         return RedirectResponse(url, status_code=303)
+
+    def ws() -> Workspace | None:
+        return dash.workspace() if dash.workspace is not None else None
 
     def audited(action: str, detail: str, run: Callable[[], Any]) -> Any:
         try:
@@ -201,13 +209,13 @@ def create_app(dash: Dashboard) -> Starlette:
             def run() -> ops.SecretChange:
                 change = ops.secrets_set(dash.stack, name, value, expected_version=expected)
                 if change.action == "created":
-                    record_secret_keys(dash.config_path, dash.env, change.keys)
+                    sync_secret_keys(ws(), dash.config_path, dash.env, change.keys)
                 return change
 
             change = await _threaded(lambda: audited("secret set", name, run))
         except ops.StaleVersionError:
             return secrets_page(request, 409, conflict=True)
-        except (OperationError, ConfigError) as exc:
+        except (OperationError, ConfigError, TerraformError) as exc:
             return secrets_page(request, 400, error=str(exc))
         text = f"{change.key} {change.action}."
         if change.action == "created":
@@ -224,13 +232,13 @@ def create_app(dash: Dashboard) -> Starlette:
 
             def run() -> ops.SecretChange:
                 change = ops.secrets_delete(dash.stack, name, expected_version=expected)
-                record_secret_keys(dash.config_path, dash.env, change.keys)
+                sync_secret_keys(ws(), dash.config_path, dash.env, change.keys)
                 return change
 
             change = await _threaded(lambda: audited("secret delete", name, run))
         except ops.StaleVersionError:
             return secrets_page(request, 409, conflict=True)
-        except (OperationError, ConfigError) as exc:
+        except (OperationError, ConfigError, TerraformError) as exc:
             return secrets_page(request, 400, error=str(exc))
         return back(
             request,

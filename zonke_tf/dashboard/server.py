@@ -40,7 +40,7 @@ def build(
     """Open the stack and prepare the dashboard for it (nothing is served yet)."""
     if port is not None and not 1024 <= port <= 65535:
         raise OperationError(f"--port {port} is out of range: allowed 1024 to 65535")
-    stack, path = open_stack(config_path, env, local)
+    stack, path, workspace = open_stack(config_path, env, local)
     guard = Guard(LOOPBACK, port or free_port(), token)
     return Dashboard(
         stack=stack,
@@ -49,6 +49,7 @@ def build(
         guard=guard,
         audit=AuditLog(path.parent / AUDIT_FILE),
         local=local,
+        workspace=workspace,
     )
 
 
