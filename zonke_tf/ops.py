@@ -471,13 +471,21 @@ def service_metrics(stack: Stack, hours: int = 3) -> dict[str, list[tuple[str, f
     return out
 
 
-def status(stack: Stack) -> Status:
-    """Everything a person wants to know about the app, reading what can be read."""
+STATUS_PARTS = ("service", "scaling", "pipeline", "migration")
+
+
+def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
+    """Everything a person wants to know about the app (or only ``parts`` of it), reading
+    what can be read."""
     st = Status(site_url=stack.outputs.get("site_url"))
-    st.service = _try(st, "service", lambda: _service_status(stack))
-    st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
-    st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
-    st.migration = _try(st, "migrations", lambda: _migration_status(stack))
+    if "service" in parts:
+        st.service = _try(st, "service", lambda: _service_status(stack))
+    if "scaling" in parts:
+        st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
+    if "pipeline" in parts:
+        st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
+    if "migration" in parts:
+        st.migration = _try(st, "migrations", lambda: _migration_status(stack))
     return st
 
 

@@ -9,8 +9,10 @@ page's small script re-fetches; without JavaScript a reload shows the same.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +149,7 @@ def create_app(dash: Dashboard) -> Starlette:
     # ------------------------------------------------------------------ scaling
 
     def scaling(request: Request) -> HTMLResponse:
-        st = ops.status(dash.stack)
+        st = ops.status(dash.stack, ("service", "scaling"))
         return page(request, "scaling.html", st=st, form={}, error=None)
 
     async def scaling_post(request: Request) -> Response:
@@ -166,7 +168,7 @@ def create_app(dash: Dashboard) -> Starlette:
 
             result = await _threaded(lambda: audited("scale", detail, run))
         except (OperationError, ConfigError) as exc:
-            st = ops.status(dash.stack)
+            st = ops.status(dash.stack, ("service", "scaling"))
             return page(request, "scaling.html", status_code=400, st=st, form=values, error=str(exc))
         was = result.previous
         return back(
@@ -191,7 +193,7 @@ def create_app(dash: Dashboard) -> Starlette:
             "error": None,
             "conflict": False,
             "confirm": None,
-            "st": ops.status(dash.stack),
+            "st": ops.status(dash.stack, ("service",)),
         }
         context.update(extra)
         return page(request, "secrets.html", status_code=status_code, **context)
@@ -258,7 +260,7 @@ def create_app(dash: Dashboard) -> Starlette:
         return secrets_page(request, revealed={name: value})
 
     def rollout_live(request: Request) -> HTMLResponse:
-        st = ops.status(dash.stack)
+        st = ops.status(dash.stack, ("service",))
         return fragment("_rollout.html", st=st)
 
     # ------------------------------------------------------------------ deploys
@@ -373,15 +375,35 @@ def _safe(fn: Callable[[], Any], default: Any) -> Any:
 
 
 def _overview(stack: ops.Stack) -> dict[str, Any]:
+    """The overview's reads, side by side (each is a few AWS calls; none depends on another)."""
     started = time.perf_counter()
-    st = ops.status(stack)
-    return {
-        "st": st,
-        "pipeline_runs": _safe(lambda: ops.pipeline_history(stack, 5), []),
-        "migration_runs": _safe(lambda: ops.migration_history(stack, 5), []),
-        "metrics": _safe(lambda: ops.service_metrics(stack), {}),
-        "read_ms": round((time.perf_counter() - started) * 1000),
-    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        st = pool.submit(ops.status, stack)
+        pipeline_runs = pool.submit(_safe, lambda: ops.pipeline_history(stack, 5), [])
+        migration_runs = pool.submit(_safe, lambda: ops.migration_history(stack, 5), [])
+        metrics = pool.submit(_safe, lambda: ops.service_metrics(stack), {})
+        return {
+            "st": st.result(),
+            "pipeline_runs": pipeline_runs.result(),
+            "migration_runs": migration_runs.result(),
+            "metrics": metrics.result(),
+            "read_ms": round((time.perf_counter() - started) * 1000),
+        }
+
+
+def cached_clients(stack: ops.Stack) -> ops.Stack:
+    """The same stack with one boto3 client per service, made once (clients are thread-safe
+    and slow to make: the dashboard asks for them on every page)."""
+    made: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def client(service: str) -> Any:
+        with lock:
+            if service not in made:
+                made[service] = stack.client(service)
+            return made[service]
+
+    return ops.Stack(outputs=stack.outputs, client=client)
 
 
 def _pipeline_run(stack: ops.Stack, execution_id: str) -> dict[str, Any]:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "zonke_session"
 CSP = (
@@ -98,7 +97,7 @@ class GuardMiddleware:
         request = Request(scope)
         status_box = {"status": 0}
 
-        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_box["status"] = message["status"]
                 headers = list(message.get("headers", []))
@@ -165,7 +164,7 @@ class GuardMiddleware:
         return secrets.compare_digest(given.encode(), session.csrf.encode())
 
 
-async def _buffer(receive: Receive) -> tuple[bytes, Callable[[], Awaitable[dict]]]:  # type: ignore[type-arg]
+async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
     chunks: list[bytes] = []
     more = True
     while more:
@@ -175,7 +174,7 @@ async def _buffer(receive: Receive) -> tuple[bytes, Callable[[], Awaitable[dict]
     body = b"".join(chunks)
     sent = False
 
-    async def replay() -> dict:  # type: ignore[type-arg]
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zonke_tf.dashboard.app import Dashboard, create_app
+from zonke_tf.dashboard.app import Dashboard, cached_clients, create_app
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.connect import open_stack
 from zonke_tf.dashboard.security import Guard
@@ -43,7 +43,7 @@ def build(
     stack, path, workspace = open_stack(config_path, env, local)
     guard = Guard(LOOPBACK, port or free_port(), token)
     return Dashboard(
-        stack=stack,
+        stack=cached_clients(stack),
         config_path=path,
         env=env,
         guard=guard,
