@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from zonke_tf.config import load_config
 from zonke_tf.config_edit import record_secret_keys
 from zonke_tf.engine import EventHandler, Workspace
 
@@ -34,10 +35,18 @@ def sync_secret_keys(
 ) -> list[str]:
     """Record ``keys`` in the config; with a workspace, let Terraform register its task
     definitions with them. Returns the Terraform addresses applied (none without a workspace)."""
-    config = record_secret_keys(path, env, keys)
+    record_secret_keys(path, env, keys)
     if ws is None:
         return []
-    ws.config = config
+    return register_task_definitions(ws, path, env, on_event)
+
+
+def register_task_definitions(
+    ws: Workspace, path: Path, env: str | None, on_event: EventHandler | None = None
+) -> list[str]:
+    """Terraform registers its task definitions from the config as it is on disk now (an
+    apply targeted at them only). Returns the addresses applied."""
+    ws.config = load_config(path, env=env)
     ws.prepare()
     ws.init()
     targets = [a for a in ws.state_resources() if _TASK_DEFINITION.search(a)]

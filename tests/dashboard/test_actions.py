@@ -192,3 +192,48 @@ def test_start_a_deploy_and_a_migration_and_follow_them(sfn_runs: None, client: 
 def test_ids_in_urls_are_checked(client: Any) -> None:
     assert client.get("/live/migrations/..%2f..%2fetc").status_code in (404, 502)
     assert client.get("/deploys/not_an_id!").status_code == 502
+
+
+@pytest.mark.parametrize("outcome", ["done", "failed"])
+def test_a_new_key_has_terraform_register_its_task_definitions_behind_the_page(
+    client: Any, dash: Dashboard, monkeypatch: pytest.MonkeyPatch, outcome: str
+) -> None:
+    from zonke_tf.dashboard import app as app_module
+    from zonke_tf.errors import TerraformError
+
+    calls: list[tuple[Any, Any, Any]] = []
+
+    def register(ws: Any, path: Any, env: Any) -> list[str]:
+        calls.append((ws, path, env))
+        assert toml(path)["secrets"]["keys"] == ["NEW_KEY"]  # recorded before Terraform runs
+        if outcome == "failed":
+            raise TerraformError("terraform apply failed", ["state locked"])
+        return ["module.service.aws_ecs_task_definition.this"]
+
+    monkeypatch.setattr(app_module, "register_task_definitions", register)
+    dash.workspace = lambda: "the workspace"
+    html = client.get("/secrets").text
+    assert 'id="sync"' not in html  # nothing to follow yet
+    r = client.post(
+        "/secrets", data={"name": "NEW_KEY", "value": "v", "version": version_of(html), "csrf": csrf_of(html)}
+    )
+    assert r.status_code == 303
+    for _ in range(100):
+        live = client.get("/live/sync").text
+        if "data-final" in live:
+            break
+        time.sleep(0.1)
+    assert calls == [("the workspace", dash.config_path, None)]
+    if outcome == "done":
+        assert "Terraform done" in live and "next <code>zonke plan</code> shows no changes" in live
+    else:
+        assert "Terraform failed" in live and "run <code>zonke apply</code>" in live
+    assert 'id="sync"' in client.get("/secrets").text
+    assert dash.audit.last()[0].action == "task definitions"
+    # an update keeps the key set: Terraform is not run again
+    html = client.get("/secrets").text
+    client.post(
+        "/secrets",
+        data={"name": "NEW_KEY", "value": "v2", "version": version_of(html), "csrf": csrf_of(html)},
+    )
+    assert len(calls) == 1

@@ -61,8 +61,9 @@ def test_the_cli_and_the_dashboard_record_through_the_shared_functions() -> None
     from zonke_tf import day2
     from zonke_tf.dashboard import app
 
-    assert ops_cli.sync_secret_keys is day2.sync_secret_keys is app.sync_secret_keys
-    assert day2.record_secret_keys is record_secret_keys
+    assert ops_cli.sync_secret_keys is day2.sync_secret_keys
+    assert day2.record_secret_keys is record_secret_keys is app.record_secret_keys
+    assert app.register_task_definitions is day2.register_task_definitions
     assert ops_cli.record_scaling is record_scaling is app.record_scaling
 
 

@@ -168,6 +168,7 @@ def test_a_person_runs_the_app_from_the_browser(live: Live) -> None:
     from selenium.webdriver.common.keys import Keys
 
     browser = chromium()
+    browser.set_page_load_timeout(300)  # a loaded machine; no request waits for Terraform
     sources: list[str] = []
 
     def shot(name: str) -> None:
@@ -204,8 +205,9 @@ def test_a_person_runs_the_app_from_the_browser(live: Live) -> None:
         browser.find_element(By.LINK_TEXT, "Secrets").click()
         browser.find_element(By.ID, "new-name").send_keys("STRIPE_KEY")
         browser.find_element(By.ID, "new-value").send_keys(SECRET, Keys.ENTER)
-        wait_for(browser, ".flash.good", "STRIPE_KEY created", timeout=600)
+        wait_for(browser, ".flash.good", "STRIPE_KEY created", timeout=300)
         shot("secret-added")
+        wait_for(browser, "#sync", "Terraform done", timeout=900)  # followed live on the page
         outputs = json.loads(live.zonke("output", "--local", "--json").stdout)["outputs"]
         arn = outputs["secret_arn"]
         assert secret_json(live.client("secretsmanager"), arn)["STRIPE_KEY"] == SECRET
@@ -223,7 +225,8 @@ def test_a_person_runs_the_app_from_the_browser(live: Live) -> None:
         sources.append(browser.page_source)
         browser.find_element(By.CSS_SELECTOR, "button[aria-label='Delete STRIPE_KEY']").click()
         wait_for(browser, "#confirm-delete").click()
-        wait_for(browser, ".flash.good", "STRIPE_KEY deleted", timeout=600)
+        wait_for(browser, ".flash.good", "STRIPE_KEY deleted", timeout=300)
+        wait_for(browser, "#sync", "Terraform done", timeout=900)
         assert "STRIPE_KEY" not in secret_json(live.client("secretsmanager"), arn)
         assert toml(live.project / "zonke.toml")["secrets"]["keys"] == []
         live.no_changes()

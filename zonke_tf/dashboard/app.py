@@ -26,17 +26,27 @@ from starlette.staticfiles import StaticFiles
 
 from zonke_tf import ops
 from zonke_tf.config import load_config
-from zonke_tf.config_edit import record_scaling
+from zonke_tf.config_edit import record_scaling, record_secret_keys
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.security import Guard, GuardMiddleware, Session
-from zonke_tf.day2 import sync_secret_keys
+from zonke_tf.day2 import register_task_definitions
 from zonke_tf.engine import Workspace
-from zonke_tf.errors import ConfigError, OperationError, TerraformError
+from zonke_tf.errors import ConfigError, OperationError, TerraformError, ZonkeError
 
 HERE = Path(__file__).parent
 _EXECUTION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 _PIPELINE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 FINAL_PIPELINE = frozenset({"Succeeded", "Failed", "Stopped", "Superseded", "Cancelled"})
+
+
+@dataclass
+class SyncJob:
+    """Terraform registering its task definitions after a key-set change: minutes, so it runs
+    behind the page (one at a time, each from the config as it is then) and the page follows it."""
+
+    state: str = "idle"  # idle, running, done, failed
+    detail: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 @dataclass
@@ -53,6 +63,7 @@ class Dashboard:
     # change (zonke_tf.day2); None over a stand-in stack without Terraform (the HTTP tests).
     workspace: Callable[[], Workspace] | None = None
     _who: str | None = field(default=None, repr=False)
+    sync: SyncJob = field(default_factory=lambda: SyncJob())
 
     @property
     def title(self) -> str:
@@ -126,8 +137,26 @@ def create_app(dash: Dashboard) -> Starlette:
         session(request).flashes.append((kind, text))
         return RedirectResponse(url, status_code=303)
 
-    def ws() -> Workspace | None:
-        return dash.workspace() if dash.workspace is not None else None
+    def start_sync() -> None:
+        """Terraform registers its task definitions with the recorded key set (zonke_tf.day2),
+        in the background; without a workspace (a stand-in stack) there is nothing to register."""
+        if dash.workspace is None:
+            return
+        make_workspace = dash.workspace
+        dash.sync.state, dash.sync.detail = "running", ""
+
+        def run() -> None:
+            with dash.sync.lock:
+                try:
+                    applied = register_task_definitions(make_workspace(), dash.config_path, dash.env)
+                except ZonkeError as exc:
+                    dash.sync.state, dash.sync.detail = "failed", str(exc)
+                    dash.audit.write(dash.who, "task definitions", "register", outcome=f"failed: {exc}")
+                    return
+                dash.sync.state, dash.sync.detail = "done", ", ".join(applied)
+                dash.audit.write(dash.who, "task definitions", "register")
+
+        threading.Thread(target=run, daemon=True).start()
 
     def audited(action: str, detail: str, run: Callable[[], Any]) -> Any:
         try:
@@ -194,6 +223,7 @@ def create_app(dash: Dashboard) -> Starlette:
             "conflict": False,
             "confirm": None,
             "st": ops.status(dash.stack, ("service",)),
+            "sync": dash.sync,
         }
         context.update(extra)
         return page(request, "secrets.html", status_code=status_code, **context)
@@ -211,7 +241,8 @@ def create_app(dash: Dashboard) -> Starlette:
             def run() -> ops.SecretChange:
                 change = ops.secrets_set(dash.stack, name, value, expected_version=expected)
                 if change.action == "created":
-                    sync_secret_keys(ws(), dash.config_path, dash.env, change.keys)
+                    record_secret_keys(dash.config_path, dash.env, change.keys)
+                    start_sync()
                 return change
 
             change = await _threaded(lambda: audited("secret set", name, run))
@@ -234,7 +265,8 @@ def create_app(dash: Dashboard) -> Starlette:
 
             def run() -> ops.SecretChange:
                 change = ops.secrets_delete(dash.stack, name, expected_version=expected)
-                sync_secret_keys(ws(), dash.config_path, dash.env, change.keys)
+                record_secret_keys(dash.config_path, dash.env, change.keys)
+                start_sync()
                 return change
 
             change = await _threaded(lambda: audited("secret delete", name, run))
@@ -258,6 +290,9 @@ def create_app(dash: Dashboard) -> Starlette:
         except OperationError as exc:
             return secrets_page(request, 400, error=str(exc))
         return secrets_page(request, revealed={name: value})
+
+    def sync_live(request: Request) -> HTMLResponse:
+        return fragment("_sync.html", sync=dash.sync)
 
     def rollout_live(request: Request) -> HTMLResponse:
         st = ops.status(dash.stack, ("service",))
@@ -325,6 +360,7 @@ def create_app(dash: Dashboard) -> Starlette:
         Route("/secrets/{name}/delete", secret_delete, methods=["POST"]),
         Route("/secrets/{name}/reveal", secret_reveal, methods=["POST"]),
         Route("/live/rollout", rollout_live),
+        Route("/live/sync", sync_live),
         Route("/deploys", deploys),
         Route("/deploys", deploys_post, methods=["POST"]),
         Route("/deploys/{id}", deploy_run),
