@@ -77,16 +77,20 @@ def live_server(dash: Dashboard) -> Iterator[io.StringIO]:
 
 def wait_for(driver: Any, css: str, text: str | None = None, timeout: float = 60) -> Any:
     """The element matching ``css`` (containing ``text``), waiting for live updates."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     deadline = time.monotonic() + timeout
     while True:
         found = driver.find_elements(By.CSS_SELECTOR, css)
-        for el in found:
-            if text is None or text in el.text:
-                return el
+        try:
+            for el in found:
+                if text is None or text in el.text:
+                    return el
+        except StaleElementReferenceException:  # a live part was swapped in meanwhile: look again
+            continue
         if time.monotonic() > deadline:
-            shown = [e.text for e in found]
+            shown = [e.text for e in driver.find_elements(By.CSS_SELECTOR, css)]
             page = driver.find_element(By.TAG_NAME, "body").text[:2000]
             raise AssertionError(f"no {css!r} with {text!r} after {timeout} s; found {shown}; page:\n{page}")
         time.sleep(0.3)
