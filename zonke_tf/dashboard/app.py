@@ -31,7 +31,7 @@ from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.security import Guard, GuardMiddleware, Session
 from zonke_tf.day2 import register_task_definitions
 from zonke_tf.engine import Workspace
-from zonke_tf.errors import ConfigError, OperationError, TerraformError, ZonkeError
+from zonke_tf.errors import ConfigError, OperationError, TerraformError, UsageError, ZonkeError
 
 HERE = Path(__file__).parent
 _EXECUTION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
@@ -400,7 +400,7 @@ def _int(text: str, flag: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise OperationError(f"{flag} {text!r} is not a whole number") from None
+        raise UsageError(f"{flag} {text!r} is not a whole number") from None
 
 
 def _safe(fn: Callable[[], Any], default: Any) -> Any:

@@ -17,5 +17,5 @@ def open_stack(
     """The stack of the app of ``config_path`` (default: the nearest zonke.toml), the config's
     path, and a way to get its Terraform workspace (for syncing the task definitions)."""
     path = (config_path or find_config()).resolve()
-    stack = api.connect(path, env=env, local=local)
-    return stack, path, lambda: api.workspace(path, env, local)[0]
+    stack = api.connect_workspace(api.open_workspace(path, env, local))
+    return stack, path, lambda: api.open_workspace(path, env, local)

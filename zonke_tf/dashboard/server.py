@@ -13,7 +13,7 @@ from zonke_tf.dashboard.app import Dashboard, cached_clients, create_app
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.connect import open_stack
 from zonke_tf.dashboard.security import Guard
-from zonke_tf.errors import OperationError, ToolNotFoundError
+from zonke_tf.errors import ToolNotFoundError, UsageError
 
 LOOPBACK = "127.0.0.1"
 AUDIT_FILE = Path(".zonke") / "dashboard-audit.jsonl"
@@ -39,7 +39,7 @@ def build(
 ) -> Dashboard:
     """Open the stack and prepare the dashboard for it (nothing is served yet)."""
     if port is not None and not 1024 <= port <= 65535:
-        raise OperationError(f"--port {port} is out of range: allowed 1024 to 65535")
+        raise UsageError(f"--port {port} is out of range: allowed 1024 to 65535")
     stack, path, workspace = open_stack(config_path, env, local)
     guard = Guard(LOOPBACK, port or free_port(), token)
     return Dashboard(
