@@ -287,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     from zonke_tf.tasks_cli import add_task_commands
 
     add_task_commands(sub, _common)
+    from zonke_tf.dashboard.cli import add_dashboard_command
+
+    add_dashboard_command(sub, _common)
     return parser
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from zonke_tf.config import AppConfig, parse_config
 from zonke_tf.errors import ConfigError
+from zonke_tf.ops import PROTECTED_KEYS
 
 _HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
 
@@ -98,3 +99,15 @@ def update_config(path: Path, env: str | None, section: str, values: Mapping[str
         raise ConfigError(f"could not record the change in {path}: {exc}") from None
     path.write_text(new_text)
     return config
+
+
+def record_secret_keys(path: Path, env: str | None, keys: list[str]) -> AppConfig:
+    """Record the app secret's key set in the config after a day-2 change (CLI and dashboard).
+    Protected keys (created by the stack itself) are not declared."""
+    declared = sorted(k for k in keys if k not in PROTECTED_KEYS)
+    return update_config(path, env, "secrets", {"keys": declared})
+
+
+def record_scaling(path: Path, env: str | None, minimum: int, maximum: int) -> AppConfig:
+    """Record the autoscaling bounds in the config after a day-2 change (CLI and dashboard)."""
+    return update_config(path, env, "compute", {"min": minimum, "max": maximum})

@@ -31,6 +31,10 @@ class ConflictError(OperationError):
     """A compare-and-swap kept losing to other writers."""
 
 
+class StaleVersionError(ConflictError):
+    """The secret changed since the caller read it (``expected_version`` no longer current)."""
+
+
 def _code(exc: Exception) -> str:
     return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
 
@@ -106,16 +110,28 @@ class SecretChange:
     rolled: bool = False
 
 
+def secrets_version(stack: Stack) -> str | None:
+    """The version id of the app secret's current value (None when it has none): a caller
+    passes it back as ``expected_version`` to refuse changes made by someone else since."""
+    return _read(stack)[1]
+
+
 def _compare_and_swap(
-    stack: Stack, mutate: Callable[[dict[str, str]], str], attempts: int = 20
+    stack: Stack,
+    mutate: Callable[[dict[str, str]], str],
+    attempts: int = 20,
+    expected_version: str | None = None,
 ) -> tuple[str, str, dict[str, str], int]:
     """Apply ``mutate`` to the secret's current JSON and make the result current, only if
-    nobody else changed the secret in between; retry on conflict. Returns (action, version,
-    new data, attempts)."""
+    nobody else changed the secret in between; retry on conflict. With ``expected_version``,
+    refuse (StaleVersionError) instead of retrying when the current version is another one.
+    Returns (action, version, new data, attempts)."""
     sm = stack.client("secretsmanager")
     arn = stack.out("secret_arn")
     for attempt in range(1, attempts + 1):
         data, current_version = _read(stack)
+        if expected_version is not None and current_version != expected_version:
+            raise StaleVersionError("the secrets were changed by someone else since you read them")
         action = mutate(data)
         token = str(uuid.uuid4())
         body = json.dumps(data, sort_keys=True, separators=(",", ":"))
@@ -201,7 +217,9 @@ def register_with_secret_keys(stack: Stack, keys: list[str]) -> str:
     return str(ecs.register_task_definition(**args)["taskDefinition"]["taskDefinitionArn"])
 
 
-def secrets_set(stack: Stack, name: str, value: str, roll: bool = True) -> SecretChange:
+def secrets_set(
+    stack: Stack, name: str, value: str, roll: bool = True, expected_version: str | None = None
+) -> SecretChange:
     """Create or update one secret, compare-and-swap; roll the service so tasks pick it up."""
     _check_key(name)
     if value == "":
@@ -212,7 +230,7 @@ def secrets_set(stack: Stack, name: str, value: str, roll: bool = True) -> Secre
         data[name] = value
         return action
 
-    action, version, data, attempts = _compare_and_swap(stack, mutate)
+    action, version, data, attempts = _compare_and_swap(stack, mutate, expected_version=expected_version)
     change = SecretChange(name, action, version, attempts, sorted(data))
     if roll:
         change.task_definition_arn = _roll(stack, action == "created", change.keys)
@@ -220,7 +238,9 @@ def secrets_set(stack: Stack, name: str, value: str, roll: bool = True) -> Secre
     return change
 
 
-def secrets_delete(stack: Stack, name: str, roll: bool = True) -> SecretChange:
+def secrets_delete(
+    stack: Stack, name: str, roll: bool = True, expected_version: str | None = None
+) -> SecretChange:
     _check_key(name)
     if name in PROTECTED_KEYS:
         raise UsageError(f"{name} is needed by Django; change it with `zonke secrets set {name} ...`")
@@ -231,7 +251,7 @@ def secrets_delete(stack: Stack, name: str, roll: bool = True) -> SecretChange:
         del data[name]
         return "deleted"
 
-    action, version, data, attempts = _compare_and_swap(stack, mutate)
+    action, version, data, attempts = _compare_and_swap(stack, mutate, expected_version=expected_version)
     change = SecretChange(name, action, version, attempts, sorted(data))
     if roll:
         change.task_definition_arn = _roll(stack, True, change.keys)
@@ -421,14 +441,53 @@ def _migration_status(stack: Stack) -> dict[str, Any]:
     return {"last_run": describe_migration(stack, executions[0]["executionArn"])}
 
 
-def status(stack: Stack) -> Status:
-    """Everything a person wants to know about the app, reading what can be read."""
+def service_metrics(stack: Stack, hours: int = 3) -> dict[str, list[tuple[str, float]]]:
+    """The web service's CPU (AWS/ECS CPUUtilization, average) and running task count
+    (ECS/ContainerInsights RunningTaskCount, when Container Insights is on) over the last
+    ``hours``, in 5-minute points, oldest first. Empty lists when CloudWatch has no data."""
+    from datetime import UTC, datetime, timedelta
+
+    cw = stack.client("cloudwatch")
+    end = datetime.now(UTC)
+    dims = [
+        {"Name": "ClusterName", "Value": stack.out("cluster_name")},
+        {"Name": "ServiceName", "Value": stack.out("service_name")},
+    ]
+    out: dict[str, list[tuple[str, float]]] = {}
+    for key, namespace, metric in (
+        ("cpu", "AWS/ECS", "CPUUtilization"),
+        ("tasks", "ECS/ContainerInsights", "RunningTaskCount"),
+    ):
+        found = cw.get_metric_statistics(
+            Namespace=namespace,
+            MetricName=metric,
+            Dimensions=dims,
+            StartTime=end - timedelta(hours=hours),
+            EndTime=end,
+            Period=300,
+            Statistics=["Average"],
+        )
+        points = sorted(found.get("Datapoints", []), key=lambda d: d["Timestamp"])
+        out[key] = [(d["Timestamp"].strftime("%H:%M"), float(d["Average"])) for d in points]
+    return out
+
+
+STATUS_PARTS = ("service", "scaling", "pipeline", "migration", "alarms")
+
+
+def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
+    """Everything a person wants to know about the app (or only ``parts`` of it), reading
+    what can be read."""
     st = Status(site_url=stack.outputs.get("site_url"))
-    st.service = _try(st, "service", lambda: _service_status(stack))
-    st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
-    st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
-    st.migration = _try(st, "migrations", lambda: _migration_status(stack))
-    if stack.outputs.get("alarm_name_prefix"):
+    if "service" in parts:
+        st.service = _try(st, "service", lambda: _service_status(stack))
+    if "scaling" in parts:
+        st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
+    if "pipeline" in parts:
+        st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
+    if "migration" in parts:
+        st.migration = _try(st, "migrations", lambda: _migration_status(stack))
+    if "alarms" in parts and stack.outputs.get("alarm_name_prefix"):
         st.alarms = _try(st, "alarms", lambda: _alarm_status(stack))
     return st
 
@@ -451,6 +510,46 @@ def _alarm_status(stack: Stack) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- pipeline and migrate
+
+
+def pipeline_execution(stack: Stack, execution_id: str) -> dict[str, Any]:
+    """One pipeline run: its status and, where the account offers it, the stages' results."""
+    cp = stack.client("codepipeline")
+    name = stack.out("pipeline_name")
+    ex = cp.get_pipeline_execution(pipelineName=name, pipelineExecutionId=execution_id)["pipelineExecution"]
+    result: dict[str, Any] = {"pipeline": name, "execution_id": execution_id, "status": ex.get("status")}
+    try:
+        result["stages"] = pipeline_stages(stack)
+        result["unavailable"] = []
+    except Exception as exc:
+        result["stages"] = None
+        result["unavailable"] = [f"stages: could not read ({_code(exc) or type(exc).__name__})"]
+    return result
+
+
+def pipeline_history(stack: Stack, limit: int = 5) -> list[dict[str, Any]]:
+    """The last ``limit`` pipeline runs, newest first."""
+    runs = stack.client("codepipeline").list_pipeline_executions(
+        pipelineName=stack.out("pipeline_name"), maxResults=limit
+    )
+    return [
+        {
+            "id": r.get("pipelineExecutionId"),
+            "status": r.get("status"),
+            "started": str(r.get("startTime", "")),
+        }
+        for r in runs.get("pipelineExecutionSummaries", [])[:limit]
+    ]
+
+
+def migration_history(stack: Stack, limit: int = 5) -> list[dict[str, Any]]:
+    """The last ``limit`` migration runs with their exit codes, newest first."""
+    runs = stack.client("stepfunctions").list_executions(
+        stateMachineArn=stack.out("migration_state_machine_arn"), maxResults=limit
+    )
+    return [describe_migration(stack, e["executionArn"]) for e in runs.get("executions", [])[:limit]]
+
+
 
 
 def pipeline_run(

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from zonke_tf import api, ops
-from zonke_tf.config_edit import update_config
+from zonke_tf.config_edit import record_scaling
+from zonke_tf.day2 import sync_secret_keys
 from zonke_tf.errors import UsageError
 
 Common = Callable[[argparse.ArgumentParser], None]
@@ -64,9 +65,13 @@ def _read_value(args: argparse.Namespace) -> str:
     return str(args.value)
 
 
-def _record_keys(args: argparse.Namespace, path: Path, keys: list[str]) -> None:
-    declared = sorted(k for k in keys if k not in ops.PROTECTED_KEYS)
-    update_config(path, args.env, "secrets", {"keys": declared})
+def _record_keys(args: argparse.Namespace, path: Path, keys: list[str], console: Any) -> None:
+    """Record the key set in the config and have Terraform register its task definitions with it."""
+    ws = api.open_workspace(path, args.env, args.local, args.terraform)
+    console.info("Terraform registers its task definitions with the new key set ...")
+    applied = sync_secret_keys(ws, path, args.env, keys)
+    if applied:
+        console.info(f"Registered: {', '.join(applied)}; the next `zonke plan` shows no changes.")
 
 
 def cmd_secrets_set(args: argparse.Namespace, console: Any) -> int:
@@ -75,7 +80,7 @@ def cmd_secrets_set(args: argparse.Namespace, console: Any) -> int:
     stack, path = _connect(args)
     change = ops.secrets_set(stack, args.name, value, roll=not args.no_restart)
     if change.action == "created":
-        _record_keys(args, path, change.keys)
+        _record_keys(args, path, change.keys, console)
     console.emit(
         {
             "name": change.key,
@@ -102,7 +107,7 @@ def cmd_secrets_delete(args: argparse.Namespace, console: Any) -> int:
     ops.check_key(args.name)  # before anything touches AWS
     stack, path = _connect(args)
     change = ops.secrets_delete(stack, args.name, roll=not args.no_restart)
-    _record_keys(args, path, change.keys)
+    _record_keys(args, path, change.keys, console)
     console.emit({"name": change.key, "action": "deleted", "keys": change.keys, "rolled": change.rolled})
     console.result(f"{change.key} deleted; removed from {path.name}.")
     console.next_step(f"`zonke status{_local(args)}` to watch the rollout")
@@ -116,7 +121,7 @@ def cmd_scale(args: argparse.Namespace, console: Any) -> int:
     ops.check_bounds(args.min, args.max, args.desired)  # before anything touches AWS
     stack, path = _connect(args)
     result = ops.scale(stack, args.min, args.max, args.desired)
-    update_config(path, args.env, "compute", {"min": args.min, "max": args.max})
+    record_scaling(path, args.env, args.min, args.max)
     console.emit(
         {"min": result.min, "max": result.max, "desired": result.desired, "previous": result.previous}
     )

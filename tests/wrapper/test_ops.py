@@ -10,120 +10,15 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.standin import make_stand_in
 from zonke_tf import ops
 from zonke_tf.errors import OperationError
-
-ACCOUNT = "123456789012"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/zonke-test"
 
 
 @pytest.fixture
 def stack(aws: Any) -> ops.Stack:
     """A minimal stand-in of a deployed stack: secret, ECS service, scaling target, pipeline, runner."""
-    sm, ecs = aws.client("secretsmanager"), aws.client("ecs")
-    secret = sm.create_secret(
-        Name="zonke/shop-prod/app", SecretString=json.dumps({"DJANGO_SECRET_KEY": "k0"})
-    )
-    arn = secret["ARN"]
-    ecs.create_cluster(clusterName="shop-prod")
-    td = ecs.register_task_definition(
-        family="shop-prod",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        executionRoleArn=ROLE,
-        containerDefinitions=[
-            {
-                "name": "django",
-                "image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop-prod:abc123",
-                "essential": True,
-                "secrets": [
-                    {
-                        "name": "DB_PASSWORD",
-                        "valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:rds:password::",
-                    },
-                    {"name": "DJANGO_SECRET_KEY", "valueFrom": f"{arn}:DJANGO_SECRET_KEY::"},
-                ],
-            }
-        ],
-    )["taskDefinition"]["taskDefinitionArn"]
-    ecs.create_service(cluster="shop-prod", serviceName="shop-prod", taskDefinition=td, desiredCount=1)
-    aws.client("application-autoscaling").register_scalable_target(
-        ServiceNamespace="ecs",
-        ResourceId="service/shop-prod/shop-prod",
-        ScalableDimension="ecs:service:DesiredCount",
-        MinCapacity=1,
-        MaxCapacity=4,
-    )
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "codepipeline.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    aws.client("iam").create_role(RoleName="zonke-test", AssumeRolePolicyDocument=json.dumps(trust))
-    aws.client("codepipeline").create_pipeline(
-        pipeline={
-            "name": "shop-prod",
-            "roleArn": ROLE,
-            "artifactStore": {"type": "S3", "location": "zonke-artifacts"},
-            "stages": [
-                {
-                    "name": "Source",
-                    "actions": [
-                        {
-                            "name": "Source",
-                            "actionTypeId": {
-                                "category": "Source",
-                                "owner": "AWS",
-                                "provider": "S3",
-                                "version": "1",
-                            },
-                            "configuration": {"S3Bucket": "b", "S3ObjectKey": "k"},
-                            "outputArtifacts": [{"name": "src"}],
-                        }
-                    ],
-                },
-                {
-                    "name": "Deploy",
-                    "actions": [
-                        {
-                            "name": "Deploy",
-                            "actionTypeId": {
-                                "category": "Deploy",
-                                "owner": "AWS",
-                                "provider": "ECS",
-                                "version": "1",
-                            },
-                            "configuration": {"ClusterName": "shop-prod", "ServiceName": "shop-prod"},
-                            "inputArtifacts": [{"name": "src"}],
-                        }
-                    ],
-                },
-            ],
-        }
-    )
-    runner = aws.client("stepfunctions").create_state_machine(
-        name="shop-prod-migrate",
-        roleArn=ROLE,
-        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
-    )["stateMachineArn"]
-    outputs = {
-        "secret_arn": arn,
-        "cluster_name": "shop-prod",
-        "service_name": "shop-prod",
-        "container_name": "django",
-        "autoscaling_resource_id": "service/shop-prod/shop-prod",
-        "pipeline_name": "shop-prod",
-        "migration_state_machine_arn": runner,
-        "site_url": "https://d111.cloudfront.net/",
-    }
-    return ops.Stack(outputs=outputs, client=aws.client)
+    return make_stand_in(aws)
 
 
 def _service_secrets(stack: ops.Stack) -> list[str]:
