@@ -230,6 +230,22 @@ def cmd_output(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_bootstrap(args: argparse.Namespace, console: Console) -> int:
+    from zonke_tf.bootstrap import bootstrap
+
+    if args.local:
+        raise OperationError("--local keeps the state in the local workspace: no bucket to bootstrap")
+    config, _ = _config(args)
+    result = bootstrap(config)
+    console.emit({"command": "bootstrap", **result.as_dict()})
+    verb = "Created" if result.created else "Checked"
+    console.result(
+        f"{verb} the state bucket {result.bucket} ({result.region}): {', '.join(result.settings)}.\n"
+        "Next: `zonke deploy`."
+    )
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -269,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("deploy", cmd_apply, "deploy the stack"),
         ("destroy", cmd_destroy, "remove the stack (with --local, also stop the emulator)"),
         ("output", cmd_output, "print the stack's outputs"),
+        ("bootstrap", cmd_bootstrap, "create the Terraform state bucket (versioned, encrypted, TLS only)"),
     ):
         p = sub.add_parser(name, help=text)
         _common(p)
