@@ -177,7 +177,11 @@ def _copy_tree(src: Path, dest: Path) -> None:
     """Make ``dest`` hold exactly the Terraform files of ``src`` (Terraform's own data is kept)."""
     keep = {".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"}
     dest.mkdir(parents=True, exist_ok=True)
-    wanted = {p.name for p in src.iterdir() if not p.name.startswith(".") and p.name != "__pycache__"}
+    wanted = {
+        p.name
+        for p in src.iterdir()
+        if (not p.name.startswith(".") or p.name == ".terraform.lock.hcl") and p.name != "__pycache__"
+    }
     for existing in dest.iterdir():
         if existing.name in keep or existing.name.startswith("zonke_") or existing.name in wanted:
             continue
