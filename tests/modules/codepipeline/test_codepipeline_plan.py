@@ -217,7 +217,7 @@ def test_infra_stage_runs_zonke_apply_with_the_recorded_release(full: PlanResult
     assert not any(c.startswith("curl") for c in calls)  # Terraform 1.11.4 on PATH is used as is
     assert any(c.startswith("python3 -m pip install --quiet zonke-tf==0.1.0") for c in calls)
     [apply] = [c for c in calls if c.startswith("zonke apply")]
-    assert apply == f"zonke apply --env prod (in {tmp_path / 'src'})"
+    assert apply == f"zonke apply --yes --env prod (in {tmp_path / 'src'})"
     assert "--allow-data-loss" not in text  # the pipeline never accepts data loss
 
 
@@ -231,7 +231,7 @@ def test_infra_stage_of_a_fork_installs_its_wheel_in_the_project_folder(
     calls = run_infra(spec, tmp_path)
     wheel = "https://example.com/forks/zonke_tf-0.1.0-py3-none-any.whl"
     assert any(f"pip install --quiet {wheel}" in c for c in calls)
-    assert f"zonke apply --env prod (in {tmp_path / 'src' / 'services' / 'shop'})" in calls
+    assert f"zonke apply --yes --env prod (in {tmp_path / 'src' / 'services' / 'shop'})" in calls
 
 
 def test_build_buildspec_pushes_the_app_image_and_publishes_static_files(full: PlanResult) -> None:

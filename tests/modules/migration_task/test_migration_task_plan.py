@@ -209,5 +209,7 @@ def test_runner_role_encrypts_its_delivered_logs_and_tags_no_tasks(own_key_plan:
         "arn:aws:logs:us-east-1:123456789012:*"
     )
     # RunTask passes no tags any more, so nothing may tag tasks.
-    assert not any("TagResource" in json.dumps(s["Action"]) and ":task/" in json.dumps(s["Resource"])
-                   for s in role_policy["Statement"])
+    assert not any(
+        "TagResource" in json.dumps(s["Action"]) and ":task/" in json.dumps(s["Resource"])
+        for s in role_policy["Statement"]
+    )

@@ -106,9 +106,7 @@ class FakeAws:
         if action == "listTasks":
             assert params["Cluster"] == CLUSTER_ARN and params["DesiredStatus"] == "RUNNING"
             assert "StartedBy" not in params  # Step Functions owns startedBy: not a usable filter
-            return {
-                "TaskArns": [f"arn:aws:ecs:us-east-1:123456789012:task/shop-prod/of-{params['Family']}"]
-            }
+            return {"TaskArns": [f"arn:aws:ecs:us-east-1:123456789012:task/shop-prod/of-{params['Family']}"]}
         if action == "stopTask":
             self.stopped.append(params["Task"])
             return {"Task": {}}
@@ -280,8 +278,12 @@ def test_every_run_task_state_uses_only_documented_parameters(definition: dict[s
     """AWS rejects (or overwrites) RunTask parameters the optimized integration does not
     list; the emulator accepts anything, so the definition is checked against the set."""
     assert run_task_problems(definition) == []
-    used = {k.removesuffix(".$") for s in definition["States"].values()
-            if s.get("Resource", "").endswith("runTask.sync") for k in s["Parameters"]}
+    used = {
+        k.removesuffix(".$")
+        for s in definition["States"].values()
+        if s.get("Resource", "").endswith("runTask.sync")
+        for k in s["Parameters"]
+    }
     assert used <= RUN_TASK_PARAMETERS and {"Cluster", "TaskDefinition"} <= used
 
 
