@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zonke_tf.errors import OperationError
+from zonke_tf.errors import DataLossError, OperationError
 
 # Resource types whose replacement or deletion loses data nobody can get back from
 # Terraform: the database, buckets (static files, artifacts, logs), secrets, keys (anything
@@ -27,14 +27,6 @@ DATA_BEARING_TYPES: frozenset[str] = frozenset(
         "aws_ecr_repository",
     }
 )
-
-
-class DataLossError(OperationError):
-    """The plan replaces or destroys a data-bearing resource and data loss was not allowed."""
-
-    def __init__(self, message: str, changes: list[ResourceChange]) -> None:
-        super().__init__(message)
-        self.changes = changes
 
 
 @dataclass(frozen=True)
