@@ -18,6 +18,10 @@ BUNDLED = {"modules": HERE / "modules", "examples/django-monolith": HERE / "exam
 SKIP = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "terraform.tfstate*", "*.tfvars.json", "__pycache__", "app", "*.pyc"
 )
+# The stack root's committed lock file is shipped: it pins the provider for the CLI and the pipeline.
+SKIP_IN_STACK = shutil.ignore_patterns(
+    ".terraform", "terraform.tfstate*", "*.tfvars.json", "__pycache__", "app", "*.pyc"
+)
 
 
 class BuildWithStack(build_py):
@@ -27,7 +31,7 @@ class BuildWithStack(build_py):
         if target.exists():
             shutil.rmtree(target)
         for rel, source in BUNDLED.items():
-            shutil.copytree(source, target / rel, ignore=SKIP)
+            shutil.copytree(source, target / rel, ignore=SKIP_IN_STACK if rel.startswith("examples/") else SKIP)
 
 
 setup(cmdclass={"build_py": BuildWithStack})

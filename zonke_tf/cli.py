@@ -27,6 +27,7 @@ from zonke_tf.errors import (
     UsageError,
     ZonkeError,
 )
+from zonke_tf.plan_review import ResourceChange, check_data_loss, plan_changes
 from zonke_tf.progress import Progress, describe_changes, planned_changes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -164,16 +165,56 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     result, _ = _run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
     summary = result.summary()
     changes = planned_changes(result.events)
-    console.emit({"command": "plan", "ok": True, "changes": summary, "resources": changes})
+    reviewed = plan_changes(ws.saved_plan())
+    console.emit(
+        {
+            "command": "plan",
+            "ok": True,
+            "changes": summary,
+            "resources": changes,
+            "review": [c.as_dict() for c in reviewed],
+        }
+    )
+    if reviewed:
+        console.result("\n".join(c.line() for c in reviewed))
     console.result(describe_changes(summary, "plan"))
     if summary.get("add") or summary.get("change") or summary.get("remove"):
         console.next_step(f"`zonke apply{ws.target.cli_flag}` to make these changes")
     return EXIT_OK
 
 
+def _review_saved_plan(ws: Workspace, console: Console, allow_data_loss: bool) -> list[ResourceChange]:
+    """List the saved plan's changes and refuse data loss unless allowed."""
+    changes = plan_changes(ws.saved_plan())
+    if changes:
+        console.result("Changes:\n" + "\n".join(c.line() for c in changes))
+    check_data_loss(changes, allow_data_loss)
+    return changes
+
+
+def _confirm(console: Console, question: str, yes: bool) -> None:
+    if yes:
+        return
+    if console.as_json or not sys.stdin.isatty():
+        raise UsageError(f"{question} Not on a terminal: pass --yes to confirm")
+    answer = input(f"{question} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise UsageError("nothing was applied")
+
+
 def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console)
-    result, progress = _run_with_progress(ws, console, "apply", lambda p: ws.apply(p))
+    # Plan, show the plan, ask (on AWS), then apply exactly that saved plan.
+    _run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
+    changes = _review_saved_plan(ws, console, getattr(args, "allow_data_loss", False))
+    if changes and ws.target.confirm_destroy:
+        _confirm(console, f"Apply these {len(changes)} changes to {ws.target.description}?", args.yes)
+    progress = None if console.as_json else Progress()
+    try:
+        result = ws.apply_saved_plan(progress)
+    finally:
+        if progress:
+            progress.finish()
     outputs = ws.outputs()
     save_outputs(ws, outputs)
     summary = result.summary()
@@ -230,6 +271,22 @@ def cmd_output(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_bootstrap(args: argparse.Namespace, console: Console) -> int:
+    from zonke_tf.bootstrap import bootstrap
+
+    if args.local:
+        raise OperationError("--local keeps the state in the local workspace: no bucket to bootstrap")
+    config, _ = _config(args)
+    result = bootstrap(config)
+    console.emit({"command": "bootstrap", **result.as_dict()})
+    verb = "Created" if result.created else "Checked"
+    console.result(
+        f"{verb} the state bucket {result.bucket} ({result.region}): {', '.join(result.settings)}.\n"
+        "Next: `zonke deploy`."
+    )
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -269,11 +326,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("deploy", cmd_apply, "deploy the stack"),
         ("destroy", cmd_destroy, "remove the stack (with --local, also stop the emulator)"),
         ("output", cmd_output, "print the stack's outputs"),
+        ("bootstrap", cmd_bootstrap, "create the Terraform state bucket (versioned, encrypted, TLS only)"),
     ):
         p = sub.add_parser(name, help=text)
         _common(p)
         if name == "destroy":
             p.add_argument("--yes", action="store_true", help="confirm destroying a stack in AWS")
+        if name in ("apply", "deploy"):
+            p.add_argument("--yes", action="store_true", help="apply in AWS without asking (automation)")
+            p.add_argument(
+                "--allow-data-loss",
+                action="store_true",
+                help="accept a plan that replaces or destroys the database, a bucket, a secret, a key "
+                "or the image repository",
+            )
         if name == "output":
             p.add_argument("name", nargs="?", help="one output only")
         p.set_defaults(func=func)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from zonke_tf import __version__
 from zonke_tf.errors import ConfigError
 
 CONFIG_FILE = "zonke.toml"
@@ -36,6 +37,7 @@ FARGATE_MEMORY: dict[int, list[int]] = {
 _NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _ENV_VAR = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_REL_PATH = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")
 # The one list of the environment variable names the stack itself provides (ops.py and the
@@ -196,7 +198,33 @@ class Pipeline(_Section):
     repository: str | None = None
     branch: str = "main"
     connection_arn: str | None = None
+    # Its own toggle (never derived from connection_arn): putting the created connection's
+    # ARN into connection_arn later must not delete the connection.
+    create_connection: bool = True
     require_approval: bool = False
+    # Where the pipeline finds this file and the Django app (Dockerfile) in the repository.
+    project_path: str = "."
+    app_path: str = "."
+    # For forks: a wheel the pipeline installs zonke-tf from instead of the package index.
+    zonke_wheel_url: str | None = None
+
+    @field_validator("project_path", "app_path")
+    @classmethod
+    def _relative(cls, v: str) -> str:
+        if v != "." and (not _REL_PATH.match(v) or ".." in v.split("/")):
+            raise ValueError(
+                f"{v!r} is not a folder of the repository; use '.' or a relative path like 'backend/app'"
+            )
+        return v
+
+    @field_validator("zonke_wheel_url")
+    @classmethod
+    def _wheel(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^(https://|/)\S+\.whl$", v):
+            raise ValueError(
+                f"{v!r} is not a wheel location; use an https:// URL or an absolute path ending in .whl"
+            )
+        return v
 
     @field_validator("repository")
     @classmethod
@@ -428,6 +456,11 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "repository_id": c.pipeline.repository,
         "branch": c.pipeline.branch,
         "connection_arn": c.pipeline.connection_arn,
+        "create_connection": c.pipeline.create_connection,
+        "project_path": c.pipeline.project_path,
+        "app_path": c.pipeline.app_path,
+        "zonke_version": __version__,
+        "zonke_wheel_url": c.pipeline.zonke_wheel_url,
         "require_approval": c.pipeline.require_approval,
         "state_bucket": c.state.bucket,
         "state_key": c.state.key,
@@ -481,6 +514,9 @@ keys = []                      # env var names your app reads, e.g. ["STRIPE_API
 # repository = "acme/shop"     # owner/name on GitHub, GitLab or Bitbucket
 branch = "main"
 # connection_arn = "arn:aws:codeconnections:us-east-1:123456789012:connection/..."
+# create_connection = true     # false when connection_arn names a connection made elsewhere
+# project_path = "."           # folder of this file in the repository
+# app_path = "."               # folder of the Django app and its Dockerfile
 require_approval = false       # a manual approval before each deploy
 
 [domain]

@@ -177,7 +177,11 @@ def _copy_tree(src: Path, dest: Path) -> None:
     """Make ``dest`` hold exactly the Terraform files of ``src`` (Terraform's own data is kept)."""
     keep = {".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"}
     dest.mkdir(parents=True, exist_ok=True)
-    wanted = {p.name for p in src.iterdir() if not p.name.startswith(".") and p.name != "__pycache__"}
+    wanted = {
+        p.name
+        for p in src.iterdir()
+        if (not p.name.startswith(".") or p.name == ".terraform.lock.hcl") and p.name != "__pycache__"
+    }
     for existing in dest.iterdir():
         if existing.name in keep or existing.name.startswith("zonke_") or existing.name in wanted:
             continue
@@ -407,7 +411,8 @@ class Workspace:
             if on_event:
                 on_event({"type": "zonke_interrupt", "@message": "stopping Terraform cleanly..."})
 
-        code, stderr = self.process().stream([*args, "-json"], on_line, on_interrupt)
+        # -json right after the subcommand: a positional argument (a saved plan) must come last.
+        code, stderr = self.process().stream([args[0], "-json", *args[1:]], on_line, on_interrupt)
         result.exit_code = code
         errors = [d for d in result.diagnostics if d.get("diagnostic", {}).get("severity") == "error"]
         if code not in (0, 2) or errors:
@@ -423,6 +428,23 @@ class Workspace:
 
     def apply(self, on_event: EventHandler | None = None) -> RunResult:
         return self.run_json(["apply", "-input=false", "-auto-approve"], on_event)
+
+    @property
+    def plan_file(self) -> Path:
+        """Where :meth:`plan` saves the plan that :meth:`apply_saved_plan` applies."""
+        return self.dir / "zonke.tfplan"
+
+    def saved_plan(self) -> dict[str, Any]:
+        """The saved plan as Terraform's JSON representation (`terraform show -json`)."""
+        code, out, err = self.process().capture(["show", "-json", str(self.plan_file)])
+        if code != 0:
+            raise TerraformError("terraform show of the saved plan failed", [err.strip()], code)
+        return dict(json.loads(out or "{}"))
+
+    def apply_saved_plan(self, on_event: EventHandler | None = None) -> RunResult:
+        """Apply exactly the saved plan (the one the person saw): Terraform refuses it if the
+        state changed since it was made."""
+        return self.run_json(["apply", "-input=false", str(self.plan_file)], on_event)
 
     def destroy(self, on_event: EventHandler | None = None) -> RunResult:
         return self.run_json(["apply", "-destroy", "-input=false", "-auto-approve"], on_event)

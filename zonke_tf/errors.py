@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ZonkeError(Exception):
     """Base class of every error the library raises on purpose."""
@@ -63,3 +65,13 @@ class AwsThrottledError(AwsError):
 
 class AwsUnreachableError(AwsError):
     """The AWS endpoint (or the local emulator) could not be reached."""
+
+
+class DataLossError(UsageError):
+    """A plan replaces or destroys a data-bearing resource (database, bucket, secret, key,
+    image repository) and data loss was not allowed (`--allow-data-loss`). ``changes`` holds
+    the plan_review.ResourceChange of each such resource."""
+
+    def __init__(self, message: str, changes: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.changes = changes or []

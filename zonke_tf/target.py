@@ -104,7 +104,9 @@ class AwsTarget(Target):
         return {}
 
     def backend_file(self) -> str | None:
-        return 'terraform {\n  backend "s3" {}\n}\n'
+        # The stack ships its own `backend "s3" {}` block (backend.tf), the one the pipeline
+        # uses too; workspaces written by older versions had a copy here, which is removed.
+        return None
 
     def backend_args(self, config: AppConfig) -> list[str]:
         state = config.state
@@ -174,8 +176,9 @@ class LocalTarget(Target):
         # An override file merges into the root's provider block, keeping its default_tags:
         # https://developer.hashicorp.com/terraform/language/files/override
         return (
-            "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1.\n"
-            + provider_block(self.endpoint, region)
+            "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1,\n"
+            "# and the state stays in the local workspace (this replaces the stack's s3 backend).\n"
+            'terraform {\n  backend "local" {}\n}\n\n' + provider_block(self.endpoint, region)
         )
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
@@ -220,6 +223,7 @@ def local_tfvars_overrides(config: AppConfig, rendered: Mapping[str, Any]) -> di
     }
     if not rendered.get("connection_arn"):
         overrides["connection_arn"] = LOCAL_CONNECTION_ARN.format(region=config.app.region)
+    overrides["create_connection"] = False  # the emulator has no CodeConnections
     if not rendered.get("repository_id"):
         overrides["repository_id"] = f"local/{config.app.name}"
     if not rendered.get("state_bucket"):

@@ -161,7 +161,7 @@ module "pipeline" {
   repository_id     = var.repository_id
   branch            = var.branch
   connection_arn    = var.connection_arn
-  create_connection = var.connection_arn == null
+  create_connection = var.create_connection
   require_approval  = var.require_approval
 
   ecr_repository_url          = module.service.ecr_repository_url
@@ -173,6 +173,8 @@ module "pipeline" {
   cluster_name                = module.service.cluster_name
   service_name                = module.service.service_name
   container_name              = module.service.container_name
+  task_definition_family      = module.service.task_definition_family
+  min_count                   = var.min_count
   execution_role_arn          = module.service.execution_role_arn
   task_role_arn               = module.service.task_role_arn
   migration_state_machine_arn = module.migrations.state_machine_arn
@@ -181,7 +183,10 @@ module "pipeline" {
   terraform_state_bucket = coalesce(var.state_bucket, "${local.name}-terraform-state")
   terraform_state_key    = local.state_key
   terraform_lock         = true
-  terraform_root_path    = var.terraform_root_path
+  project_path           = var.project_path
+  environment            = var.environment
+  zonke_version          = var.zonke_version
+  zonke_wheel_url        = var.zonke_wheel_url
   managed_name_prefix    = local.name
   managed_resource_tag   = { key = "zonke:stack", value = local.name }
 

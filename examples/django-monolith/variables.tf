@@ -191,9 +191,16 @@ variable "branch" {
 }
 
 variable "connection_arn" {
-  description = "ARN of the CodeConnections connection to the repository host."
+  description = "ARN of an existing CodeConnections connection to the repository host; the pipeline uses it when set."
   type        = string
   default     = null
+}
+
+variable "create_connection" {
+  description = "Create and keep a CodeConnections connection in this stack (handshake once in the console). Its own toggle: setting `connection_arn` later never deletes the connection; turning this off does."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "state_bucket" {
@@ -208,16 +215,31 @@ variable "state_key" {
   default     = null
 }
 
-variable "terraform_root_path" {
-  description = "Folder of this stack's root in the app's repository, for the pipeline's Infrastructure stage."
+variable "project_path" {
+  description = "Folder of zonke.toml in the app's repository: the pipeline's Infrastructure stage runs `zonke apply` there."
   type        = string
-  default     = "examples/django-monolith"
+  default     = "."
+  nullable    = false
+}
+
+variable "zonke_version" {
+  description = "The zonke-tf release that deploys this stack (zonke sets it to its own version): the pipeline installs exactly this one."
+  type        = string
+  default     = "0.1.0"
+  nullable    = false
+}
+
+variable "zonke_wheel_url" {
+  description = "For forks: a wheel (https:// URL or absolute path) the pipeline installs zonke-tf from instead of the package index."
+  type        = string
+  default     = null
 }
 
 variable "app_path" {
   description = "Folder of the Django app (with its Dockerfile) in the repository."
   type        = string
-  default     = "examples/django-monolith/app"
+  default     = "."
+  nullable    = false
 }
 
 variable "wsgi_application" {

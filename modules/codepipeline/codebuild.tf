@@ -1,17 +1,15 @@
-# The two CodeBuild projects: Infrastructure (terraform apply) and Build (image, static).
+# The CodeBuild projects: Infrastructure (terraform apply), Build (image, static) and Deploy
+# (a revision with the new image on top of Terraform's latest, then the service to it).
 
 locals {
   shell_quoted_collectstatic = join(" ", [for a in var.collectstatic_command : "'${replace(a, "'", "'\\''")}'"])
 
   buildspecs = {
     infra = templatefile("${path.module}/buildspecs/infra.yml.tftpl", {
-      terraform_version   = var.terraform_version
-      terraform_root_path = var.terraform_root_path
-      state_bucket        = var.terraform_state_bucket
-      state_key           = var.terraform_state_key
-      state_kms_key_arn   = var.terraform_state_kms_key_arn
-      use_lockfile        = var.terraform_lock
-      region              = local.region
+      terraform_version = var.terraform_version
+      zonke_package     = coalesce(var.zonke_wheel_url, "zonke-tf==${var.zonke_version}")
+      project_path      = var.project_path
+      environment       = var.environment
     })
     build = templatefile("${path.module}/buildspecs/build.yml.tftpl", {
       ecr_repository_url          = var.ecr_repository_url
@@ -24,6 +22,14 @@ locals {
       dockerfile                  = var.dockerfile
       docker_context              = var.docker_context
       collectstatic_command       = local.shell_quoted_collectstatic
+    })
+    deploy = templatefile("${path.module}/buildspecs/deploy.yml.tftpl", {
+      cluster_name           = var.cluster_name
+      service_name           = var.service_name
+      task_family            = local.task_family
+      container_name         = var.container_name
+      deploy_timeout_seconds = var.deploy_timeout_minutes * 60
+      min_count              = var.min_count
     })
   }
 
@@ -38,6 +44,11 @@ locals {
       role_arn    = aws_iam_role.build.arn
       # Docker builds need the Docker daemon, which CodeBuild runs only in privileged mode.
       privileged = true
+    }
+    deploy = {
+      description = "Moves the service of ${var.name} to the built image on the latest Terraform-owned revision"
+      role_arn    = aws_iam_role.deploy.arn
+      privileged  = false
     }
   }
 }

@@ -34,7 +34,6 @@ resource "aws_iam_role" "pipeline" {
 }
 
 data "aws_iam_policy_document" "pipeline" {
-  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition and RegisterTaskDefinition (no resource-level permissions exist) and ListTasks (bound to the app cluster by the ecs:cluster condition) use "*".
   statement {
     sid       = "ArtifactBucket"
     actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketVersioning", "s3:GetBucketLocation", "s3:ListBucket"]
@@ -54,7 +53,7 @@ data "aws_iam_policy_document" "pipeline" {
   }
 
   statement {
-    sid       = "RunTheTwoBuildProjects"
+    sid       = "RunTheBuildProjects"
     actions   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"]
     resources = [for p in aws_codebuild_project.this : p.arn]
   }
@@ -84,62 +83,6 @@ data "aws_iam_policy_document" "pipeline" {
         variable = "kms:EncryptionContext:aws:states:stateMachineArn"
         values   = [var.migration_state_machine_arn]
       }
-    }
-  }
-
-  statement {
-    sid       = "DeployTheService"
-    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
-    resources = ["${local.ecs_arn}:service/${var.cluster_name}/${var.service_name}"]
-  }
-
-  statement {
-    sid = "RegisterTheServiceRevision"
-    # AWS forces "*": DescribeTaskDefinition and RegisterTaskDefinition support no
-    # resource-level permissions.
-    actions   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "WatchTasksOfTheAppCluster"
-    actions   = ["ecs:DescribeTasks"]
-    resources = ["${local.ecs_arn}:task/${var.cluster_name}/*"]
-  }
-
-  statement {
-    sid       = "ListTasksOfTheAppCluster"
-    actions   = ["ecs:ListTasks"]
-    resources = ["*"]
-
-    condition {
-      test     = "ArnEquals"
-      variable = "ecs:cluster"
-      values   = ["${local.ecs_arn}:cluster/${var.cluster_name}"]
-    }
-  }
-
-  statement {
-    sid       = "TagTheServiceRevision"
-    actions   = ["ecs:TagResource"]
-    resources = ["${local.ecs_arn}:task-definition/*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "ecs:CreateAction"
-      values   = ["RegisterTaskDefinition"]
-    }
-  }
-
-  statement {
-    sid       = "PassOnlyTheServiceTaskRoles"
-    actions   = ["iam:PassRole"]
-    resources = distinct([var.execution_role_arn, var.task_role_arn])
-
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PassedToService"
-      values   = ["ecs-tasks.amazonaws.com"]
     }
   }
 }
@@ -220,6 +163,8 @@ data "aws_iam_policy_document" "build" {
       "ecr:UploadLayerPart",
       "ecr:CompleteLayerUpload",
       "ecr:PutImage",
+      # A retry or "Release change" of the same commit finds its image already pushed.
+      "ecr:DescribeImages",
     ]
     resources = [var.ecr_repository_arn]
   }
@@ -267,4 +212,68 @@ resource "aws_iam_role_policy" "build" {
   name   = "build"
   role   = aws_iam_role.build.id
   policy = data.aws_iam_policy_document.build.json
+}
+
+# --- Deploy: one revision of the service's family, one service ---
+
+resource "aws_iam_role" "deploy" {
+  name_prefix        = "${substr(var.name, 0, 24)}-deploy-"
+  assume_role_policy = data.aws_iam_policy_document.codebuild_assume.json
+
+  tags = local.tags
+}
+
+data "aws_iam_policy_document" "deploy" {
+  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition and RegisterTaskDefinition use "*": AWS offers no resource-level permissions for them.
+  statement {
+    sid = "ReadAndRegisterTheServiceRevision"
+    # AWS forces "*": DescribeTaskDefinition and RegisterTaskDefinition support no
+    # resource-level permissions. Which revision the service runs is scoped below.
+    actions   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "TagTheServiceRevisionOnRegister"
+    actions   = ["ecs:TagResource"]
+    resources = ["${local.ecs_arn}:task-definition/${local.task_family}:*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RegisterTaskDefinition"]
+    }
+  }
+
+  statement {
+    sid       = "DeployTheService"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    resources = ["${local.ecs_arn}:service/${var.cluster_name}/${var.service_name}"]
+  }
+
+  statement {
+    sid       = "PassOnlyTheServiceTaskRoles"
+    actions   = ["iam:PassRole"]
+    resources = distinct([var.execution_role_arn, var.task_role_arn])
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+# The ECS part on its own (every ARN known before apply, so the plan shows it), the build
+# basics (logs, artifacts) beside it.
+resource "aws_iam_role_policy" "deploy" {
+  name   = "deploy"
+  role   = aws_iam_role.deploy.id
+  policy = data.aws_iam_policy_document.deploy.json
+}
+
+resource "aws_iam_role_policy" "deploy_build_basics" {
+  name   = "build-basics"
+  role   = aws_iam_role.deploy.id
+  policy = data.aws_iam_policy_document.codebuild_common["deploy"].json
 }

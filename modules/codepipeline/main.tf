@@ -9,11 +9,14 @@ locals {
 
   tags = merge(var.tags, { "zonke:module" = "codepipeline" })
 
-  connection_arn = var.create_connection ? aws_codestarconnections_connection.this[0].arn : var.connection_arn
+  # A given ARN wins; the created connection stays either way, so putting its ARN into
+  # connection_arn after the handshake changes nothing (no toggle flips, nothing is deleted).
+  connection_arn = var.connection_arn != null ? var.connection_arn : aws_codestarconnections_connection.this[0].arn
 
   prefix       = coalesce(var.managed_name_prefix, var.name)
   managed_tag  = coalesce(var.managed_resource_tag, { key = "zonke:app", value = var.name })
   project_base = "${var.name}-"
+  task_family  = coalesce(var.task_definition_family, var.service_name)
 
   # Artifacts passed between stages.
   source_artifact = "source"
@@ -175,23 +178,24 @@ resource "aws_codepipeline" "this" {
     }
   }
 
-  # (4) the service to that image; waits until it is stable (the circuit breaker rolls back).
+  # (4) the service to that image on Terraform's latest revision; waits until it is stable
+  # and fails when the circuit breaker rolled the deployment back (buildspecs/deploy.yml.tftpl).
   stage {
     name = "Deploy"
 
     action {
       name            = "DeployService"
-      category        = "Deploy"
+      category        = "Build"
       owner           = "AWS"
-      provider        = "ECS"
+      provider        = "CodeBuild"
       version         = "1"
       input_artifacts = [local.build_artifact]
 
       configuration = {
-        ClusterName       = var.cluster_name
-        ServiceName       = var.service_name
-        FileName          = "imagedefinitions.json"
-        DeploymentTimeout = tostring(var.deploy_timeout_minutes)
+        ProjectName = aws_codebuild_project.this["deploy"].name
+        EnvironmentVariables = jsonencode([
+          { name = "IMAGE_URI", value = "#{BuildVariables.IMAGE_URI}", type = "PLAINTEXT" },
+        ])
       }
     }
   }

@@ -19,13 +19,13 @@ output "kms_key_arn" {
 }
 
 output "codebuild_project_names" {
-  description = "Names of the CodeBuild projects: `infra` (Terraform apply) and `build` (image and static files)."
+  description = "Names of the CodeBuild projects: `infra` (Terraform apply), `build` (image and static files) and `deploy` (the service to the new image)."
   value       = { for k, p in aws_codebuild_project.this : k => p.name }
 }
 
 output "codebuild_role_arns" {
-  description = "ARNs of the CodeBuild projects' roles, by project (`infra`, `build`)."
-  value       = { infra = aws_iam_role.infra.arn, build = aws_iam_role.build.arn }
+  description = "ARNs of the CodeBuild projects' roles, by project (`infra`, `build`, `deploy`)."
+  value       = { infra = aws_iam_role.infra.arn, build = aws_iam_role.build.arn, deploy = aws_iam_role.deploy.arn }
 }
 
 output "pipeline_role_arn" {
@@ -44,6 +44,6 @@ output "connection_status" {
 }
 
 output "buildspecs" {
-  description = "The rendered buildspecs, by project (`infra`, `build`)."
+  description = "The rendered buildspecs, by project (`infra`, `build`, `deploy`)."
   value       = local.buildspecs
 }

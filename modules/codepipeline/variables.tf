@@ -11,24 +11,19 @@ variable "name" {
 # --- source ---
 
 variable "create_connection" {
-  description = "Create the CodeConnections (CodeStar) connection here. A new connection stays PENDING until someone completes the one-time handshake in the AWS console (see the README); the pipeline cannot pull code until then."
+  description = "Create the CodeConnections (CodeStar) connection here and keep it. A new connection stays PENDING until someone completes the one-time handshake in the AWS console (see the README); the pipeline cannot pull code until then. Setting `connection_arn` later never deletes it: only turning this off does."
   type        = bool
   default     = false
 }
 
 variable "connection_arn" {
-  description = "ARN of an existing, AVAILABLE CodeConnections connection to the repository host. Required unless `create_connection` is true."
+  description = "ARN of an existing, AVAILABLE CodeConnections connection to the repository host; when set, the pipeline uses it (even with `create_connection`, which may then name the connection created here). Required unless `create_connection` is true."
   type        = string
   default     = null
 
   validation {
     condition     = var.connection_arn != null || var.create_connection
     error_message = "connection_arn is required: pass the ARN of an existing CodeConnections connection, or set create_connection = true to create one (then complete its handshake in the console)."
-  }
-
-  validation {
-    condition     = var.connection_arn == null || !var.create_connection
-    error_message = "Set either connection_arn or create_connection = true, not both."
   }
 
   validation {
@@ -267,19 +262,54 @@ variable "terraform_state_kms_key_arn" {
   default     = null
 }
 
-variable "terraform_root_path" {
-  description = "Folder of the app's Terraform root in the repository (its backend block is `backend \"s3\" {}`; the stage fills it in)."
+variable "project_path" {
+  description = "Folder of the app's `zonke.toml` in the repository (`.` for its root). The Infrastructure stage runs `zonke apply` there; the repository holds no Terraform files."
   type        = string
-  default     = "infra"
+  default     = "."
+  nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.terraform_root_path)) && !can(regex("(^|/)\\.\\.(/|$)", var.terraform_root_path))
-    error_message = "terraform_root_path must be a relative folder inside the repository, such as \"infra\" or \"deploy/terraform\" (no \"..\")."
+    condition     = var.project_path == "." || (can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.project_path)) && !can(regex("(^|/)\\.\\.(/|$)", var.project_path)))
+    error_message = "project_path must be \".\" or a relative folder inside the repository, such as \"backend\" or \"services/shop\" (no \"..\")."
+  }
+}
+
+variable "environment" {
+  description = "The environment the Infrastructure stage applies: `zonke apply --env <environment>` (an `[env.NAME]` table of zonke.toml, or the config's own `app.environment`)."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^([a-z][a-z0-9]{0,9})?$", var.environment))
+    error_message = "environment must be empty or 1-10 lowercase letters and digits, starting with a letter (for example \"prod\")."
+  }
+}
+
+variable "zonke_version" {
+  description = "The zonke-tf release the stack was deployed with: the Infrastructure stage installs exactly this version (`zonke` records its own version here)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+([.a-z0-9+-]*)$", var.zonke_version))
+    error_message = "zonke_version must be a zonke-tf release number such as \"0.1.0\"."
+  }
+}
+
+variable "zonke_wheel_url" {
+  description = "Where the Infrastructure stage installs zonke-tf from instead of the package index, for forks: a wheel URL (`https://...whl`) or a path in the build image. Null installs `zonke-tf==<zonke_version>` from the package index."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.zonke_wheel_url == null || can(regex("^(https://|/)[^ ]+\\.whl$", var.zonke_wheel_url))
+    error_message = "zonke_wheel_url must be null, an https:// URL of a .whl file or an absolute path to one."
   }
 }
 
 variable "terraform_version" {
-  description = "Terraform version the Infrastructure stage installs (checked against HashiCorp's published SHA-256 sums)."
+  description = "Terraform version the Infrastructure stage runs (downloaded and checked against HashiCorp's published SHA-256 sums unless that version is on PATH): the one the CLI runs, recorded in the stack."
   type        = string
   default     = "1.11.4"
 
@@ -349,6 +379,29 @@ variable "build_timeout_minutes" {
   validation {
     condition     = var.build_timeout_minutes >= 5 && var.build_timeout_minutes <= 480
     error_message = "build_timeout_minutes must be from 5 to 480."
+  }
+}
+
+variable "task_definition_family" {
+  description = "Family of the service's task definition (the ecs-service module's `task_definition_family`); null means `service_name`. The Deploy stage copies its latest revision with the new image."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_definition_family == null || can(regex("^[A-Za-z0-9_-]{1,255}$", var.task_definition_family))
+    error_message = "task_definition_family must be 1-255 letters, digits, hyphens and underscores."
+  }
+}
+
+variable "min_count" {
+  description = "Tasks the Deploy stage starts when the service runs none yet (the first deploy of a fresh stack, whose service waits with no tasks for the first image): the service's `min_count`."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.min_count >= 1 && var.min_count <= 1000 && floor(var.min_count) == var.min_count
+    error_message = "min_count must be a whole number from 1 to 1000."
   }
 }
 

@@ -41,16 +41,18 @@ locals {
         Comment        = "Run the command with the pinned image in the private subnets and wait for the task to stop."
         Resource       = "arn:${local.partition}:states:::ecs:runTask.sync"
         TimeoutSeconds = var.timeout_seconds
+        # Only the parameters the optimized ecs:runTask integration accepts (Cluster, Group,
+        # LaunchType, NetworkConfiguration, Overrides, PlacementConstraints, PlacementStrategy,
+        # PlatformVersion, TaskDefinition): StartedBy is set by Step Functions itself, so the
+        # timeout clean-up finds the task by its family instead. The set, with its source, is
+        # zonke_tf/stepfunctions_ecs.py; a test checks every runTask state against it.
+        # https://docs.aws.amazon.com/step-functions/latest/dg/connect-ecs.html
         Parameters = {
           Cluster              = var.cluster_arn
           "TaskDefinition.$"   = "$.pinned.taskDefinitionArn"
           LaunchType           = "FARGATE"
           PlatformVersion      = "LATEST"
           NetworkConfiguration = local.network_configuration
-          "StartedBy.$"        = "$$.Execution.Name"
-          PropagateTags        = "TASK_DEFINITION"
-          EnableECSManagedTags = true
-          EnableExecuteCommand = false
           Overrides            = { ContainerOverrides = [{ Name = var.container_name, Command = cmd }] }
         }
         ResultPath = "$.run"
@@ -190,12 +192,15 @@ locals {
         Error     = "Migration.Failed"
         CausePath = "States.Format('Step {} of {} ({}) failed: {}: {}', $.step.number, $.step.of, $.step.command, $.error.Error, $.error.Cause)"
       }
-      # The step ran past timeout_seconds: stop its task (found by startedBy, the execution
-      # name) so nothing keeps migrating behind the pipeline's back, then fail.
+      # The step ran past timeout_seconds: stop its task so nothing keeps migrating behind the
+      # pipeline's back, then fail. The task is found by the migration family in the app's
+      # cluster: only one run of the runner is ever in progress (OneRunAtATime), so a running
+      # task of the family is this run's. (RunTask's startedBy cannot be set through the
+      # optimized integration, and a timed-out state returns no task ARN.)
       FindTimedOutTasks = {
         Type           = "Task"
         Resource       = "arn:${local.partition}:states:::aws-sdk:ecs:listTasks"
-        Parameters     = { Cluster = var.cluster_arn, "StartedBy.$" = "$$.Execution.Name", DesiredStatus = "RUNNING" }
+        Parameters     = { Cluster = var.cluster_arn, Family = local.family, DesiredStatus = "RUNNING" }
         ResultSelector = { "taskArns.$" = "$.TaskArns" }
         ResultPath     = "$.timedOut"
         Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.cleanupError", Next = "TimedOut" }]

@@ -75,18 +75,6 @@ data "aws_iam_policy_document" "runner" {
   }
 
   statement {
-    sid       = "TagMigrationTasksOnRun"
-    actions   = ["ecs:TagResource"]
-    resources = [local.cluster_tasks_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "ecs:CreateAction"
-      values   = ["RunTask"]
-    }
-  }
-
-  statement {
     sid       = "WatchAndStopTasksOfTheAppCluster"
     actions   = ["ecs:DescribeTasks", "ecs:StopTask"]
     resources = [local.cluster_tasks_arn]
@@ -145,6 +133,21 @@ data "aws_iam_policy_document" "runner" {
       "logs:DescribeLogGroups",
     ]
     resources = ["*"]
+  }
+
+  statement {
+    sid = "EncryptTheDeliveredExecutionLogs"
+    # With a customer managed key and logging on, Step Functions delivers the execution logs
+    # as the runner's role, which must be able to make data keys for CloudWatch Logs.
+    # https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+    actions   = ["kms:GenerateDataKey"]
+    resources = [local.kms_key_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:SourceArn"
+      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:*"]
+    }
   }
 
   statement {

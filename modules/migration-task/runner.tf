@@ -1,7 +1,10 @@
 # The runner: a Standard Step Functions state machine, its encrypted log group and key.
 
 locals {
-  runner_log_group_name = "/zonke/${var.name}/migration-runner"
+  # Under /aws/vendedlogs/ so Step Functions' log delivery needs no entry in the account's
+  # CloudWatch Logs resource policy (5,120 characters for the whole account), one per stack.
+  # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+  runner_log_group_name = "/aws/vendedlogs/states/${var.name}-migrate"
   runner_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.runner_log_group_name}"
   create_kms_key        = var.kms_key_arn == null
   kms_key_arn           = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
@@ -36,6 +39,25 @@ data "aws_iam_policy_document" "key" {
       test     = "ArnEquals"
       variable = "kms:EncryptionContext:aws:logs:arn"
       values   = [local.runner_log_group_arn]
+    }
+  }
+
+  # Vended log delivery reads the data key the runner's role made for the delivered logs.
+  # https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+  statement {
+    sid       = "LogDeliveryDecryptsForTheRunner"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
     }
   }
 }

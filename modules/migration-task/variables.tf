@@ -253,7 +253,7 @@ variable "enable_tracing" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of an existing KMS key for the runner's log group and state machine data. Null (the default) creates a dedicated key with rotation on."
+  description = "ARN of an existing KMS key for the runner's log group and state machine data. Its key policy must let CloudWatch Logs use it for the runner's log group and let `delivery.logs.amazonaws.com` decrypt (as the dedicated key's policy does). Null (the default) creates a dedicated key with rotation on."
   type        = string
   default     = null
 

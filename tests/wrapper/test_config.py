@@ -180,3 +180,15 @@ def test_reserved_secret_names_are_the_ones_the_modules_provide() -> None:
     assert set(re.findall(r'django_key_name += "([A-Z_]+)"', secrets)) == GENERATED_SECRET_KEYS
     assert RESERVED_SECRET_KEYS == DATABASE_KEYS | GENERATED_SECRET_KEYS
     assert ops.RESERVED_KEYS is DATABASE_KEYS and ops.PROTECTED_KEYS is GENERATED_SECRET_KEYS
+
+
+def test_connection_arn_never_turns_the_created_connection_off() -> None:
+    """Putting the created connection's ARN into zonke.toml (after the handshake) keeps
+    create_connection as it was: the stack never deletes the connection for it."""
+    arn = "arn:aws:codeconnections:us-east-1:123456789012:connection/01234567-89ab-cdef-0123-456789abcdef"
+    before = to_tfvars(parse_config(BASE))
+    after = to_tfvars(parse_config(with_("pipeline", connection_arn=arn)))
+    assert before["create_connection"] is True and after["create_connection"] is True
+    assert after["connection_arn"] == arn
+    external = to_tfvars(parse_config(with_("pipeline", connection_arn=arn, create_connection=False)))
+    assert external["create_connection"] is False

@@ -75,6 +75,7 @@ def test_local_workspace_files(tmp_path: Path) -> None:
     override = (root / "zonke_local_override.tf").read_text()
     assert provider_block("http://127.0.0.1:5555", "us-east-1") in override, "one source of provider settings"
     assert not (root / "zonke_backend.tf").exists()
+    assert 'backend "local" {}' in override  # replaces the stack's s3 backend in local mode
     cli_config = (ws.dir / "terraform.tfrc").read_text()
     assert str(tmp_path / "mirror") in cli_config
     assert ws.environ()["AWS_ACCESS_KEY_ID"] == "testing"
@@ -96,6 +97,23 @@ def test_aws_workspace_needs_a_state_bucket(tmp_path: Path) -> None:
     assert "-backend-config=key=zonke/shop/prod/terraform.tfstate" in args
 
 
+def test_the_stack_ships_its_backend_and_provider_lock(tmp_path: Path) -> None:
+    """One source of truth: the stack root itself has the s3 backend block, the `~>` provider
+    pin and the lock file, so the workspace the CLI applies and the pipeline's checkout agree
+    (the old engine wrote the backend block only into its own .zonke copy)."""
+    stack = REPO / "examples" / "django-monolith"
+    assert 'backend "s3" {}' in (stack / "backend.tf").read_text()
+    assert 'version = "~> 5.100"' in (stack / "versions.tf").read_text()
+    lock = (stack / ".terraform.lock.hcl").read_text()
+    assert 'version     = "5.100.0"' in lock and "h1:" in lock
+    config = parse_config({"app": {"name": "shop"}, "state": {"bucket": "acme-tf"}})
+    ws = Workspace(config, tmp_path, TerraformBinary(("terraform",), "t"), sources=REPO, environ={})
+    root = ws.prepare()
+    assert (root / "backend.tf").read_text() == (stack / "backend.tf").read_text()
+    assert (root / ".terraform.lock.hcl").read_text() == lock
+    assert not (root / "zonke_backend.tf").exists() and not (root / "zonke_local_override.tf").exists()
+
+
 def test_local_override_names_every_service() -> None:
     text = LocalTarget("http://127.0.0.1:1").provider_override("eu-west-1")
     for svc in ("ecs", "rds", "cloudfront", "codepipeline", "secretsmanager", "sts"):
@@ -111,7 +129,10 @@ def test_targets_supply_everything_that_differs(tmp_path: Path, monkeypatch: pyt
     local = LocalTarget("http://127.0.0.1:9", stop=lambda: stopped.append(1) or True)
     # AWS: the user's credentials, an S3 backend, no provider override, destroy needs --yes
     assert aws.environ(base) == base and aws.provider_override("us-east-1") is None
-    assert aws.backend_file() == 'terraform {\n  backend "s3" {}\n}\n' and aws.confirm_destroy
+    # (the s3 backend block is the stack's own backend.tf: the workspace adds none)
+    assert aws.backend_file() is None and aws.confirm_destroy
+    assert 'backend "local" {}' in local.provider_override("us-east-1")
+    assert local.tfvars_overrides(config, {})["create_connection"] is False
     assert aws.tfvars_overrides(config, {}) == {} and aws.cli_flag == "" and not aws.after_destroy()
     # local: no real credential reaches Terraform, local state, throwaway resources
     env = local.environ(base)

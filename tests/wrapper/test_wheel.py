@@ -69,6 +69,8 @@ def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) ->
     bundle = Path(where.strip()).parent / "_bundle"
     assert (bundle / "modules" / "network" / "main.tf").is_file()
     assert (bundle / "examples" / "django-monolith" / "variables.tf").is_file()
+    # the stack's provider pin travels with it
+    assert "5.100.0" in (bundle / "examples" / "django-monolith" / ".terraform.lock.hcl").read_text()
 
     project = tmp_path / "project"
     project.mkdir()

@@ -34,6 +34,8 @@ def base_vars(**overrides: Any) -> dict[str, Any]:
         "migration_kms_key_arn": RUNNER_KEY,
         "terraform_state_bucket": "acme-terraform-state",
         "terraform_state_key": "shop/prod/terraform.tfstate",
+        "zonke_version": "0.1.0",
+        "environment": "prod",
     }
     variables.update(overrides)
     return variables

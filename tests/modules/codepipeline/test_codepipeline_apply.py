@@ -82,17 +82,26 @@ def test_apply_replan_destroy(make_root, aws: Any) -> None:  # type: ignore[no-u
         doc = iam.get_role_policy(RoleName=role, PolicyName="pipeline")["PolicyDocument"]
         doc = json.loads(doc) if isinstance(doc, str) else doc
         statements = {s["Sid"]: s for s in doc["Statement"]}
-        assert sorted(statements["PassOnlyTheServiceTaskRoles"]["Resource"]) == sorted(
-            [EXECUTION_ROLE, TASK_ROLE]
-        )
+        assert "PassOnlyTheServiceTaskRoles" not in statements  # the Deploy step passes them now
+        assert "ecs:" not in json.dumps(doc)
         assert statements["StartTheMigrationRunner"]["Resource"] == RUNNER
         assert statements["WatchMigrationRuns"]["Resource"] == (
             "arn:aws:states:us-east-1:123456789012:execution:shop-prod-migrate:*"
         )
         assert statements["MigrationRunnerKey"]["Resource"] == RUNNER_KEY
-        assert statements["DeployTheService"]["Resource"] == (
+        # The Deploy step's role: the service, its family's revisions, its two roles.
+        deploy_role = out["codebuild_role_arns"]["deploy"].split("/")[-1]
+        deploy_doc = iam.get_role_policy(RoleName=deploy_role, PolicyName="deploy")["PolicyDocument"]
+        deploy_doc = json.loads(deploy_doc) if isinstance(deploy_doc, str) else deploy_doc
+        deploy = {s["Sid"]: s for s in deploy_doc["Statement"]}
+        assert sorted(deploy["PassOnlyTheServiceTaskRoles"]["Resource"]) == sorted(
+            [EXECUTION_ROLE, TASK_ROLE]
+        )
+        assert deploy["DeployTheService"]["Resource"] == (
             "arn:aws:ecs:us-east-1:123456789012:service/shop-prod/shop-prod-web"
         )
+        assert by_name["shop-prod-deploy"]["environment"]["privilegedMode"] is False
+        assert "TASK_FAMILY" in by_name["shop-prod-deploy"]["source"]["buildspec"]
         attached = iam.list_attached_role_policies(
             RoleName=out["codebuild_role_arns"]["infra"].split("/")[-1]
         )

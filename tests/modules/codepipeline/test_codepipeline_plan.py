@@ -57,7 +57,8 @@ def minimal(pipeline_root: TerraformRoot) -> PlanResult:
             migration_kms_key_arn=None,
             terraform_lock=False,
             terraform_state_kms_key_arn=STATE_KEY_ARN,
-            terraform_root_path="deploy/terraform",
+            project_path="services/shop",
+            zonke_wheel_url="https://example.com/forks/zonke_tf-0.1.0-py3-none-any.whl",
             managed_name_prefix="shop",
             managed_resource_tag={"key": "app", "value": "shop"},
         )
@@ -113,12 +114,7 @@ def test_build_passes_the_commit_and_migrate_and_deploy_use_its_artifact(full: P
         "ExecutionNamePrefix": "pipeline",
     }
     assert stage(full, "Migrate")["action"][0]["input_artifacts"] == ["build"]
-    deploy = action_config(full, "Deploy")
-    assert (deploy["FileName"], deploy["ClusterName"], deploy["ServiceName"]) == (
-        "imagedefinitions.json",
-        "shop-prod",
-        "shop-prod-web",
-    )
+    assert stage(full, "Deploy")["action"][0]["input_artifacts"] == ["build"]
     assert stage(full, "Source")["action"][0]["configuration"]["ConnectionArn"] == CONNECTION
 
 
@@ -170,36 +166,72 @@ def test_infra_policies_fit_and_are_scoped(full: PlanResult, minimal: PlanResult
 # --- buildspecs ---
 
 
-def test_infra_buildspec_applies_the_stack_with_a_locked_remote_state(full: PlanResult) -> None:
+FAKE_TOOL = """#!/bin/bash
+echo "$(basename "$0") $* (in $PWD)" >> "$CALLS"
+if [ "$(basename "$0")" = terraform ] && [ "$1" = version ]; then
+  echo "Terraform v1.11.4"
+fi
+"""
+
+
+def run_infra(spec: dict[str, Any], tmp_path: Path) -> list[str]:
+    """The infra buildspec's own commands (install, then build) in bash, with fake
+    terraform, python3 (pip) and zonke on PATH that record their calls."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("terraform", "python3", "zonke", "curl"):
+        (bin_dir / tool).write_text(FAKE_TOOL)
+        (bin_dir / tool).chmod(0o755)
+    src = tmp_path / "src"
+    project = src / spec["env"]["variables"]["ZONKE_PROJECT"]
+    project.mkdir(parents=True)
+    (project / "zonke.toml").write_text('[app]\nname = "shop"\n')
+    calls = tmp_path / "calls"
+    env = {
+        **spec["env"]["variables"],
+        "CODEBUILD_SRC_DIR": str(src),
+        "CALLS": str(calls),
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+    }
+    script = "\n".join([*commands(spec, "install"), *commands(spec, "build")])
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return calls.read_text().splitlines()
+
+
+def test_infra_stage_runs_zonke_apply_with_the_recorded_release(full: PlanResult, tmp_path: Path) -> None:
+    """One source of truth: the stage installs the zonke-tf the stack records and runs
+    `zonke apply` on the repository's zonke.toml (no Terraform files in the repository,
+    no terraform init/plan of its own)."""
     spec = buildspec(full, "infra")
-    assert spec["version"] == 0.2
-    assert set(spec["phases"]) == {"install", "pre_build", "build"}
     env = spec["env"]["variables"]
-    assert (env["TF_STATE_BUCKET"], env["TF_STATE_KEY"], env["TF_ROOT"]) == (
-        "acme-terraform-state",
-        "shop/prod/terraform.tfstate",
-        "infra",
+    assert (env["ZONKE_PACKAGE"], env["ZONKE_PROJECT"], env["ZONKE_ENV"], env["TF_VERSION"]) == (
+        "zonke-tf==0.1.0",
+        ".",
+        "prod",
+        "1.11.4",
     )
-    assert env["TF_VERSION"] == "1.11.4"
-    install = " ".join(commands(spec, "install"))
-    assert "releases.hashicorp.com/terraform/${TF_VERSION}/terraform_${TF_VERSION}_linux_amd64.zip" in install
-    assert "sha256sum -c" in install
-    init = " ".join(commands(spec, "pre_build"))
-    for option in ("bucket=$TF_STATE_BUCKET", "key=$TF_STATE_KEY", "use_lockfile=true", "encrypt=true"):
-        assert f'-backend-config="{option}"' in init
-    assert 'cd "$CODEBUILD_SRC_DIR/$TF_ROOT"' in init
-    assert commands(spec, "build")[-2:] == [
-        "terraform plan -input=false -lock-timeout=5m -out=tfplan",
-        "terraform apply -input=false -lock-timeout=5m tfplan",
-    ]
+    text = yaml.safe_dump(spec)
+    assert "terraform init" not in text and "terraform apply" not in text and "-backend-config" not in text
+    calls = run_infra(spec, tmp_path)
+    assert not any(c.startswith("curl") for c in calls)  # Terraform 1.11.4 on PATH is used as is
+    assert any(c.startswith("python3 -m pip install --quiet zonke-tf==0.1.0") for c in calls)
+    [apply] = [c for c in calls if c.startswith("zonke apply")]
+    assert apply == f"zonke apply --yes --env prod (in {tmp_path / 'src'})"
+    assert "--allow-data-loss" not in text  # the pipeline never accepts data loss
 
 
-def test_infra_buildspec_without_lock_file_and_with_a_state_key(minimal: PlanResult) -> None:
+def test_infra_stage_of_a_fork_installs_its_wheel_in_the_project_folder(
+    minimal: PlanResult, tmp_path: Path
+) -> None:
     spec = buildspec(minimal, "infra")
-    init = " ".join(commands(spec, "pre_build"))
-    assert "use_lockfile" not in init
-    assert f'-backend-config="kms_key_id={STATE_KEY_ARN}"' in init
-    assert spec["env"]["variables"]["TF_ROOT"] == "deploy/terraform"
+    assert spec["env"]["variables"]["ZONKE_PACKAGE"] == (
+        "https://example.com/forks/zonke_tf-0.1.0-py3-none-any.whl"
+    )
+    calls = run_infra(spec, tmp_path)
+    wheel = "https://example.com/forks/zonke_tf-0.1.0-py3-none-any.whl"
+    assert any(f"pip install --quiet {wheel}" in c for c in calls)
+    assert f"zonke apply --yes --env prod (in {tmp_path / 'src' / 'services' / 'shop'})" in calls
 
 
 def test_build_buildspec_pushes_the_app_image_and_publishes_static_files(full: PlanResult) -> None:
@@ -214,9 +246,9 @@ def test_build_buildspec_pushes_the_app_image_and_publishes_static_files(full: P
     assert 'export IMAGE_URI="$ECR_REPOSITORY_URL:$COMMIT_SHA"' in pre
     assert any("docker login" in c and "${ECR_REPOSITORY_URL%%/*}" in c for c in pre)
     build = commands(spec, "build")
-    assert 'docker build --pull --tag "$IMAGE_URI" --file "Dockerfile" "."' in build
+    assert any('docker build --pull --tag "$IMAGE_URI" --file "Dockerfile" "."' in c for c in build)
     assert any("'manage.py' 'collectstatic' '--noinput'" in c for c in build)
-    assert build[-1] == 'docker push "$IMAGE_URI"'
+    assert build[-1] == 'if [ "$IMAGE_EXISTS" = 0 ]; then docker push "$IMAGE_URI"; fi'
     post = commands(spec, "post_build")
     assert '"$CODEBUILD_BUILD_SUCCEEDING" = "1"' in post[1]  # nothing is published after a failed build
     assert 'aws s3 sync static-out/ "s3://$STATIC_BUCKET/$STATIC_PREFIX" --only-show-errors' in post
@@ -246,6 +278,74 @@ def test_build_writes_the_deploy_and_runner_inputs(full: PlanResult, tmp_path: P
     assert runner_input["image"].startswith(f"{REPO_URL}:")  # what the runner's ValidateInput admits
 
 
+FAKE_AWS = """#!/bin/bash
+echo "aws $*" >> "$CALLS"
+case "$ECR_STATE" in
+  present) echo "sha256:abc" ;;
+  absent) echo "An error occurred (ImageNotFoundException) when calling DescribeImages" >&2; exit 254 ;;
+  *) echo "An error occurred (AccessDeniedException) when calling DescribeImages" >&2; exit 254 ;;
+esac
+"""
+FAKE_DOCKER = """#!/bin/bash
+echo "docker $*" >> "$CALLS"
+"""
+
+
+def run_build_phase(spec: dict[str, Any], tmp_path: Path, ecr_state: str) -> tuple[int, list[str]]:
+    """The buildspec's own build-phase lines in one bash (as CodeBuild runs them), with a
+    fake `aws` and `docker` on PATH that record their calls."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, text in (("aws", FAKE_AWS), ("docker", FAKE_DOCKER)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    calls = tmp_path / f"calls-{ecr_state}"
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    env = {
+        **spec["env"]["variables"],
+        "COMMIT_SHA": sha,
+        "IMAGE_URI": f"{REPO_URL}:{sha}",
+        "CALLS": str(calls),
+        "ECR_STATE": ecr_state,
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(commands(spec, "build"))],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    lines = calls.read_text().splitlines() if calls.exists() else []
+    return done.returncode, lines
+
+
+def test_a_retry_of_the_same_commit_reuses_its_image(full: PlanResult, tmp_path: Path) -> None:
+    """The ECR repository is IMMUTABLE: pushing the commit's tag a second time (a retried
+    build, or "Release change") fails, so a build that finds the tag pulls it instead."""
+    spec = buildspec(full, "build")
+    rc, first = run_build_phase(spec, tmp_path, "absent")
+    assert rc == 0, first
+    assert [c.split()[1] for c in first if c.startswith("docker")] == [
+        "build",
+        "create",
+        "start",
+        "cp",
+        "rm",
+        "push",
+    ]
+    assert first[0] == (
+        "aws ecr describe-images --repository-name zonke/shop-prod --image-ids "
+        "imageTag=0123456789abcdef0123456789abcdef01234567 --query imageDetails[0].imageDigest --output text"
+    )
+    rc, again = run_build_phase(spec, tmp_path, "present")
+    assert rc == 0, again
+    docker = [c.split()[1] for c in again if c.startswith("docker")]
+    assert docker == ["pull", "create", "start", "cp", "rm"]  # static files still collected; no push
+    rc, denied = run_build_phase(spec, tmp_path, "denied")
+    assert rc != 0 and not any(c.startswith("docker") for c in denied)  # other errors fail the build
+
+
 # --- bad input ---
 
 
@@ -262,7 +362,7 @@ def test_bad_inputs_are_rejected_with_clear_messages(pipeline_root: TerraformRoo
                 repository_id="https://github.com/acme/shop",
                 codebuild_compute_type="BUILD_GENERAL1_HUGE",
                 terraform_state_key="/shop/prod.tfstate",
-                terraform_root_path="../elsewhere",
+                project_path="../elsewhere",
                 file_path_filters=[f"dir{i}/**" for i in range(9)],
                 cloudfront_distribution_id="e1abc",
                 migration_state_machine_arn="shop-prod-migrate",
@@ -276,7 +376,7 @@ def test_bad_inputs_are_rejected_with_clear_messages(pipeline_root: TerraformRoo
         'repository_id must be "owner/repo"',
         "codebuild_compute_type must be one of",
         "terraform_state_key must be an S3 key",
-        "terraform_root_path must be a relative folder inside the repository",
+        "project_path must be",
         "file_path_filters may hold at most 8",
         "cloudfront_distribution_id must be null or a distribution ID",
         "migration_state_machine_arn must be a Step Functions state machine ARN",
@@ -285,12 +385,199 @@ def test_bad_inputs_are_rejected_with_clear_messages(pipeline_root: TerraformRoo
         assert message in error, f"{message!r} missing from: {error[-3000:]}"
 
 
-def test_more_bad_git_names_and_a_doubled_connection(pipeline_root: TerraformRoot) -> None:
+def test_setting_connection_arn_after_creation_keeps_the_connection(pipeline_root: TerraformRoot) -> None:
+    """README step: after the handshake, the created connection's ARN goes into the config.
+    That must neither flip a toggle nor delete the connection (the old design derived
+    create_connection from connection_arn == null, so the count dropped to 0)."""
+    plan = pipeline_root.plan(base_vars(create_connection=True))
+    assert plan.counts.get("aws_codestarconnections_connection") == 1
+    assert stage(plan, "Source")["action"][0]["configuration"]["ConnectionArn"] == CONNECTION
+
+
+def test_more_bad_git_names(pipeline_root: TerraformRoot) -> None:
     error = diagnostics(
-        pipeline_root.plan_error(
-            base_vars(create_connection=True, branch="feature/.hidden", repository_id="acme/shop.git")
-        )
+        pipeline_root.plan_error(base_vars(branch="feature/.hidden", repository_id="acme/shop.git"))
     )
-    assert "Set either connection_arn or create_connection = true, not both." in error
     assert "branch must be a valid git branch name" in error
     assert 'repository_id must be "owner/repo"' in error
+
+
+# --- the Deploy step: Terraform owns every task-definition field but the image ---
+
+FAKE_ECS = r"""#!/bin/bash
+# A fake aws CLI for the deploy buildspec: the service family's latest revision is
+# $STATE/fixture-base.json; calls are recorded; register-task-definition keeps its input.
+echo "aws $*" >> "$STATE/calls"
+case "$1 $2" in
+  "ecs describe-task-definition") cat "$STATE/fixture-base.json" ;;
+  "ecs register-task-definition")
+    for a in "$@"; do
+      case "$a" in file://*) f="${a#file://}"; cp "$f" "$STATE/registered-$(basename "$f")" ;; esac
+    done
+    echo "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:8" ;;
+  "ecs describe-services")
+    if [[ " $* " == *" --query "* ]]; then echo "$DESIRED"; else cat "$STATE/fixture-services.json"; fi ;;
+  "ecs update-service") echo '{}' ;;
+  "ecs wait") exit 0 ;;
+  *) echo "unexpected: $*" >&2; exit 2 ;;
+esac
+"""
+
+BASE_REVISION = {
+    "taskDefinition": {
+        "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:7",
+        "family": "shop-prod-web",
+        "revision": 7,
+        "status": "ACTIVE",
+        "registeredAt": "2026-12-01T10:00:00Z",
+        "registeredBy": "arn:aws:sts::123456789012:assumed-role/infra/x",
+        "requiresAttributes": [{"name": "ecs.capability.secrets.asm.environment-variables"}],
+        "compatibilities": ["EC2", "FARGATE"],
+        "cpu": "512",
+        "memory": "1024",
+        "executionRoleArn": "arn:aws:iam::123456789012:role/shop-prod-exec-20260101",
+        "containerDefinitions": [
+            {
+                "name": "web",
+                "image": f"{REPO_URL}:bootstrap",
+                "command": ["gunicorn", "mysite.wsgi"],
+                "environment": [{"name": "DJANGO_ALLOWED_HOSTS", "value": "shop.example.com"}],
+                "secrets": [{"name": "STRIPE_KEY", "valueFrom": "arn:aws:secretsmanager:x:STRIPE_KEY::"}],
+            }
+        ],
+    },
+    "tags": [{"key": "team", "value": "web"}],
+}
+
+
+def run_deploy(
+    spec: dict[str, Any], tmp_path: Path, *, primary: str, rollout: str = "COMPLETED", desired: int = 2
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    state = tmp_path / f"deploy-{primary.rsplit(':', 1)[-1]}-{rollout}-{desired}"
+    (state / "bin").mkdir(parents=True)
+    (state / "bin" / "aws").write_text(FAKE_ECS)
+    (state / "bin" / "aws").chmod(0o755)
+    (state / "fixture-base.json").write_text(json.dumps(BASE_REVISION))
+    services = {
+        "services": [
+            {
+                "desiredCount": desired,
+                "deployments": [
+                    {
+                        "status": "PRIMARY",
+                        "taskDefinition": primary,
+                        "rolloutState": rollout,
+                        "rolloutStateReason": "tasks failed to start" if rollout == "FAILED" else "done",
+                    },
+                ],
+            }
+        ]
+    }
+    (state / "fixture-services.json").write_text(json.dumps(services))
+    image = f"{REPO_URL}:0123456789abcdef0123456789abcdef01234567"
+    env = {
+        **spec["env"]["variables"],
+        "IMAGE_URI": image,
+        "STATE": str(state),
+        "DESIRED": str(desired),
+        "PATH": f"{state / 'bin'}:/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(commands(spec, "build"))],
+        cwd=state,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return done, state
+
+
+NEW_REVISION = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:8"
+
+
+def test_deploy_registers_terraforms_latest_revision_with_only_the_image_changed(
+    full: PlanResult, tmp_path: Path
+) -> None:
+    spec = buildspec(full, "deploy")
+    env = spec["env"]["variables"]
+    assert (env["CLUSTER_NAME"], env["SERVICE_NAME"], env["CONTAINER_NAME"]) == (
+        "shop-prod",
+        "shop-prod-web",
+        "web",
+    )
+    assert env["TASK_FAMILY"] == "shop-prod-web" and env["DEPLOY_TIMEOUT_SECONDS"] == "1800"
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION)
+    assert done.returncode == 0, done.stderr
+    registered = json.loads((state / "registered-register.json").read_text())
+    base = BASE_REVISION["taskDefinition"]
+    assert isinstance(base, dict)
+    # every Terraform-owned field as Terraform registered it; the image is the build's
+    container = registered["containerDefinitions"][0]
+    assert container["image"].endswith(":0123456789abcdef0123456789abcdef01234567")
+    assert {k: v for k, v in container.items() if k != "image"} == {
+        k: v for k, v in base["containerDefinitions"][0].items() if k != "image"
+    }
+    assert (registered["cpu"], registered["memory"], registered["executionRoleArn"]) == (
+        "512",
+        "1024",
+        base["executionRoleArn"],
+    )
+    for read_only in ("taskDefinitionArn", "revision", "status", "registeredAt", "requiresAttributes"):
+        assert read_only not in registered
+    tags = json.loads((state / "registered-tags.json").read_text())
+    assert {"key": "team", "value": "web"} in tags and {
+        "key": "zonke:image",
+        "value": container["image"],
+    } in tags
+    calls = (state / "calls").read_text().splitlines()
+    assert (
+        calls[0]
+        == "aws ecs describe-task-definition --task-definition shop-prod-web --include TAGS --output json"
+    )
+    assert (
+        f"aws ecs update-service --cluster shop-prod --service shop-prod-web --task-definition {NEW_REVISION}"
+        in calls
+    )
+    assert "aws ecs wait services-stable --cluster shop-prod --services shop-prod-web" in calls
+
+
+def test_deploy_fails_when_the_circuit_breaker_rolled_back(full: PlanResult, tmp_path: Path) -> None:
+    spec = buildspec(full, "deploy")
+    old = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:7"
+    done, _ = run_deploy(spec, tmp_path, primary=old)
+    assert done.returncode != 0
+    assert "did not complete" in done.stderr and "circuit breaker" in done.stderr
+    done, _ = run_deploy(spec, tmp_path, primary=NEW_REVISION, rollout="FAILED")
+    assert done.returncode != 0 and "tasks failed to start" in done.stderr
+
+
+def test_first_deploy_starts_the_service_that_waited_for_an_image(full: PlanResult, tmp_path: Path) -> None:
+    spec = buildspec(full, "deploy")
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, desired=0)
+    assert done.returncode == 0, done.stderr
+    calls = (state / "calls").read_text()
+    assert f"--task-definition {NEW_REVISION} --desired-count 1" in calls
+
+
+def test_deploy_stage_is_the_codebuild_step_with_the_built_image(full: PlanResult) -> None:
+    action = stage(full, "Deploy")["action"][0]
+    assert (action["provider"], action["category"]) == ("CodeBuild", "Build")
+    assert action_config(full, "Deploy")["ProjectName"] == "shop-prod-deploy"
+    assert json.loads(action_config(full, "Deploy")["EnvironmentVariables"]) == [
+        {"name": "IMAGE_URI", "value": "#{BuildVariables.IMAGE_URI}", "type": "PLAINTEXT"}
+    ]
+    deploy = json.loads(full.values["aws_iam_role_policy.deploy"]["policy"])
+    sids = {s["Sid"]: s for s in deploy["Statement"]}
+    assert (
+        sids["DeployTheService"]["Resource"]
+        == "arn:aws:ecs:us-east-1:123456789012:service/shop-prod/shop-prod-web"
+    )
+    assert sids["TagTheServiceRevisionOnRegister"]["Resource"] == (
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:*"
+    )
+    # the pipeline's own role no longer touches ECS
+    # (its policy is known only after apply: read the actions from the configuration)
+    resources = full.raw["configuration"]["root_module"]["resources"]
+    [doc] = [r for r in resources if r["address"] == "data.aws_iam_policy_document.pipeline"]
+    actions = json.dumps([st.get("actions") for st in doc["expressions"]["statement"]])
+    assert "codebuild:StartBuild" in actions and "ecs:" not in actions

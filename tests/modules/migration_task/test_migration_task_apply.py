@@ -51,7 +51,7 @@ def test_apply_replan_destroy(make_root, aws: Any) -> None:  # type: ignore[no-u
         logging = machine["loggingConfiguration"]
         assert logging["level"] == "ALL"
         destination = logging["destinations"][0]["cloudWatchLogsLogGroup"]["logGroupArn"]
-        assert ":log-group:/zonke/runner-fixture/migration-runner" in destination
+        assert ":log-group:/aws/vendedlogs/states/runner-fixture-migrate" in destination
         definition = json.loads(machine["definition"])
         run = definition["States"]["Step1Run"]["Parameters"]["NetworkConfiguration"]["AwsvpcConfiguration"]
         assert sorted(run["Subnets"]) == sorted(stack.outputs["subnet_ids"])

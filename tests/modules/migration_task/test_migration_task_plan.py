@@ -90,8 +90,14 @@ def test_runner_logs_to_its_encrypted_group(default_plan: PlanResult) -> None:
     key_policy = json.loads(default_plan.one("aws_kms_key")["policy"])
     logs = next(s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchLogsUsesForTheRunnerLogGroup")
     assert logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"] == (
-        "arn:aws:logs:us-east-1:123456789012:log-group:/zonke/shop-prod/migration-runner"
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/shop-prod-migrate"
     )
+    # Vended log delivery decrypts with the key; the runner's role makes the logs' data keys.
+    delivery = next(s for s in key_policy["Statement"] if s["Sid"] == "LogDeliveryDecryptsForTheRunner")
+    assert delivery["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert delivery["Action"] == "kms:Decrypt"
+    # Under /aws/vendedlogs/: no per-stack entry in the account's Logs resource policy.
+    assert default_plan.one("aws_cloudwatch_log_group")["name"].startswith("/aws/vendedlogs/states/")
     trust = json.loads(default_plan.one("aws_iam_role")["assume_role_policy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "states.amazonaws.com"}
     assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == SM_ARN
@@ -192,3 +198,18 @@ def test_cpu_outside_fargate_values_is_rejected(migration: TerraformRoot) -> Non
     assert "cpu must be a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384" in error
     assert "name must be 2-32 characters" in error
     assert "timeout_seconds must be a whole number" in error
+
+
+def test_runner_role_encrypts_its_delivered_logs_and_tags_no_tasks(own_key_plan: PlanResult) -> None:
+    # (with the module's own key the policy is known only after apply: the given key here)
+    role_policy = json.loads(own_key_plan.one("aws_iam_role_policy")["policy"])
+    logs_key = next(s for s in role_policy["Statement"] if s["Sid"] == "EncryptTheDeliveredExecutionLogs")
+    assert (logs_key["Action"], logs_key["Resource"]) == ("kms:GenerateDataKey", OWN_KEY)
+    assert logs_key["Condition"]["StringLike"]["kms:EncryptionContext:SourceArn"] == (
+        "arn:aws:logs:us-east-1:123456789012:*"
+    )
+    # RunTask passes no tags any more, so nothing may tag tasks.
+    assert not any(
+        "TagResource" in json.dumps(s["Action"]) and ":task/" in json.dumps(s["Resource"])
+        for s in role_policy["Statement"]
+    )

@@ -18,6 +18,7 @@ import pytest
 from tests.modules.migration_task.asl import Outcome, TaskError, run
 from tests.modules.migration_task.common import CLUSTER_ARN, REPO, SECURITY_GROUPS, SUBNETS, base_vars
 from tests.tfharness import TerraformRoot
+from zonke_tf.stepfunctions_ecs import RUN_TASK_PARAMETERS, run_task_problems
 
 TIMEOUT = 1200
 SM_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:shop-prod-migrate"
@@ -104,9 +105,8 @@ class FakeAws:
             )
         if action == "listTasks":
             assert params["Cluster"] == CLUSTER_ARN and params["DesiredStatus"] == "RUNNING"
-            return {
-                "TaskArns": [f"arn:aws:ecs:us-east-1:123456789012:task/shop-prod/by-{params['StartedBy']}"]
-            }
+            assert "StartedBy" not in params  # Step Functions owns startedBy: not a usable filter
+            return {"TaskArns": [f"arn:aws:ecs:us-east-1:123456789012:task/shop-prod/of-{params['Family']}"]}
         if action == "stopTask":
             self.stopped.append(params["Task"])
             return {"Task": {}}
@@ -147,7 +147,7 @@ def test_success_pins_the_image_and_runs_every_command_in_order(definition: dict
     for call in outcome.calls_to("runTask.sync"):
         p = call.parameters
         assert p["TaskDefinition"] == PINNED_ARN and p["Cluster"] == CLUSTER_ARN
-        assert p["LaunchType"] == "FARGATE" and p["StartedBy"] == "pipeline-abc123"
+        assert p["LaunchType"] == "FARGATE" and "StartedBy" not in p
         assert p["NetworkConfiguration"] == {
             "AwsvpcConfiguration": {
                 "Subnets": SUBNETS,
@@ -215,7 +215,8 @@ def test_timeout_stops_the_task_and_fails(definition: dict[str, Any]) -> None:
         f"Step 2 of 3 (python manage.py createcachetable) did not finish within {TIMEOUT} seconds; "
         "its task was stopped."
     )
-    assert aws.stopped == ["arn:aws:ecs:us-east-1:123456789012:task/shop-prod/by-pipeline-abc123"]
+    # Found by the migration family (one run at a time), not by startedBy.
+    assert aws.stopped == ["arn:aws:ecs:us-east-1:123456789012:task/shop-prod/of-shop-prod-migrate"]
 
 
 def test_every_run_has_the_timeout_and_the_execution_a_backstop(definition: dict[str, Any]) -> None:
@@ -271,3 +272,29 @@ def test_the_interpreter_tells_a_runner_without_the_exit_code_check(definition: 
     outcome = execute(broken, FakeAws(runs=[1, 0, 0]))
     assert outcome.status == "SUCCEEDED"
     assert execute(definition, FakeAws(runs=[1, 0, 0])).status == "FAILED"
+
+
+def test_every_run_task_state_uses_only_documented_parameters(definition: dict[str, Any]) -> None:
+    """AWS rejects (or overwrites) RunTask parameters the optimized integration does not
+    list; the emulator accepts anything, so the definition is checked against the set."""
+    assert run_task_problems(definition) == []
+    used = {
+        k.removesuffix(".$")
+        for s in definition["States"].values()
+        if s.get("Resource", "").endswith("runTask.sync")
+        for k in s["Parameters"]
+    }
+    assert used <= RUN_TASK_PARAMETERS and {"Cluster", "TaskDefinition"} <= used
+
+
+def test_the_parameter_check_refuses_what_the_integration_does_not_accept(definition: dict[str, Any]) -> None:
+    bad = copy.deepcopy(definition)
+    params = bad["States"]["Step2Run"]["Parameters"]
+    params["StartedBy.$"] = "$$.Execution.Name"
+    params["EnableECSManagedTags"] = True
+    params["Overrides"]["TaskRoleArn"] = "arn:aws:iam::123456789012:role/x"
+    problems = run_task_problems(bad)
+    assert len(problems) == 3
+    assert all(p.startswith("state Step2Run: ") for p in problems)
+    assert any("StartedBy" in p for p in problems) and any("EnableECSManagedTags" in p for p in problems)
+    assert any("Overrides.TaskRoleArn" in p for p in problems)

@@ -1,0 +1,101 @@
+"""What a saved Terraform plan would do, read from `terraform show -json <planfile>`, and the
+data-loss guard `zonke apply` and the pipeline apply before anything changes.
+
+The plan representation: https://developer.hashicorp.com/terraform/internals/json-format
+(``resource_changes[].change.actions`` is one of ["no-op"], ["create"], ["read"],
+["update"], ["delete", "create"], ["create", "delete"] or ["delete"]).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zonke_tf.errors import DataLossError, OperationError
+
+# Resource types whose replacement or deletion loses data nobody can get back from
+# Terraform: the database, buckets (static files, artifacts, logs), secrets, keys (anything
+# encrypted with a deleted key is lost) and the image repository.
+DATA_BEARING_TYPES: frozenset[str] = frozenset(
+    {
+        "aws_db_instance",
+        "aws_rds_cluster",
+        "aws_s3_bucket",
+        "aws_secretsmanager_secret",
+        "aws_kms_key",
+        "aws_ecr_repository",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    address: str
+    type: str
+    action: str  # create, update, replace, delete, read
+    reason: str | None = None
+
+    @property
+    def loses_data(self) -> bool:
+        return self.type in DATA_BEARING_TYPES and self.action in ("replace", "delete")
+
+    def line(self) -> str:
+        mark = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "read": "<="}[self.action]
+        text = f"{mark:>3} {self.address} ({self.action}"
+        if self.reason:
+            text += f": {self.reason.replace('_', ' ')}"
+        return text + (", DATA LOSS)" if self.loses_data else ")")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "type": self.type,
+            "action": self.action,
+            "reason": self.reason,
+            "data_loss": self.loses_data,
+        }
+
+
+def _action(actions: list[str]) -> str | None:
+    if actions in (["delete", "create"], ["create", "delete"]):
+        return "replace"
+    if actions in (["no-op"], []):
+        return None
+    if len(actions) == 1 and actions[0] in ("create", "update", "delete", "read"):
+        return actions[0]
+    raise OperationError(f"unknown plan actions {actions!r}: this Terraform is newer than zonke understands")
+
+
+def plan_changes(plan: Mapping[str, Any]) -> list[ResourceChange]:
+    """Every resource the plan changes, in the plan's order (managed resources; data
+    sources only when they are read during apply)."""
+    changes: list[ResourceChange] = []
+    for rc in plan.get("resource_changes", []) or []:
+        action = _action(list(rc.get("change", {}).get("actions", [])))
+        if action is None:
+            continue
+        changes.append(
+            ResourceChange(
+                address=str(rc["address"]),
+                type=str(rc.get("type", "")),
+                action=action,
+                reason=rc.get("action_reason"),
+            )
+        )
+    return changes
+
+
+def check_data_loss(changes: list[ResourceChange], allow_data_loss: bool) -> None:
+    """Raise DataLossError naming each data-bearing resource the plan replaces or destroys,
+    unless ``allow_data_loss``."""
+    losing = [c for c in changes if c.loses_data]
+    if losing and not allow_data_loss:
+        names = "\n".join("  " + c.line() for c in losing)
+        raise DataLossError(
+            "the plan would replace or destroy resources that hold data:\n"
+            f"{names}\n"
+            "Nothing was applied. Check the change in zonke.toml that causes it; to accept the loss, "
+            "run `zonke apply --allow-data-loss` (the pipeline never does)",
+            losing,
+        )
