@@ -51,7 +51,7 @@ locals {
           PropagateTags        = "TASK_DEFINITION"
           EnableECSManagedTags = true
           EnableExecuteCommand = false
-          Overrides            = { ContainerOverrides = [{ Name = var.container_name, Command = cmd }] }
+          Overrides            = { ContainerOverrides = [{ Name = var.container_name, Command = concat(var.command_prefix, cmd) }] }
         }
         ResultPath = "$.run"
         Catch      = local.run_catchers
