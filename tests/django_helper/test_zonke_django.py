@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from zonke_django import HEALTH_MIDDLEWARE, configure, database_from_environment
+
+try:
+    from zonke_django import HEALTH_MIDDLEWARE, configure, database_from_environment
+except ImportError:  # pragma: no cover - set-up problem, reported with its fix
+    pytest.fail(
+        "zonke_django is not installed: run scripts/setup (or .venv/bin/python -m pip install -e "
+        "packages/zonke-django)",
+        pytrace=False,
+    )
 
 from tests.tfharness import REPO_ROOT
 
