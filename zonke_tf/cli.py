@@ -11,7 +11,8 @@ from typing import Any
 
 from zonke_tf import __version__
 from zonke_tf.api import OUTPUTS_CACHE, open_workspace, save_outputs
-from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars, starter_config
+from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars
+from zonke_tf.detect import init_project
 from zonke_tf.engine import TerraformBinary, Workspace, stack_sources
 from zonke_tf.errors import (
     AwsAccessDeniedError,
@@ -136,14 +137,14 @@ def _run_with_progress(
 
 
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
-    target = Path(args.path or ".").resolve() / CONFIG_FILE
-    if target.exists() and not args.force:
-        raise ConfigError(f"{target} already exists: edit it, or pass --force to overwrite it")
-    name = args.name or Path(target.parent).name.lower().replace("_", "-")
-    text = starter_config(name)
-    target.write_text(text)
-    console.emit({"written": str(target)})
-    console.result(f"Wrote {target}")
+    folder = Path(args.path or ".").resolve()
+    name = args.name or folder.name.lower().replace("_", "-")
+    done = init_project(folder, name, force=args.force)
+    console.emit({"written": done.written[0], "files": done.written, "notes": done.notes})
+    for path in done.written:
+        console.result(f"Wrote {path}")
+    for note in done.notes:
+        console.info(f"to decide: {note}")
     console.next_step("edit it, then `zonke deploy --local` to try the stack locally, or `zonke plan`")
     return EXIT_OK
 
