@@ -11,6 +11,7 @@ from typing import Any
 
 from zonke_tf import __version__
 from zonke_tf.api import OUTPUTS_CACHE, open_workspace, save_outputs
+from zonke_tf.check_app import check_app
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars
 from zonke_tf.detect import init_project
 from zonke_tf.engine import TerraformBinary, Workspace, stack_sources
@@ -149,6 +150,20 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_check_app(args: argparse.Namespace, console: Console) -> int:
+    config, repo = _config(args)
+    findings = check_app(config, repo, args.python or sys.executable, on_step=console.info)
+    console.emit({"ok": all(f.ok for f in findings), "findings": [f.__dict__ for f in findings]})
+    for f in findings:
+        console.result(f"{'ok  ' if f.ok else 'FAIL'} {f.step}: {f.detail}")
+        if not f.ok:
+            console.result(f"     fix: {f.fix}")
+    if not all(f.ok for f in findings):
+        return EXIT_FAILED
+    console.next_step("`zonke plan --local`, then `zonke deploy --local`")
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace, console: Console) -> int:
     config, _ = _config(args)
     text = render_tfvars(config)
@@ -258,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("check-app", help="check the app against the stack's contract, on this machine")
+    _common(p)
+    p.add_argument("--python", help="interpreter with the app's requirements (default: this one)")
+    p.set_defaults(func=cmd_check_app)
 
     p = sub.add_parser("render", help="print the terraform.tfvars.json the config renders to")
     _common(p)

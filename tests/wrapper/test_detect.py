@@ -116,6 +116,19 @@ def test_init_then_two_settings_lines_pass_the_build_contract(tmp_path: Path) ->
     again = subprocess.run([str(zonke), "init"], cwd=repo, capture_output=True, text=True, timeout=120)
     assert again.returncode != 0 and "--force" in again.stderr
 
+    # Before the settings lines: check-app names what fails and the fix.
+    env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path)}
+    [check_line] = readme_block("check")
+    check = [str(BIN / w) if w == "zonke" else w for w in check_line.split()] + ["--json"]
+    before_lines = subprocess.run(check, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert before_lines.returncode == 1, before_lines.stderr
+    failed = {f["step"]: f for f in json.loads(before_lines.stdout)["findings"] if not f["ok"]}
+    assert set(failed) >= {"collectstatic", "health check"}, failed
+    assert (
+        "configure(globals())" in failed["health check"]["fix"]
+        and "10.0.1.23" in failed["health check"]["detail"]
+    )
+
     # The README's settings lines, appended to the generated settings.
     lines = readme_block("settings")
     settings = repo / "mysite" / "settings.py"
@@ -126,8 +139,11 @@ def test_init_then_two_settings_lines_pass_the_build_contract(tmp_path: Path) ->
         f"{changed} settings lines to change; the goal is {MAX_SETTINGS_LINES}"
     )
 
+    after = subprocess.run(check, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    report = json.loads(after.stdout)
+    assert after.returncode == 0 and report["ok"], report
+
     # collectstatic as the build runs it: no environment, the settings module only.
-    env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     collect = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=repo, env=env, capture_output=True,
         text=True, timeout=300,
