@@ -15,7 +15,6 @@ from pathlib import Path
 
 from zonke_django import configure
 
-
 # Build paths inside the project like this: BASE_DIR / 'subdir'.
 BASE_DIR = Path(__file__).resolve().parent.parent
 
