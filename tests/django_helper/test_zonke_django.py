@@ -62,6 +62,7 @@ def test_without_the_environment_the_project_keeps_its_database_hosts_and_key() 
     assert settings["STATIC_URL"] == "static/" and settings["STATIC_ROOT"] == "/app/staticfiles"
     assert settings["STORAGES"]["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
     assert settings["MIDDLEWARE"] == [HEALTH_MIDDLEWARE, "django.middleware.security.SecurityMiddleware"]
+    assert settings["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
 
 def test_in_the_stack_everything_comes_from_the_environment() -> None:
@@ -83,6 +84,7 @@ def test_in_the_stack_everything_comes_from_the_environment() -> None:
         and settings["SECURE_SSL_REDIRECT"]
     )
     assert settings["STATIC_URL"] == f"https://{SITE}/static/"
+    assert settings["STORAGES"]["default"]["BACKEND"] == "zonke_django.storage.MediaTierMissingStorage"
 
 
 def test_database_url_alone_and_a_ca_bundle() -> None:
@@ -136,6 +138,13 @@ PROBE = textwrap.dedent(
             return [r.status_code, r.get("Location", ""), r.content.decode()[:300]]
         site = sys.argv[2]
         out["health_by_ip"] = get("/health/", host="10.0.1.23")
+        if sys.argv[1] == "upload":
+            from django.core.files.base import ContentFile
+            from django.core.files.storage import default_storage
+            try:
+                default_storage.save("avatar.png", ContentFile(b"x"))
+            except Exception as exc:
+                out["upload"] = f"{type(exc).__name__}: {exc}"
         if sys.argv[1] == "requests":
             out["other_path_by_ip"] = get("/admin/login/", host="10.0.1.23")
             out["site_via_cloudfront"] = get("/admin/login/", host=site, cloudfront_forwarded_proto="https")
@@ -178,3 +187,10 @@ def test_sample_app_answers_the_alb_by_ip_and_cloudfront_by_name(app: Path) -> N
     assert seen["other_path_by_ip"][0] == 400  # host validation still guards everything else
     assert seen["site_via_cloudfront"][0] == 200  # no redirect loop behind CloudFront
     assert seen["site_plain_http"][0] == 301 and seen["site_plain_http"][1].startswith(f"https://{SITE}/")
+
+
+def test_an_upload_in_the_stack_points_to_the_media_tier(app: Path) -> None:
+    run_probe(app, {}, "collectstatic")
+    seen = run_probe(app, STACK_ENV, "upload", SITE)
+    assert seen["upload"].startswith("ImproperlyConfigured: Media uploads (user files) need the media tier")
+    assert not list(app.rglob("avatar.png"))

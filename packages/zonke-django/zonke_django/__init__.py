@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 __all__ = ["HEALTH_MIDDLEWARE", "configure", "database_from_environment"]
 
 HEALTH_MIDDLEWARE = "zonke_django.health.HealthCheckMiddleware"
+MEDIA_STORAGE = "zonke_django.storage.MediaTierMissingStorage"
 
 _ENGINES = {
     "postgres": "django.db.backends.postgresql",
@@ -126,7 +127,11 @@ def configure(
     root = static_root or settings.get("STATIC_ROOT") or base_dir / "staticfiles"
     settings["STATIC_ROOT"] = str(root)
     storages = dict(settings.get("STORAGES") or {})
-    storages.setdefault("default", {"BACKEND": "django.core.files.storage.FileSystemStorage"})
+    filesystem = "django.core.files.storage.FileSystemStorage"
+    storages.setdefault("default", {"BACKEND": filesystem})
+    if in_stack and storages["default"].get("BACKEND") == filesystem:
+        # No media tier yet: an upload fails with a message that says so (storage.py).
+        storages["default"] = {**storages["default"], "BACKEND": MEDIA_STORAGE}
     # Hashed names (style.3f2a.css): CloudFront may cache them for a year.
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
     settings["STORAGES"] = storages
