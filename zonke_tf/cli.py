@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zonke_tf import __version__
-from zonke_tf.api import OUTPUTS_CACHE, open_workspace, save_outputs
+from zonke_tf import __version__, ops
+from zonke_tf.api import OUTPUTS_CACHE, connect_workspace, open_workspace, save_outputs
 from zonke_tf.check_app import check_app
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars
 from zonke_tf.detect import init_project
@@ -193,6 +193,12 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     outputs = ws.outputs()
     save_outputs(ws, outputs)
     summary = result.summary()
+    unset: list[str] = []
+    if outputs.get("secret_keys"):
+        try:
+            unset = ops.unset_secrets(connect_workspace(ws))
+        except Exception as exc:  # a read failure must not hide a finished apply
+            console.info(f"could not check which secrets are set: {exc}")
     console.emit(
         {
             "command": "apply",
@@ -200,11 +206,17 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             "changes": summary,
             "outputs": outputs,
             "local": ws.target.name == "local",
+            "unset_secrets": unset,
         }
     )
     console.result(describe_changes(summary, "apply", progress.elapsed if progress else None))
     if outputs:
         console.result("Outputs:\n" + _render_outputs(outputs))
+    if unset:
+        console.result(
+            f"Secrets not set yet: {', '.join(unset)}. Tasks cannot start until they are: "
+            f"`zonke secrets set NAME VALUE{ws.target.cli_flag}`"
+        )
     site = outputs.get("site_url")
     console.next_step(
         (f"open {site}, " if site else "")

@@ -88,6 +88,14 @@ def secrets_list(stack: Stack) -> list[str]:
     return sorted(_read(stack)[0])
 
 
+def unset_secrets(stack: Stack) -> list[str]:
+    """Declared secret keys (zonke.toml [secrets] keys) that have no value yet: the stack never
+    seeds them, and a task referencing one cannot start until it is set."""
+    declared = stack.outputs.get("secret_keys") or []
+    data, _ = _read(stack)
+    return sorted(str(k) for k in declared if k not in data)
+
+
 def secrets_get(stack: Stack, name: str) -> str:
     data, _ = _read(stack)
     if name not in data:
@@ -305,6 +313,7 @@ class Status:
     pipeline: dict[str, Any] = field(default_factory=dict)
     migration: dict[str, Any] = field(default_factory=dict)
     unavailable: list[str] = field(default_factory=list)
+    unset_secrets: list[str] = field(default_factory=list)
 
 
 def _try(status: Status, what: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -427,6 +436,7 @@ def status(stack: Stack) -> Status:
     st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
     st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
     st.migration = _try(st, "migrations", lambda: _migration_status(stack))
+    st.unset_secrets = _try(st, "secrets", lambda: {"unset": unset_secrets(stack)}).get("unset", [])
     return st
 
 

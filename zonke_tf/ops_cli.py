@@ -153,6 +153,11 @@ def _status_text(st: ops.Status) -> str:
             lines.append(f"Migrations: {run['status']}" + (f", exit code {code}" if code is not None else ""))
         else:
             lines.append("Migrations: never run")
+    if st.unset_secrets:
+        lines.append(
+            f"Secrets:    not set: {', '.join(st.unset_secrets)}; tasks cannot start until they are "
+            "(`zonke secrets set NAME VALUE`)"
+        )
     for note in st.unavailable:
         lines.append(f"(not shown) {note}")
     return "\n".join(lines)
@@ -169,6 +174,7 @@ def cmd_status(args: argparse.Namespace, console: Any) -> int:
             "pipeline": st.pipeline,
             "migration": st.migration,
             "unavailable": st.unavailable,
+            "unset_secrets": st.unset_secrets,
         }
     )
     console.result(_status_text(st))
