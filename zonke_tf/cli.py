@@ -9,9 +9,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zonke_tf import __version__
-from zonke_tf.api import OUTPUTS_CACHE, open_workspace, save_outputs
-from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars, starter_config
+from zonke_tf import __version__, ops
+from zonke_tf.api import OUTPUTS_CACHE, connect_workspace, open_workspace, save_outputs
+from zonke_tf.check_app import check_app
+from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars
+from zonke_tf.detect import init_project
 from zonke_tf.engine import TerraformBinary, Workspace, stack_sources
 from zonke_tf.errors import (
     AwsAccessDeniedError,
@@ -137,15 +139,29 @@ def _run_with_progress(
 
 
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
-    target = Path(args.path or ".").resolve() / CONFIG_FILE
-    if target.exists() and not args.force:
-        raise ConfigError(f"{target} already exists: edit it, or pass --force to overwrite it")
-    name = args.name or Path(target.parent).name.lower().replace("_", "-")
-    text = starter_config(name)
-    target.write_text(text)
-    console.emit({"written": str(target)})
-    console.result(f"Wrote {target}")
+    folder = Path(args.path or ".").resolve()
+    name = args.name or folder.name.lower().replace("_", "-")
+    done = init_project(folder, name, force=args.force)
+    console.emit({"written": done.written[0], "files": done.written, "notes": done.notes})
+    for path in done.written:
+        console.result(f"Wrote {path}")
+    for note in done.notes:
+        console.info(f"to decide: {note}")
     console.next_step("edit it, then `zonke deploy --local` to try the stack locally, or `zonke plan`")
+    return EXIT_OK
+
+
+def cmd_check_app(args: argparse.Namespace, console: Console) -> int:
+    config, repo = _config(args)
+    findings = check_app(config, repo, args.python or sys.executable, on_step=console.info)
+    console.emit({"ok": all(f.ok for f in findings), "findings": [f.__dict__ for f in findings]})
+    for f in findings:
+        console.result(f"{'ok  ' if f.ok else 'FAIL'} {f.step}: {f.detail}")
+        if not f.ok:
+            console.result(f"     fix: {f.fix}")
+    if not all(f.ok for f in findings):
+        return EXIT_FAILED
+    console.next_step("`zonke plan --local`, then `zonke deploy --local`")
     return EXIT_OK
 
 
@@ -218,6 +234,12 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     outputs = ws.outputs()
     save_outputs(ws, outputs)
     summary = result.summary()
+    unset: list[str] = []
+    if outputs.get("secret_keys"):
+        try:
+            unset = ops.unset_secrets(connect_workspace(ws))
+        except Exception as exc:  # a read failure must not hide a finished apply
+            console.info(f"could not check which secrets are set: {exc}")
     console.emit(
         {
             "command": "apply",
@@ -225,11 +247,17 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             "changes": summary,
             "outputs": outputs,
             "local": ws.target.name == "local",
+            "unset_secrets": unset,
         }
     )
     console.result(describe_changes(summary, "apply", progress.elapsed if progress else None))
     if outputs:
         console.result("Outputs:\n" + _render_outputs(outputs))
+    if unset:
+        console.result(
+            f"Secrets not set yet: {', '.join(unset)}. Tasks cannot start until they are: "
+            f"`zonke secrets set NAME VALUE{ws.target.cli_flag}`"
+        )
     site = outputs.get("site_url")
     console.next_step(
         (f"open {site}, " if site else "")
@@ -314,6 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("check-app", help="check the app against the stack's contract, on this machine")
+    _common(p)
+    p.add_argument("--python", help="interpreter with the app's requirements (default: this one)")
+    p.set_defaults(func=cmd_check_app)
 
     p = sub.add_parser("render", help="print the terraform.tfvars.json the config renders to")
     _common(p)

@@ -185,7 +185,7 @@ def _copy_tree(src: Path, dest: Path) -> None:
     for existing in dest.iterdir():
         if existing.name in keep or existing.name.startswith("zonke_") or existing.name in wanted:
             continue
-        if existing.suffix in (".tf", ".tftpl", ".json", ".yml", ".yaml") or existing.is_dir():
+        if existing.suffix in (".tf", ".tftpl", ".json", ".yml", ".yaml", ".py") or existing.is_dir():
             shutil.rmtree(existing) if existing.is_dir() else existing.unlink()
     for item in src.iterdir():
         if item.name not in wanted:
@@ -195,7 +195,7 @@ def _copy_tree(src: Path, dest: Path) -> None:
             if item.name in ("app",):  # the sample Django app is not part of the stack
                 continue
             _copy_tree(item, target)
-        elif item.suffix in (".tf", ".tftpl", ".json", ".yml", ".yaml", ".hcl"):
+        elif item.suffix in (".tf", ".tftpl", ".json", ".yml", ".yaml", ".hcl", ".py"):
             shutil.copyfile(item, target)
 
 

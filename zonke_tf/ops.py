@@ -92,6 +92,14 @@ def secrets_list(stack: Stack) -> list[str]:
     return sorted(_read(stack)[0])
 
 
+def unset_secrets(stack: Stack) -> list[str]:
+    """Declared secret keys (zonke.toml [secrets] keys) that have no value yet: the stack never
+    seeds them, and a task referencing one cannot start until it is set."""
+    declared = stack.outputs.get("secret_keys") or []
+    data, _ = _read(stack)
+    return sorted(str(k) for k in declared if k not in data)
+
+
 def secrets_get(stack: Stack, name: str) -> str:
     data, _ = _read(stack)
     if name not in data:
@@ -326,6 +334,7 @@ class Status:
     migration: dict[str, Any] = field(default_factory=dict)
     alarms: dict[str, Any] = field(default_factory=dict)
     unavailable: list[str] = field(default_factory=list)
+    unset_secrets: list[str] = field(default_factory=list)
 
 
 def _try(status: Status, what: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -472,7 +481,7 @@ def service_metrics(stack: Stack, hours: int = 3) -> dict[str, list[tuple[str, f
     return out
 
 
-STATUS_PARTS = ("service", "scaling", "pipeline", "migration", "alarms")
+STATUS_PARTS = ("service", "scaling", "pipeline", "migration", "alarms", "secrets")
 
 
 def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
@@ -489,6 +498,8 @@ def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
         st.migration = _try(st, "migrations", lambda: _migration_status(stack))
     if "alarms" in parts and stack.outputs.get("alarm_name_prefix"):
         st.alarms = _try(st, "alarms", lambda: _alarm_status(stack))
+    if "secrets" in parts:
+        st.unset_secrets = _try(st, "secrets", lambda: {"unset": unset_secrets(stack)}).get("unset", [])
     return st
 
 

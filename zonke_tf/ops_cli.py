@@ -163,6 +163,11 @@ def _status_text(st: ops.Status) -> str:
         lines.append(f"Alarms:     {len(firing)} firing" if firing else "Alarms:     none firing")
         for alarm in firing:
             lines.append(f"              ALARM {alarm['name']}: {alarm['reason']}")
+    if st.unset_secrets:
+        lines.append(
+            f"Secrets:    not set: {', '.join(st.unset_secrets)}; tasks cannot start until they are "
+            "(`zonke secrets set NAME VALUE`)"
+        )
     for note in st.unavailable:
         lines.append(f"(not shown) {note}")
     return "\n".join(lines)
@@ -180,6 +185,7 @@ def cmd_status(args: argparse.Namespace, console: Any) -> int:
             "migration": st.migration,
             "alarms": st.alarms,
             "unavailable": st.unavailable,
+            "unset_secrets": st.unset_secrets,
         }
     )
     console.result(_status_text(st))

@@ -9,7 +9,7 @@ locals {
   custom_domain  = var.domain_name != null && var.certificate_arn != null
   site_host      = local.custom_domain ? var.domain_name : module.cdn.distribution_domain_name
   allowed_hosts  = compact([module.cdn.distribution_domain_name, var.domain_name])
-  container_port = 8000
+  container_port = var.container_port
   database_port  = var.db_engine == "mysql" ? 3306 : 5432
   capacity_type  = var.capacity_type == "FARGATE_SPOT" ? "FARGATE_SPOT_MIX" : var.capacity_type
   state_key      = coalesce(var.state_key, "zonke/${var.app_name}/${var.environment}/terraform.tfstate")
@@ -18,16 +18,34 @@ locals {
   # The environment contract: what every Django container (web and migrations) receives.
   # Plain values here; DB_USER, DB_PASSWORD, DJANGO_SECRET_KEY and the app's own secrets
   # come from Secrets Manager (local.container_secrets).
-  container_environment = merge(module.database.container_environment, {
+  container_environment = merge(var.app_environment, module.database.container_environment, {
     DJANGO_ALLOWED_HOSTS        = join(",", local.allowed_hosts)
     DJANGO_CSRF_TRUSTED_ORIGINS = join(",", [for h in local.allowed_hosts : "https://${h}"])
     STATIC_URL                  = module.cdn.static_url
     AWS_STORAGE_BUCKET_NAME     = module.cdn.static_bucket_name
     AWS_REGION                  = data.aws_region.current.name
+    HEALTH_CHECK_PATH           = var.health_check_path
+    }, var.settings_module == null ? {} : {
+    DJANGO_SETTINGS_MODULE = var.settings_module
   })
   container_secrets = concat(module.database.container_secrets, module.secrets.container_secrets)
   secret_arns       = [module.secrets.secret_arn, module.database.master_user_secret_arn]
   kms_key_arns      = [module.secrets.kms_key_arn, module.database.kms_key_arn]
+
+  # DATABASE_URL (read by dj-database-url and django-environ) is built when the container
+  # starts, from the injected DB_* parts (container_start.py): ECS injects each secret JSON
+  # key as its own variable and cannot compose them.
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+  start_wrapper = [
+    "python", "-c", file("${path.module}/container_start.py"),
+    var.db_engine == "mysql" ? "mysql" : "postgres",
+    var.db_engine == "mysql" ? "-" : "sslmode=require",
+  ]
+  # The wrapper is the entry point, or (to keep the image's ENTRYPOINT) the start of the
+  # command the ENTRYPOINT receives. ECS `entryPoint` replaces the image's ENTRYPOINT.
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
+  entry_point    = var.run_image_entrypoint ? null : local.start_wrapper
+  command_prefix = var.run_image_entrypoint ? local.start_wrapper : []
 }
 
 module "network" {
@@ -58,6 +76,7 @@ module "alb" {
   public_subnet_ids    = module.network.public_subnet_ids
   origin_secret_value  = module.cdn.origin_secret_value
   target_port          = local.container_port
+  health_check         = { path = var.health_check_path }
   deletion_protection  = var.alb_deletion_protection
   deregistration_delay = 30
 }
@@ -105,6 +124,9 @@ module "service" {
   target_group_arn_suffix = module.alb.target_group_arn_suffix
   container_port          = local.container_port
   wsgi_application        = var.wsgi_application
+  worker_class            = var.asgi ? "uvicorn_worker.UvicornWorker" : null
+  entry_point             = local.entry_point
+  command_prefix          = local.command_prefix
   cpu                     = var.cpu
   memory                  = var.memory
   environment             = local.container_environment
@@ -136,18 +158,22 @@ module "service" {
 module "migrations" {
   source = "../../modules/migration-task"
 
-  name               = local.name
-  cluster_arn        = module.service.cluster_arn
-  ecr_repository_url = module.service.ecr_repository_url
-  image_tag          = "bootstrap"
-  cpu                = 256
-  memory             = 512
-  environment        = local.container_environment
-  secrets            = local.container_secrets
-  log_group_name     = module.service.log_group_name
-  execution_role_arn = module.service.execution_role_arn
-  task_role_arn      = module.service.task_role_arn
-  subnet_ids         = module.network.private_subnet_ids
+  name                   = local.name
+  cluster_arn            = module.service.cluster_arn
+  ecr_repository_url     = module.service.ecr_repository_url
+  image_tag              = "bootstrap"
+  cpu                    = 256
+  memory                 = 512
+  environment            = local.container_environment
+  secrets                = local.container_secrets
+  log_group_name         = module.service.log_group_name
+  execution_role_arn     = module.service.execution_role_arn
+  task_role_arn          = module.service.task_role_arn
+  subnet_ids             = module.network.private_subnet_ids
+  command                = var.release_commands[0]
+  extra_release_commands = slice(var.release_commands, 1, length(var.release_commands))
+  entry_point            = local.entry_point
+  command_prefix         = local.command_prefix
   # The service's security group: the one the database admits.
   security_group_ids = [module.service.security_group_id]
 }
@@ -190,8 +216,14 @@ module "pipeline" {
   managed_name_prefix    = local.name
   managed_resource_tag   = { key = "zonke:stack", value = local.name }
 
-  dockerfile     = "${var.app_path}/Dockerfile"
-  docker_context = var.app_path
+  dockerfile     = coalesce(var.dockerfile, "${var.app_path}/Dockerfile")
+  docker_context = coalesce(var.docker_context, var.app_path)
+  static_root    = var.static_root
+  # collectstatic in the build gets only the plain, non-secret part of the contract.
+  collectstatic_environment = merge(var.app_environment, var.settings_module == null ? {} : {
+    DJANGO_SETTINGS_MODULE = var.settings_module
+  })
+  collectstatic_run_entrypoint = var.run_image_entrypoint
 }
 
 module "alarms" {

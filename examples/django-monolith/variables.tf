@@ -285,3 +285,87 @@ variable "alert_https_endpoints" {
   default     = []
   nullable    = false
 }
+
+# --- the app's shape ([django] in zonke.toml) ---
+
+variable "dockerfile" {
+  description = "Path of the app's Dockerfile in the repository (null: `<app_path>/Dockerfile`)."
+  type        = string
+  default     = null
+}
+
+variable "docker_context" {
+  description = "Docker build context in the repository (null: `app_path`)."
+  type        = string
+  default     = null
+}
+
+variable "asgi" {
+  description = "Serve `wsgi_application` as an ASGI application: gunicorn with uvicorn workers (the image needs `uvicorn-worker`)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "settings_module" {
+  description = "DJANGO_SETTINGS_MODULE of the containers and of collectstatic in the build (null: what manage.py and the WSGI module set)."
+  type        = string
+  default     = null
+}
+
+variable "container_port" {
+  description = "Port gunicorn listens on in the container (1024-65535: the app runs as a non-root user)."
+  type        = number
+  default     = 8000
+  nullable    = false
+
+  validation {
+    condition     = var.container_port >= 1024 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
+    error_message = "container_port must be a whole number from 1024 to 65535 (a non-root process cannot bind lower ports)."
+  }
+}
+
+variable "health_check_path" {
+  description = "Path the load balancer's health check requests (by the task's IP address, not the site's host name)."
+  type        = string
+  default     = "/health/"
+  nullable    = false
+}
+
+variable "static_root" {
+  description = "Django's STATIC_ROOT inside the image: where collectstatic writes in the build, and what is uploaded to the static bucket."
+  type        = string
+  default     = "/app/staticfiles"
+  nullable    = false
+}
+
+variable "release_commands" {
+  description = "Commands each deploy runs before the new code serves, in order, each as its own task with the new image: the migration first."
+  type        = list(list(string))
+  default     = [["python", "manage.py", "migrate", "--noinput"]]
+  nullable    = false
+
+  validation {
+    condition     = length(var.release_commands) >= 1 && length(var.release_commands) <= 6
+    error_message = "release_commands must hold 1 to 6 commands, the migration first."
+  }
+}
+
+variable "app_environment" {
+  description = "The app's own plain (non-secret) environment variables, in the web, migration and collectstatic containers. Secrets go in `secret_keys`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(setintersection(keys(var.app_environment), ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_CSRF_TRUSTED_ORIGINS", "STATIC_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_REGION", "DJANGO_SETTINGS_MODULE", "HEALTH_CHECK_PATH"])) == 0
+    error_message = "app_environment must not set a variable of the stack's contract (DB_*, DATABASE_URL, DJANGO_*, STATIC_URL, AWS_*, HEALTH_CHECK_PATH): the stack sets those."
+  }
+}
+
+variable "run_image_entrypoint" {
+  description = "Run the image's ENTRYPOINT before the container command (false: the command runs directly)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

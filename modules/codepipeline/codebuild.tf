@@ -3,6 +3,11 @@
 
 locals {
   shell_quoted_collectstatic = join(" ", [for a in var.collectstatic_command : "'${replace(a, "'", "'\\''")}'"])
+  # The collectstatic container's plain variables (never a secret) as a Docker env file
+  # (one VAR=value a line, taken literally), base64-encoded so that any value stays one
+  # YAML-safe word in the buildspec.
+  collectstatic_env_file = base64encode(join("", [for k in sort(keys(var.collectstatic_environment)) : "${k}=${var.collectstatic_environment[k]}\n"]))
+  collectstatic_options  = var.collectstatic_run_entrypoint ? "--env-file collectstatic.env" : "--env-file collectstatic.env --entrypoint ''"
 
   buildspecs = {
     infra = templatefile("${path.module}/buildspecs/infra.yml.tftpl", {
@@ -22,6 +27,8 @@ locals {
       dockerfile                  = var.dockerfile
       docker_context              = var.docker_context
       collectstatic_command       = local.shell_quoted_collectstatic
+      collectstatic_options       = local.collectstatic_options
+      collectstatic_env_file      = local.collectstatic_env_file
     })
     deploy = templatefile("${path.module}/buildspecs/deploy.yml.tftpl", {
       cluster_name           = var.cluster_name

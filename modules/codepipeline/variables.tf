@@ -444,6 +444,25 @@ variable "tags" {
   default     = {}
 }
 
+variable "collectstatic_environment" {
+  description = "Plain (non-secret) environment variables of the collectstatic container, such as DJANGO_SETTINGS_MODULE. They are visible in the build project and its logs: never a secret."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.collectstatic_environment : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !strcontains(v, "\n")])
+    error_message = "collectstatic_environment keys must be environment variable names (letters, digits and underscores, not starting with a digit) and values one line each."
+  }
+}
+
+variable "collectstatic_run_entrypoint" {
+  description = "Run the image's ENTRYPOINT before collectstatic (false: `docker create --entrypoint ''`)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "collectstatic_command" {
   description = "Command run in the built image to gather the static files into `static_root`; it must work without the app's secrets."
   type        = list(string)

@@ -15,20 +15,21 @@ locals {
     ssm-state          = "/var/lib/amazon/ssm"
     ssm-logs           = "/var/log/amazon/ssm"
   } : {}
-  default_command = [
+  default_command = concat([
     "gunicorn", "--bind", "0.0.0.0:${var.container_port}",
     "--workers", tostring(local.gunicorn_workers),
     "--worker-tmp-dir", "/dev/shm",
     "--access-logfile", "-",
+    ], var.worker_class == null ? [] : ["--worker-class", var.worker_class], [
     var.wsgi_application,
-  ]
+  ])
 
   container = merge(
     {
       name      = var.container_name
       image     = local.image
       essential = true
-      command   = coalesce(var.command, local.default_command)
+      command   = concat(var.command_prefix, coalesce(var.command, local.default_command))
       portMappings = [{
         name          = "http"
         containerPort = var.container_port
@@ -57,6 +58,9 @@ locals {
       environment = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
     },
     length(var.secrets) == 0 ? {} : { secrets = var.secrets },
+    # Null keeps the image's ENTRYPOINT; a list replaces it.
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
+    var.entry_point == null ? {} : { entryPoint = var.entry_point },
     var.health_check == null ? {} : {
       healthCheck = {
         command     = var.health_check.command

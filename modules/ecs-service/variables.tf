@@ -158,6 +158,30 @@ variable "wsgi_application" {
   }
 }
 
+variable "worker_class" {
+  description = "gunicorn worker class of the default command (null: gunicorn's sync workers; `uvicorn_worker.UvicornWorker` serves an ASGI application)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.worker_class == null || can(regex("^[A-Za-z_][A-Za-z0-9_.]*$", var.worker_class))
+    error_message = "worker_class must be a dotted Python path such as \"uvicorn_worker.UvicornWorker\"."
+  }
+}
+
+variable "entry_point" {
+  description = "Entry point of the app container, replacing the image's ENTRYPOINT (null: the image's ENTRYPOINT runs)."
+  type        = list(string)
+  default     = null
+}
+
+variable "command_prefix" {
+  description = "Words put before the container command (`command` or the default one), for example a wrapper that prepares the environment and then runs the rest."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "cpu" {
   description = "CPU units of the task (1024 = 1 vCPU). With Fargate capacity: 256, 512, 1024, 2048, 4096, 8192 or 16384."
   type        = number

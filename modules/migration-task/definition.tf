@@ -53,7 +53,7 @@ locals {
           LaunchType           = "FARGATE"
           PlatformVersion      = "LATEST"
           NetworkConfiguration = local.network_configuration
-          Overrides            = { ContainerOverrides = [{ Name = var.container_name, Command = cmd }] }
+          Overrides            = { ContainerOverrides = [{ Name = var.container_name, Command = concat(var.command_prefix, cmd) }] }
         }
         ResultPath = "$.run"
         Catch      = local.run_catchers

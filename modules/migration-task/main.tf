@@ -19,11 +19,11 @@ locals {
 
   tags = merge(var.tags, { "zonke:module" = "migration-task" })
 
-  container = {
+  container = merge({
     name                   = var.container_name
     image                  = "${var.ecr_repository_url}:${var.image_tag}"
     essential              = true
-    command                = var.command
+    command                = concat(var.command_prefix, var.command)
     environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
     secrets                = var.secrets
     readonlyRootFilesystem = var.readonly_root_filesystem
@@ -36,7 +36,10 @@ locals {
         awslogs-stream-prefix = var.log_stream_prefix
       }
     }
-  }
+    },
+    # Null keeps the image's ENTRYPOINT (RunTask overrides can change the command only).
+    var.entry_point == null ? {} : { entryPoint = var.entry_point },
+  )
 }
 
 # The migration task definition: the web service's image repository, environment,

@@ -190,6 +190,19 @@ variable "command" {
   }
 }
 
+variable "entry_point" {
+  description = "Entry point of the migration container, replacing the image's ENTRYPOINT (null: the image's ENTRYPOINT runs)."
+  type        = list(string)
+  default     = null
+}
+
+variable "command_prefix" {
+  description = "Words put before `command` and each extra release command when they run, for example a wrapper that prepares the environment (the web service's)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "extra_release_commands" {
   description = "Release commands run after the migration, in order, each as its own task with the same pinned image (for example `[[\"python\", \"manage.py\", \"createcachetable\"]]`). Every one must exit 0, or the run fails and the later ones do not run."
   type        = list(list(string))

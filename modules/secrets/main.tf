@@ -135,8 +135,11 @@ resource "aws_secretsmanager_secret" "this" {
   tags = local.tags
 }
 
-# The first value of the secret: every declared key with an empty value, so that tasks can
-# start before people set the values, and a generated DJANGO_SECRET_KEY. The password is
+# The first value of the secret: a generated DJANGO_SECRET_KEY, and none of the declared
+# keys. A declared key is never seeded with an empty string (an app would run with an empty
+# API key and fail later, somewhere else): until someone sets it (`zonke secrets set`),
+# `zonke status` and `zonke deploy` name it as unset, and ECS cannot start a task that
+# references it, so a deploy fails before a wrongly configured app takes traffic. The password is
 # ephemeral and goes through a write-only argument: neither is ever stored in the state or
 # the plan. The version carries its own staging label, so Secrets Manager never deletes it
 # as an outdated version: if it did, Terraform would write the seed again over the values
@@ -151,7 +154,6 @@ ephemeral "aws_secretsmanager_random_password" "django" {
 resource "aws_secretsmanager_secret_version" "seed" {
   secret_id = aws_secretsmanager_secret.this.id
   secret_string_wo = jsonencode(merge(
-    { for k in var.secret_keys : k => "" },
     var.generate_django_secret_key ? { (local.django_key_name) = ephemeral.aws_secretsmanager_random_password.django[0].random_password } : {},
   ))
   # Never change this number: a new number writes a new seed over the values people set.

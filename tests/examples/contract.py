@@ -18,8 +18,13 @@ PLAIN = {
     "STATIC_URL",
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_REGION",
+    "HEALTH_CHECK_PATH",
 }
 SECRET = {"DB_USER", "DB_PASSWORD", "DJANGO_SECRET_KEY"}
+# Built when the container starts (examples/django-monolith/container_start.py), and set
+# only when zonke.toml asks for it ([django] settings_module).
+STARTED = {"DATABASE_URL"}
+OPTIONAL = {"DJANGO_SETTINGS_MODULE"}
 
 
 def readme_table() -> dict[str, str]:

@@ -391,7 +391,9 @@ def _container_env(stack: Deployed, family: str, overrides: dict[str, str]) -> d
 
 
 def _run_command(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    full = {"PATH": os.environ["PATH"], "PYTHONPATH": "", **env}
+    # `python` (the command's, and the one the start wrapper execs) is this interpreter.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    full = {"PATH": path, "PYTHONPATH": "", **env}
     argv = [sys.executable if command[0] == "python" else command[0], *command[1:]]
     return subprocess.run(argv, cwd=cwd, env=full, capture_output=True, text=True, timeout=300, check=False)
 

@@ -125,7 +125,8 @@ def test_ruff() -> None:
     ruff = str(beside) if beside.exists() else shutil.which("ruff")
     if not ruff:
         pytest.fail("ruff is not installed: pip install -e '.[dev]'", pytrace=False)
-    paths = [p for p in ("zonke_tf", "tests", "benchmarks", "examples") if (REPO_ROOT / p).is_dir()]
+    linted = ("zonke_tf", "tests", "benchmarks", "examples", "packages")
+    paths = [p for p in linted if (REPO_ROOT / p).is_dir()]
     proc = subprocess.run(
         [ruff, "check", *paths],
         cwd=REPO_ROOT,

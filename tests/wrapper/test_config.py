@@ -168,7 +168,7 @@ def test_reserved_secret_names_are_the_ones_the_modules_provide() -> None:
     import re
 
     from zonke_tf import ops
-    from zonke_tf.config import DATABASE_KEYS, GENERATED_SECRET_KEYS, RESERVED_SECRET_KEYS
+    from zonke_tf.config import DATABASE_KEYS, GENERATED_SECRET_KEYS, RESERVED_SECRET_KEYS, STARTED_KEYS
 
     repo = Path(__file__).resolve().parents[2]
     rds = (repo / "modules" / "rds" / "outputs.tf").read_text()
@@ -178,7 +178,9 @@ def test_reserved_secret_names_are_the_ones_the_modules_provide() -> None:
     assert provided == DATABASE_KEYS
     secrets = (repo / "modules" / "secrets" / "main.tf").read_text()
     assert set(re.findall(r'django_key_name += "([A-Z_]+)"', secrets)) == GENERATED_SECRET_KEYS
-    assert RESERVED_SECRET_KEYS == DATABASE_KEYS | GENERATED_SECRET_KEYS
+    start = (repo / "examples" / "django-monolith" / "container_start.py").read_text()
+    assert set(re.findall(r'env\["([A-Z_]+)"\] = ', start)) == STARTED_KEYS
+    assert RESERVED_SECRET_KEYS == DATABASE_KEYS | GENERATED_SECRET_KEYS | STARTED_KEYS
     assert ops.RESERVED_KEYS is DATABASE_KEYS and ops.PROTECTED_KEYS is GENERATED_SECRET_KEYS
 
 

@@ -13,11 +13,7 @@ https://docs.djangoproject.com/en/5.2/ref/settings/
 import os
 from pathlib import Path
 
-
-def env_list(name, default=""):
-    """A comma-separated environment variable as a list, without empty items."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+from zonke_django import configure
 
 # Build paths inside the project like this: BASE_DIR / 'subdir'.
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,25 +22,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Quick-start development settings - unsuitable for production
 # See https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 
-# Everything below that varies per deployment comes from the environment (the table in
-# ../README.md lists what the stack provides). Nothing here calls AWS.
+# Development values: in the stack, configure() at the end of this file replaces them
+# with the environment's (see zonke_django's README: what it sets). Nothing here calls AWS.
 
 # SECURITY WARNING: keep the secret key used in production secret!
-# Left empty when unset, so that `collectstatic` runs in the image build without secrets;
-# Django refuses to serve requests with an empty SECRET_KEY.
+# An empty key outside the stack: Django refuses to serve requests with it, but
+# collectstatic in the image build runs without secrets.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 # SECURITY WARNING: don't run with debug turned on in production!
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
 if DEBUG and not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-
-# CloudFront terminates HTTPS; it tells the app which scheme the visitor used.
-SECURE_PROXY_SSL_HEADER = ("HTTP_CLOUDFRONT_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
 
 
 # Application definition
@@ -59,9 +49,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so the load balancer's health checks (sent to the task's IP address) are
-    # answered before Django validates the Host header.
-    "mysite.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,27 +80,14 @@ WSGI_APPLICATION = "mysite.wsgi.application"
 
 # Database
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
+# Local runs without a database server; in the stack, configure() sets the RDS database.
 
-if os.environ.get("DB_HOST"):
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "HOST": os.environ["DB_HOST"],
-            "PORT": os.environ.get("DB_PORT", "5432"),
-            "NAME": os.environ.get("DB_NAME", "app"),
-            "USER": os.environ.get("DB_USER", ""),
-            "PASSWORD": os.environ.get("DB_PASSWORD", ""),
-            "CONN_MAX_AGE": 60,
-            "OPTIONS": {"sslmode": os.environ.get("DB_SSLMODE", "require")},
-        }
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
     }
-else:  # a local run without a database server
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
-        }
-    }
+}
 
 
 # Password validation
@@ -150,9 +124,10 @@ USE_TZ = True
 # Static files (CSS, JavaScript, Images)
 # https://docs.djangoproject.com/en/5.2/howto/static-files/
 
-# In AWS, the static files live in the S3 bucket behind CloudFront: STATIC_URL is the
-# CloudFront /static/ URL, and the pipeline uploads what collectstatic gathers in STATIC_ROOT.
-STATIC_URL = os.environ.get("STATIC_URL", "static/")
+# In AWS, the static files live in the S3 bucket behind CloudFront: configure() sets
+# STATIC_URL to the CloudFront /static/ URL, and the pipeline uploads what collectstatic
+# gathers in STATIC_ROOT (hashed names, from the manifest storage).
+STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # The bucket and region are there for code that stores user media in S3 (not used here).
@@ -170,3 +145,7 @@ LOGGING = {
 # https://docs.djangoproject.com/en/5.2/ref/settings/#default-auto-field
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The stack's settings from its environment: database, hosts, HTTPS behind CloudFront,
+# static files, the load balancer's health check. Last, so it sees everything above.
+configure(globals())

@@ -18,9 +18,6 @@ Including another URLconf
 from django.contrib import admin
 from django.urls import path
 
-from mysite.health import health
-
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("health/", health),
 ]

@@ -1,0 +1,144 @@
+"""Django settings for an app deployed by the Zonké TF stack.
+
+``configure(globals())`` at the end of a settings module reads the stack's environment
+contract (``DB_*``/``DATABASE_URL``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
+``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``) and sets what the
+stack needs. It never calls AWS or the network, and works without any of those variables
+(collectstatic in the image build, ``manage.py`` on a laptop): then it leaves the
+database, hosts and secret key as the settings module had them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+__all__ = ["HEALTH_MIDDLEWARE", "configure", "database_from_environment"]
+
+HEALTH_MIDDLEWARE = "zonke_django.health.HealthCheckMiddleware"
+MEDIA_STORAGE = "zonke_django.storage.MediaTierMissingStorage"
+
+_ENGINES = {
+    "postgres": "django.db.backends.postgresql",
+    "postgresql": "django.db.backends.postgresql",
+    "pgsql": "django.db.backends.postgresql",
+    "mysql": "django.db.backends.mysql",
+}
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_environment(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """The ``default`` database from the stack's variables, or None when there is none.
+
+    The ``DB_*`` parts win over ``DATABASE_URL`` (the stack sets both, built from the same
+    values); ``DATABASE_URL`` alone is read as ``scheme://user:password@host:port/name?opts``.
+    """
+    options: dict[str, str] = {}
+    if env.get("DB_HOST"):
+        url = urlsplit(env.get("DATABASE_URL", ""))
+        engine = _ENGINES.get(url.scheme, "django.db.backends.postgresql")
+        config: dict[str, Any] = {
+            "ENGINE": engine,
+            "HOST": env["DB_HOST"],
+            "PORT": env.get("DB_PORT", ""),
+            "NAME": env.get("DB_NAME", ""),
+            "USER": env.get("DB_USER", ""),
+            "PASSWORD": env.get("DB_PASSWORD", ""),
+        }
+        options.update(parse_qsl(url.query))
+    elif env.get("DATABASE_URL"):
+        url = urlsplit(env["DATABASE_URL"])
+        if url.scheme not in _ENGINES:
+            raise ValueError(
+                f"DATABASE_URL has the scheme {url.scheme!r}; use one of {', '.join(sorted(_ENGINES))}"
+            )
+        config = {
+            "ENGINE": _ENGINES[url.scheme],
+            "HOST": url.hostname or "",
+            "PORT": str(url.port or ""),
+            "NAME": unquote(url.path.lstrip("/")),
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+        }
+        options.update(parse_qsl(url.query))
+    else:
+        return None
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # TLS to the database: at least "require"; with a CA bundle, the server is verified.
+        options.setdefault("sslmode", "require")
+        if env.get("DB_SSLMODE"):
+            options["sslmode"] = env["DB_SSLMODE"]
+        if env.get("DB_SSLROOTCERT"):
+            options["sslrootcert"] = env["DB_SSLROOTCERT"]
+    config["OPTIONS"] = options
+    config["CONN_MAX_AGE"] = 60
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def configure(
+    settings: MutableMapping[str, Any],
+    *,
+    static_root: str | os.PathLike[str] | None = None,
+    deep_health_check: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Set the stack's settings in ``settings`` (a settings module's ``globals()``).
+
+    ``static_root`` defaults to the module's ``STATIC_ROOT``, else ``BASE_DIR/staticfiles``.
+    ``deep_health_check``: the health check also answers 503 while the static files
+    manifest is missing from the image, so such a deploy never takes traffic.
+    """
+    env = os.environ if environ is None else environ
+    in_stack = bool(env.get("DJANGO_ALLOWED_HOSTS"))
+
+    database = database_from_environment(env)
+    if database is not None:
+        settings["DATABASES"] = {**settings.get("DATABASES", {}), "default": database}
+
+    if env.get("DJANGO_SECRET_KEY"):
+        settings["SECRET_KEY"] = env["DJANGO_SECRET_KEY"]
+    if in_stack:
+        settings["DEBUG"] = env.get("DJANGO_DEBUG", "") == "1"
+        settings["ALLOWED_HOSTS"] = _split(env["DJANGO_ALLOWED_HOSTS"])
+    origins = _split(env.get("DJANGO_CSRF_TRUSTED_ORIGINS", ""))
+    if origins:
+        existing = list(settings.get("CSRF_TRUSTED_ORIGINS", []))
+        settings["CSRF_TRUSTED_ORIGINS"] = existing + [o for o in origins if o not in existing]
+
+    # CloudFront ends TLS and tells the app the visitor's scheme in this header; the load
+    # balancer only admits CloudFront, so the header cannot come from anyone else.
+    settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_CLOUDFRONT_FORWARDED_PROTO", "https")
+    if in_stack:
+        settings["SESSION_COOKIE_SECURE"] = True
+        settings["CSRF_COOKIE_SECURE"] = True
+        settings["SECURE_SSL_REDIRECT"] = True
+
+    settings["STATIC_URL"] = env.get("STATIC_URL") or settings.get("STATIC_URL") or "static/"
+    base_dir = Path(
+        settings.get("BASE_DIR") or Path(str(settings.get("__file__", "."))).resolve().parent.parent
+    )
+    root = static_root or settings.get("STATIC_ROOT") or base_dir / "staticfiles"
+    settings["STATIC_ROOT"] = str(root)
+    storages = dict(settings.get("STORAGES") or {})
+    filesystem = "django.core.files.storage.FileSystemStorage"
+    storages.setdefault("default", {"BACKEND": filesystem})
+    if in_stack and storages["default"].get("BACKEND") == filesystem:
+        # No media tier yet: an upload fails with a message that says so (storage.py).
+        storages["default"] = {**storages["default"], "BACKEND": MEDIA_STORAGE}
+    # Hashed names (style.3f2a.css): CloudFront may cache them for a year.
+    storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+    settings["STORAGES"] = storages
+    settings.pop("STATICFILES_STORAGE", None)
+
+    middleware = [m for m in settings.get("MIDDLEWARE", []) if m != HEALTH_MIDDLEWARE]
+    # First: the load balancer checks by the task's IP address, which is no allowed host.
+    settings["MIDDLEWARE"] = [HEALTH_MIDDLEWARE, *middleware]
+    settings["ZONKE_HEALTH_CHECK_PATH"] = env.get("HEALTH_CHECK_PATH") or "/health/"
+    settings["ZONKE_DEEP_HEALTH_CHECK"] = deep_health_check

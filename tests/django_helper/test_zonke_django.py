@@ -1,0 +1,196 @@
+"""The settings helper (packages/zonke-django): what configure() sets with and without the
+stack's environment, and the sample app's behaviour behind CloudFront and the ALB, run
+for real in a subprocess (Django settings are per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+try:
+    from zonke_django import HEALTH_MIDDLEWARE, configure, database_from_environment
+except ImportError:  # pragma: no cover - set-up problem, reported with its fix
+    pytest.fail(
+        "zonke_django is not installed: run scripts/setup (or .venv/bin/python -m pip install -e "
+        "packages/zonke-django)",
+        pytrace=False,
+    )
+
+from tests.tfharness import REPO_ROOT
+
+APP = REPO_ROOT / "examples" / "django-monolith" / "app"
+SITE = "d111111abcdef8.cloudfront.net"
+STACK_ENV = {
+    "DB_HOST": "shop.abc.us-east-1.rds.amazonaws.com",
+    "DB_PORT": "5432",
+    "DB_NAME": "app",
+    "DB_USER": "app",
+    "DB_PASSWORD": "p@ss:w/rd",
+    "DATABASE_URL": "postgres://app:p%40ss%3Aw%2Frd@shop.abc.us-east-1.rds.amazonaws.com:5432/app?sslmode=require",
+    "DJANGO_SECRET_KEY": "k" * 50,
+    "DJANGO_ALLOWED_HOSTS": f"{SITE},shop.example.com",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{SITE},https://shop.example.com",
+    "STATIC_URL": f"https://{SITE}/static/",
+}
+
+
+def fresh() -> dict[str, Any]:
+    return {
+        "BASE_DIR": Path("/app"),
+        "DEBUG": True,
+        "SECRET_KEY": "dev",
+        "ALLOWED_HOSTS": ["localhost"],
+        "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "/app/db.sqlite3"}},
+        "MIDDLEWARE": ["django.middleware.security.SecurityMiddleware", HEALTH_MIDDLEWARE],
+    }
+
+
+def test_without_the_environment_the_project_keeps_its_database_hosts_and_key() -> None:
+    settings = fresh()
+    configure(settings, environ={})
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["ALLOWED_HOSTS"] == ["localhost"] and settings["SECRET_KEY"] == "dev"
+    assert settings["DEBUG"] is True and "SESSION_COOKIE_SECURE" not in settings
+    assert settings["STATIC_URL"] == "static/" and settings["STATIC_ROOT"] == "/app/staticfiles"
+    assert settings["STORAGES"]["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
+    assert settings["MIDDLEWARE"] == [HEALTH_MIDDLEWARE, "django.middleware.security.SecurityMiddleware"]
+    assert settings["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_in_the_stack_everything_comes_from_the_environment() -> None:
+    settings = fresh()
+    configure(settings, environ=STACK_ENV)
+    db = settings["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"], db["PASSWORD"]) == (
+        STACK_ENV["DB_HOST"], "5432", "app", "app", "p@ss:w/rd"
+    )  # fmt: skip
+    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert settings["SECRET_KEY"] == "k" * 50 and settings["DEBUG"] is False
+    assert settings["ALLOWED_HOSTS"] == [SITE, "shop.example.com"]
+    assert settings["CSRF_TRUSTED_ORIGINS"] == [f"https://{SITE}", "https://shop.example.com"]
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_CLOUDFRONT_FORWARDED_PROTO", "https")
+    assert (
+        settings["SESSION_COOKIE_SECURE"]
+        and settings["CSRF_COOKIE_SECURE"]
+        and settings["SECURE_SSL_REDIRECT"]
+    )
+    assert settings["STATIC_URL"] == f"https://{SITE}/static/"
+    assert settings["STORAGES"]["default"]["BACKEND"] == "zonke_django.storage.MediaTierMissingStorage"
+
+
+def test_database_url_alone_and_a_ca_bundle() -> None:
+    db = database_from_environment(
+        {
+            "DATABASE_URL": "postgres://u%20x:p%40w@db:6432/my%20db?connect_timeout=5",
+            "DB_SSLROOTCERT": "/ca.pem",
+        }
+    )
+    assert db is not None
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "u x",
+        "p@w",
+        "db",
+        "6432",
+        "my db",
+    )
+    assert db["OPTIONS"] == {"connect_timeout": "5", "sslmode": "require", "sslrootcert": "/ca.pem"}
+    assert database_from_environment({"DB_HOST": "db", "DB_SSLMODE": "verify-full"})["OPTIONS"][
+        "sslmode"
+    ] == (  # type: ignore[index]
+        "verify-full"
+    )
+    with pytest.raises(ValueError, match="DATABASE_URL has the scheme 'sqlite'"):
+        database_from_environment({"DATABASE_URL": "sqlite:///x"})
+    assert database_from_environment({}) is None
+
+
+# The sample app behind CloudFront and the ALB, through Django's test client.
+PROBE = textwrap.dedent(
+    """
+    import json, os, socket, sys
+
+    def no_network(*args, **kwargs):
+        raise OSError("network used")
+
+    socket.socket.connect = no_network
+    socket.create_connection = no_network
+    import django
+    from django.core.management import call_command
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
+    django.setup()
+    from django.test import Client
+    out = {}
+    if sys.argv[1] == "collectstatic":
+        call_command("collectstatic", "--noinput", verbosity=0)
+    else:
+        client = Client()
+        def get(path, **headers):
+            r = client.get(path, headers=headers)
+            return [r.status_code, r.get("Location", ""), r.content.decode()[:300]]
+        site = sys.argv[2]
+        out["health_by_ip"] = get("/health/", host="10.0.1.23")
+        if sys.argv[1] == "upload":
+            from django.core.files.base import ContentFile
+            from django.core.files.storage import default_storage
+            try:
+                default_storage.save("avatar.png", ContentFile(b"x"))
+            except Exception as exc:
+                out["upload"] = f"{type(exc).__name__}: {exc}"
+        if sys.argv[1] == "requests":
+            out["other_path_by_ip"] = get("/admin/login/", host="10.0.1.23")
+            out["site_via_cloudfront"] = get("/admin/login/", host=site, cloudfront_forwarded_proto="https")
+            out["site_plain_http"] = get("/admin/login/", host=site)
+    print(json.dumps(out))
+    """
+)
+
+
+def run_probe(app: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
+    full = {"PATH": os.environ["PATH"], **env}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=app, env=full, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    copy = tmp_path / "app"
+    shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__", "staticfiles", "db.sqlite3"))
+    return copy
+
+
+def test_sample_app_collects_hashed_static_files_with_no_environment_and_no_network(app: Path) -> None:
+    run_probe(app, {}, "collectstatic")
+    manifest = json.loads((app / "staticfiles" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["admin/css/base.css"]
+    assert hashed != "admin/css/base.css" and (app / "staticfiles" / hashed).is_file()
+
+
+def test_sample_app_answers_the_alb_by_ip_and_cloudfront_by_name(app: Path) -> None:
+    # Without the manifest in the image, the deep health check fails: the deploy never takes traffic.
+    broken = run_probe(app, STACK_ENV, "health", SITE)
+    assert broken["health_by_ip"][0] == 503 and "collectstatic" in broken["health_by_ip"][2]
+    run_probe(app, {}, "collectstatic")
+    seen = run_probe(app, STACK_ENV, "requests", SITE)
+    assert seen["health_by_ip"][:1] == [200]
+    assert seen["other_path_by_ip"][0] == 400  # host validation still guards everything else
+    assert seen["site_via_cloudfront"][0] == 200  # no redirect loop behind CloudFront
+    assert seen["site_plain_http"][0] == 301 and seen["site_plain_http"][1].startswith(f"https://{SITE}/")
+
+
+def test_an_upload_in_the_stack_points_to_the_media_tier(app: Path) -> None:
+    run_probe(app, {}, "collectstatic")
+    seen = run_probe(app, STACK_ENV, "upload", SITE)
+    assert seen["upload"].startswith("ImproperlyConfigured: Media uploads (user files) need the media tier")
+    assert not list(app.rglob("avatar.png"))
