@@ -154,6 +154,15 @@ USE_TZ = True
 # CloudFront /static/ URL, and the pipeline uploads what collectstatic gathers in STATIC_ROOT.
 STATIC_URL = os.environ.get("STATIC_URL", "static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed file names (base.css -> base.6b517d0d5813.css): each release's pages name its own
+# copies, so during a rolling deploy old tasks keep serving the old files and new tasks the
+# new ones, side by side in the bucket (the pipeline's sync never deletes). The manifest
+# (staticfiles.json in STATIC_ROOT) must be in the image: the Dockerfile runs collectstatic.
+# https://docs.djangoproject.com/en/5.2/ref/contrib/staticfiles/#manifeststaticfilesstorage
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
 
 # The bucket and region are there for code that stores user media in S3 (not used here).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
