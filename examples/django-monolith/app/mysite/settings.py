@@ -97,14 +97,25 @@ WSGI_APPLICATION = "mysite.wsgi.application"
 if os.environ.get("DB_HOST"):
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            # With DB_SECRET_ARN, the user name and password are read from that Secrets
+            # Manager secret when a connection opens, and read again when the database
+            # refuses them, so a password rotation causes no failed request
+            # (mysite/dbcredentials.py). DB_USER/DB_PASSWORD (fixed at task start) otherwise.
+            "ENGINE": "mysite.db" if os.environ.get("DB_SECRET_ARN") else "django.db.backends.postgresql",
+            "CREDENTIALS_SECRET": os.environ.get("DB_SECRET_ARN", ""),
             "HOST": os.environ["DB_HOST"],
             "PORT": os.environ.get("DB_PORT", "5432"),
             "NAME": os.environ.get("DB_NAME", "app"),
             "USER": os.environ.get("DB_USER", ""),
             "PASSWORD": os.environ.get("DB_PASSWORD", ""),
             "CONN_MAX_AGE": 60,
-            "OPTIONS": {"sslmode": os.environ.get("DB_SSLMODE", "require")},
+            # TLS with the server's certificate and host name checked against the RDS CA
+            # bundle, which the image build downloads (Dockerfile).
+            # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+            "OPTIONS": {
+                "sslmode": os.environ.get("DB_SSLMODE", "verify-full"),
+                "sslrootcert": os.environ.get("DB_SSLROOTCERT", str(BASE_DIR / "rds-global-bundle.pem")),
+            },
         }
     }
 else:  # a local run without a database server
