@@ -150,8 +150,8 @@ locals {
   }
 }
 
-# checkov:skip=CKV_AWS_28:Point-in-time recovery would restore a lock item, never wanted: the table holds one short-lived item.
 resource "aws_dynamodb_table" "lock" {
+  # checkov:skip=CKV_AWS_28:Point-in-time recovery would restore a lock item, never wanted: the table holds one short-lived item.
   name         = local.lock_table_name
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "lock_id"
