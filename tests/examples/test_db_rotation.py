@@ -257,4 +257,5 @@ def test_the_sample_app_verifies_the_database_by_default(tmp_path: Path) -> None
     assert options == {"sslmode": "verify-full", "sslrootcert": str(APP / "rds-global-bundle.pem")}
     # ... the file the image build puts there
     dockerfile = (APP / "Dockerfile").read_text()
-    assert "/global/global-bundle.pem /app/rds-global-bundle.pem" in dockerfile
+    assert "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem" in dockerfile
+    assert "'/app/rds-global-bundle.pem'" in dockerfile
