@@ -7,6 +7,7 @@ the caller to Secrets Manager, and only key names come back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -33,6 +34,23 @@ class ConflictError(OperationError):
 
 class StaleVersionError(ConflictError):
     """The secret changed since the caller read it (``expected_version`` no longer current)."""
+
+
+class MigrationLockedError(OperationError):
+    """Another migration run (the pipeline's or a person's) holds the migration lock."""
+
+    def __init__(self, holder: Mapping[str, str]) -> None:
+        self.holder = dict(holder)
+        expires = holder.get("expires_at", "")
+        until = (
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(expires))) if expires.isdigit() else "unknown"
+        )
+        super().__init__(
+            f"another migration run holds the lock: {holder.get('holder', '?')} "
+            f"(image {holder.get('image', '?')}), since {holder.get('acquired_at', '?')}; "
+            f"it is released when that run ends (at the latest {until}). Nothing was started: "
+            "follow it with `zonke status`, then run `zonke migrate` again"
+        )
 
 
 def _code(exc: Exception) -> str:
@@ -612,6 +630,71 @@ def live_image(stack: Stack) -> str:
     raise OperationError(f"the service's task definition has no container {container!r}")
 
 
+LOCK_KEY = "migration"
+
+
+def _attr(item: Mapping[str, Any]) -> dict[str, str]:
+    return {k: str(next(iter(v.values()))) for k, v in item.items() if isinstance(v, dict) and v}
+
+
+def lock_holder(stack: Stack) -> dict[str, str] | None:
+    """The migration lock's item (holder, execution, image, acquired_at, expires_at), if any."""
+    got = stack.client("dynamodb").get_item(
+        TableName=stack.out("migration_lock_table_name"),
+        Key={"lock_id": {"S": LOCK_KEY}},
+        ConsistentRead=True,
+    )
+    return _attr(got["Item"]) if got.get("Item") else None
+
+
+def lock_take(stack: Stack, execution_name: str, image: str) -> None:
+    """Take the migration lock for the runner execution ``execution_name``.
+
+    A conditional PutItem: it succeeds only when no lock exists or the one there has
+    expired, so of two starters exactly one wins; the other gets
+    :class:`MigrationLockedError` naming the holder.
+    """
+    ddb = stack.client("dynamodb")
+    now = int(time.time())
+    machine = str(stack.out("migration_state_machine_arn"))
+    item = {
+        "lock_id": {"S": LOCK_KEY},
+        "holder": {"S": execution_name},
+        "execution": {"S": machine.replace(":stateMachine:", ":execution:") + f":{execution_name}"},
+        "image": {"S": image},
+        "acquired_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))},
+        "expires_at": {"N": str(now + int(stack.out("migration_lock_lease_seconds")))},
+    }
+    try:
+        ddb.put_item(
+            TableName=stack.out("migration_lock_table_name"),
+            Item=item,
+            ConditionExpression="attribute_not_exists(lock_id) OR expires_at < :now",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) != "ConditionalCheckFailedException":
+            raise
+        old = getattr(exc, "response", {}).get("Item")
+        holder = _attr(old) if old else lock_holder(stack)
+        raise MigrationLockedError(holder or {"holder": "a run that has just finished"}) from None
+
+
+def lock_release(stack: Stack, execution_name: str) -> None:
+    """Release the migration lock if ``execution_name`` still holds it."""
+    try:
+        stack.client("dynamodb").delete_item(
+            TableName=stack.out("migration_lock_table_name"),
+            Key={"lock_id": {"S": LOCK_KEY}},
+            ConditionExpression="holder = :me",
+            ExpressionAttributeValues={":me": {"S": execution_name}},
+        )
+    except Exception as exc:
+        if _code(exc) != "ConditionalCheckFailedException":
+            raise
+
+
 def migrate(
     stack: Stack,
     wait: bool = False,
@@ -619,14 +702,23 @@ def migrate(
     timeout: float = 1800,
     poll: float = 3,
 ) -> dict[str, Any]:
-    """Run the migration runner with the image that is live now."""
+    """Run the migration runner with the image that is live now.
+
+    The migration lock is taken first, in the name of the execution about to start (the
+    runner then finds it its own), so a run already in progress is reported at once and
+    nothing starts; see modules/migration-task/lock.tf.
+    """
     image = live_image(stack)
     sfn = stack.client("stepfunctions")
-    started = sfn.start_execution(
-        stateMachineArn=stack.out("migration_state_machine_arn"),
-        name=f"zonke-cli-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
-        input=json.dumps({"image": image}),
-    )
+    machine = stack.out("migration_state_machine_arn")
+    name = f"zonke-cli-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    lock_take(stack, name, image)
+    try:
+        started = sfn.start_execution(stateMachineArn=machine, name=name, input=json.dumps({"image": image}))
+    except BaseException:
+        with contextlib.suppress(Exception):  # the start's own error is the one to report
+            lock_release(stack, name)
+        raise
     result: dict[str, Any] = {"execution": started["executionArn"], "image": image, "status": "RUNNING"}
     if not wait:
         return result

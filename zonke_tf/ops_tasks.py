@@ -20,7 +20,7 @@ from typing import Any
 
 from zonke_tf.config import FARGATE_MEMORY
 from zonke_tf.errors import OperationError, UsageError
-from zonke_tf.ops import Stack, _code, _service
+from zonke_tf.ops import Stack, _code, _service, lock_holder
 
 STARTED_BY_TAG = "zonke:started-by"
 ROLLBACK_TAG = "zonke:rollback-of"
@@ -92,12 +92,12 @@ def _is_migration(command: Sequence[str]) -> bool:
 
 
 def migration_running(stack: Stack) -> str | None:
-    """The execution ARN of a migration that is running now, or None."""
-    sfn = stack.client("stepfunctions")
-    found = sfn.list_executions(
-        stateMachineArn=stack.out("migration_state_machine_arn"), statusFilter="RUNNING", maxResults=1
-    ).get("executions", [])
-    return str(found[0]["executionArn"]) if found else None
+    """Who holds the migration lock now (the runner's or `zonke migrate`'s run), or None."""
+    holder = lock_holder(stack)
+    if not holder or int(holder.get("expires_at", "0") or 0) < int(time.time()):
+        return None
+    who, image, since = (holder.get(k, "?") for k in ("holder", "image", "acquired_at"))
+    return f"{who}, image {image}, since {since}"
 
 
 def check_size(cpu: int | None, memory: int | None, capacity_fargate: bool) -> None:

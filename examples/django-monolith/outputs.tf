@@ -58,6 +58,16 @@ output "migration_task_definition_family" {
   value       = module.migrations.task_definition_family
 }
 
+output "migration_lock_table_name" {
+  description = "DynamoDB table of the migration lock (`zonke migrate` takes it before starting the runner)."
+  value       = module.migrations.lock_table_name
+}
+
+output "migration_lock_lease_seconds" {
+  description = "How long an unreleased migration lock lasts before it counts as free."
+  value       = module.migrations.lock_lease_seconds
+}
+
 output "secret_arn" {
   description = "The app's Secrets Manager secret (JSON object of environment variables)."
   value       = module.secrets.secret_arn

@@ -349,6 +349,14 @@ data "aws_iam_policy_document" "infra_app" {
   }
 
   statement {
+    sid = "MigrationLockTableByName"
+    # The migration-task module's lock table (`<name>-migration-lock`); its items belong
+    # to the runner and `zonke migrate`, so no item actions here.
+    actions   = ["dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive", "dynamodb:DescribeContinuousBackups", "dynamodb:UpdateContinuousBackups", "dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource"]
+    resources = ["${local.ap}:dynamodb:${local.acc}:table/${var.name}-migration-lock"]
+  }
+
+  statement {
     sid       = "UseTheSourceConnection"
     actions   = ["codestar-connections:PassConnection", "codeconnections:PassConnection", "codestar-connections:UseConnection", "codeconnections:UseConnection"]
     resources = [local.connection_arn]

@@ -1,15 +1,20 @@
 # The runner's Amazon States Language definition (JSONPath), built as an HCL object.
 #
-#   ValidateInput -> PrepareRun -> CountRunningExecutions -> OneRunAtATime
+#   ValidateInput -> PrepareRun -> ReadClock -> AcquireLock (lock.tf)
 #     -> DescribeBaseTaskDefinition -> RegisterPinnedRevision
-#     -> Step1Begin -> Step1Run -> Step1Check -> Step2Begin ... -> Summarize -> MigrationSucceeded
+#     -> Step1Begin -> Step1Run -> Step1Check -> Step2Begin ... -> Summarize
+#     -> ReleaseLockAfterSuccess -> MigrationSucceeded
 #
-# Every way out other than MigrationSucceeded is a Fail state with a Migration.* error
-# and a cause that names the step, its command and what happened (exit code, stop reason,
-# task ARN), so the pipeline's Migrate action fails with a readable message.
+# Every failure after AcquireLock records {error, cause} in $.failure (a Migration.* error
+# and a cause that names the step, its command and what happened: exit code, stop reason,
+# task ARN), releases the lock and ends in MigrationFailed, so the pipeline's Migrate action
+# fails with a readable message and the next run is not blocked. Failures before the lock is
+# taken (InvalidInput, AlreadyRunning, LockUnavailable) end at once.
 
 locals {
   step_count = length(local.commands)
+  # The execution's own backstop: no run, however stuck, lives longer.
+  execution_timeout_seconds = local.step_count * var.timeout_seconds + 600
 
   network_configuration = {
     AwsvpcConfiguration = {
@@ -76,8 +81,8 @@ locals {
   definition = {
     Comment        = "Zonké TF migration runner for ${var.name}: pins the given image, runs the migration and release commands one by one, fails unless each exits 0."
     StartAt        = "ValidateInput"
-    TimeoutSeconds = local.step_count * var.timeout_seconds + 600
-    States = merge(local.step_states, {
+    TimeoutSeconds = local.execution_timeout_seconds
+    States = merge(local.step_states, local.lock_states, {
       ValidateInput = {
         Type    = "Choice"
         Comment = "The input must be {\"image\": \"<this app's repository>:<tag>\"} (or @sha256:<digest>)."
@@ -102,28 +107,7 @@ locals {
       PrepareRun = {
         Type       = "Pass"
         Parameters = { "image.$" = "$.image", imageOverride = { "Image.$" = "$.image" } }
-        Next       = "CountRunningExecutions"
-      }
-      # One migration of this app at a time: this execution counts itself, so a second one
-      # means another run is in progress. Two started together both fail (never both run).
-      CountRunningExecutions = {
-        Type           = "Task"
-        Resource       = "arn:${local.partition}:states:::aws-sdk:sfn:listExecutions"
-        Parameters     = { StateMachineArn = local.state_machine_arn, StatusFilter = "RUNNING", MaxResults = 10 }
-        ResultSelector = { "running.$" = "States.ArrayLength($.Executions)" }
-        ResultPath     = "$.lock"
-        Retry          = [{ ErrorEquals = ["States.TaskFailed"], IntervalSeconds = 2, MaxAttempts = 3, BackoffRate = 2 }]
-        Next           = "OneRunAtATime"
-      }
-      OneRunAtATime = {
-        Type    = "Choice"
-        Choices = [{ Variable = "$.lock.running", NumericGreaterThan = 1, Next = "AlreadyRunning" }]
-        Default = "DescribeBaseTaskDefinition"
-      }
-      AlreadyRunning = {
-        Type  = "Fail"
-        Error = "Migration.AlreadyRunning"
-        Cause = "Another migration run of ${var.name} is in progress, so this one did not start anything. Run it again once the other has finished."
+        Next       = "ReadClock"
       }
       DescribeBaseTaskDefinition = {
         Type     = "Task"
@@ -134,6 +118,7 @@ locals {
         ResultSelector = { "containerDefinitions.$" = "$.TaskDefinition.ContainerDefinitions", "volumes.$" = "$.TaskDefinition.Volumes" }
         ResultPath     = "$.base"
         Retry          = [{ ErrorEquals = ["States.TaskFailed"], IntervalSeconds = 2, MaxAttempts = 3, BackoffRate = 2 }]
+        Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "CouldNotPrepare" }]
         Next           = "RegisterPinnedRevision"
       }
       # ECS RunTask cannot override a container's image: register a revision of the family
@@ -159,6 +144,7 @@ locals {
         }
         ResultSelector = { "taskDefinitionArn.$" = "$.TaskDefinition.TaskDefinitionArn" }
         ResultPath     = "$.pinned"
+        Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "CouldNotPrepare" }]
         Next           = "Step1Begin"
       }
       Summarize = {
@@ -169,28 +155,39 @@ locals {
           "lastTaskArn.$"       = "$.run.TaskArn"
           steps                 = local.step_count
         }
-        Next = "MigrationSucceeded"
+        Next = "ReleaseLockAfterSuccess"
       }
       MigrationSucceeded = { Type = "Succeed" }
+      # Describing the base revision or registering the pinned one failed (after retries).
+      CouldNotPrepare = {
+        Type       = "Pass"
+        Parameters = { error = "Migration.CouldNotPrepare", "cause.$" = "States.Format('The pinned task definition could not be prepared, so no step ran: {}: {}', $.error.Error, $.error.Cause)" }
+        ResultPath = "$.failure"
+        Next       = "ReleaseLockAfterFailure"
+      }
       ExitedNonZero = {
-        Type      = "Fail"
-        Error     = "Migration.Failed"
-        CausePath = "States.Format('Step {} of {} ({}) exited with code {}. Stop reason: {}. Task: {}', $.step.number, $.step.of, $.step.command, $.run.Containers[0].ExitCode, $.run.StoppedReason, $.run.TaskArn)"
+        Type       = "Pass"
+        Parameters = { error = "Migration.Failed", "cause.$" = "States.Format('Step {} of {} ({}) exited with code {}. Stop reason: {}. Task: {}', $.step.number, $.step.of, $.step.command, $.run.Containers[0].ExitCode, $.run.StoppedReason, $.run.TaskArn)" }
+        ResultPath = "$.failure"
+        Next       = "ReleaseLockAfterFailure"
       }
       StoppedBeforeExit = {
-        Type      = "Fail"
-        Error     = "Migration.StoppedBeforeExit"
-        CausePath = "States.Format('Step {} of {} ({}) stopped before its container exited ({}): {}. Task: {}', $.step.number, $.step.of, $.step.command, $.run.StopCode, $.run.StoppedReason, $.run.TaskArn)"
+        Type       = "Pass"
+        Parameters = { error = "Migration.StoppedBeforeExit", "cause.$" = "States.Format('Step {} of {} ({}) stopped before its container exited ({}): {}. Task: {}', $.step.number, $.step.of, $.step.command, $.run.StopCode, $.run.StoppedReason, $.run.TaskArn)" }
+        ResultPath = "$.failure"
+        Next       = "ReleaseLockAfterFailure"
       }
       CouldNotStart = {
-        Type      = "Fail"
-        Error     = "Migration.CouldNotStart"
-        CausePath = "States.Format('Step {} of {} ({}) could not start: {}', $.step.number, $.step.of, $.step.command, $.error.Cause)"
+        Type       = "Pass"
+        Parameters = { error = "Migration.CouldNotStart", "cause.$" = "States.Format('Step {} of {} ({}) could not start: {}', $.step.number, $.step.of, $.step.command, $.error.Cause)" }
+        ResultPath = "$.failure"
+        Next       = "ReleaseLockAfterFailure"
       }
       RunFailed = {
-        Type      = "Fail"
-        Error     = "Migration.Failed"
-        CausePath = "States.Format('Step {} of {} ({}) failed: {}: {}', $.step.number, $.step.of, $.step.command, $.error.Error, $.error.Cause)"
+        Type       = "Pass"
+        Parameters = { error = "Migration.Failed", "cause.$" = "States.Format('Step {} of {} ({}) failed: {}: {}', $.step.number, $.step.of, $.step.command, $.error.Error, $.error.Cause)" }
+        ResultPath = "$.failure"
+        Next       = "ReleaseLockAfterFailure"
       }
       # The step ran past timeout_seconds: stop its task so nothing keeps migrating behind the
       # pipeline's back, then fail. The task is found by the migration family in the app's
@@ -226,9 +223,10 @@ locals {
         Next       = "TimedOut"
       }
       TimedOut = {
-        Type      = "Fail"
-        Error     = "Migration.TimedOut"
-        CausePath = "States.Format('Step {} of {} ({}) did not finish within ${var.timeout_seconds} seconds; its task was stopped.', $.step.number, $.step.of, $.step.command)"
+        Type       = "Pass"
+        Parameters = { error = "Migration.TimedOut", "cause.$" = "States.Format('Step {} of {} ({}) did not finish within ${var.timeout_seconds} seconds; its task was stopped.', $.step.number, $.step.of, $.step.command)" }
+        ResultPath = "$.failure"
+        Next       = "ReleaseLockAfterFailure"
       }
     })
   }

@@ -37,9 +37,37 @@ resource "aws_iam_role" "runner" {
 
 data "aws_iam_policy_document" "runner" {
   statement {
-    sid       = "CountOwnRunningExecutions"
-    actions   = ["states:ListExecutions"]
-    resources = [local.state_machine_arn]
+    sid       = "TakeReadAndReleaseTheMigrationLock"
+    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"]
+    resources = [local.lock_table_arn]
+
+    # Only the lock item.
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "dynamodb:LeadingKeys"
+      values   = [local.lock_key]
+    }
+  }
+
+  statement {
+    sid = "UseTheKeyThroughDynamoDBForTheLockTable"
+    # The lock table is encrypted with this key; its readers and writers need the key
+    # through DynamoDB. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    resources = [local.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["dynamodb.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:dynamodb:tableName"
+      values   = [local.lock_table_name]
+    }
   }
 
   statement {

@@ -10,7 +10,7 @@ locals {
   family             = "${var.name}-migrate"
   state_machine_name = "${var.name}-migrate"
   # Built from the name, not read from the resource: the runner's own policy needs it
-  # (ListExecutions, for the one-at-a-time check) before the state machine exists.
+  # (its trust and key conditions) before the state machine exists.
   state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
   cluster_name      = element(split("/", var.cluster_arn), 1)
 

@@ -47,3 +47,18 @@ output "runner_input_example" {
   description = "Input the runner takes, as JSON: the full image reference to migrate with (the build writes it as runner-input.json for the pipeline's Migrate action)."
   value       = jsonencode({ image = "${var.ecr_repository_url}:${var.image_tag}" })
 }
+
+output "lock_table_name" {
+  description = "DynamoDB table holding the migration lock. The runner takes it for each run; `zonke migrate` takes it first, in the name of the execution it then starts."
+  value       = aws_dynamodb_table.lock.name
+}
+
+output "lock_table_arn" {
+  description = "ARN of the migration lock table. Whoever starts runs outside the pipeline (a person with `zonke migrate`) needs dynamodb:PutItem, GetItem and DeleteItem on it, and the KMS key (`kms_key_arn`) through DynamoDB."
+  value       = aws_dynamodb_table.lock.arn
+}
+
+output "lock_lease_seconds" {
+  description = "How long a lock lasts if its holder never releases it: the runner's execution timeout plus five minutes. A lock older than its lease counts as free."
+  value       = local.lock_lease_seconds
+}

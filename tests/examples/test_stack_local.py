@@ -416,7 +416,10 @@ def test_migration_contract_for_real(stack: Deployed, tmp_path: Path) -> None:
             SecretString=json.dumps({"username": pg.user, "password": pg.password}),
         )
         env = _container_env(
-            stack, family, {"DB_HOST": pg.host, "DB_PORT": str(pg.port), "DB_NAME": pg.dbname}
+            stack,
+            family,
+            # verify-full against the test server's CA (the image has the RDS bundle instead)
+            {"DB_HOST": pg.host, "DB_PORT": str(pg.port), "DB_NAME": pg.dbname, "DB_SSLROOTCERT": pg.ca_file},
         )
         first = _run_command(command, env, app)
         assert first.returncode == 0, first.stderr[-3000:]

@@ -31,6 +31,9 @@ class Postgres:
     user: str
     password: str
     dbname: str
+    # The server's self-signed certificate (CN=127.0.0.1): the CA to verify it with
+    # (sslmode=verify-full, sslrootcert=ca_file).
+    ca_file: str = ""
 
 
 def _free_port() -> int:
@@ -127,7 +130,14 @@ def _server(base: Path) -> Iterator[Postgres]:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.1)
-        yield Postgres(host="127.0.0.1", port=port, user="app", password=password, dbname="postgres")
+        yield Postgres(
+            host="127.0.0.1",
+            port=port,
+            user="app",
+            password=password,
+            dbname="postgres",
+            ca_file=str(base / "server.crt"),
+        )
     finally:
         subprocess.run(
             [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],

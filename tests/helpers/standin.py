@@ -108,7 +108,16 @@ def make_stand_in(aws: Any) -> ops.Stack:
         roleArn=ROLE,
         definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
     )["stateMachineArn"]
+    # The migration lock table (modules/migration-task/lock.tf: key lock_id).
+    aws.client("dynamodb").create_table(
+        TableName="shop-prod-migration-lock",
+        KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     outputs = {
+        "migration_lock_table_name": "shop-prod-migration-lock",
+        "migration_lock_lease_seconds": 1800,
         "secret_arn": arn,
         "cluster_name": "shop-prod",
         "service_name": "shop-prod",

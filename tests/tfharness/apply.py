@@ -96,6 +96,7 @@ LISTERS: dict[str, Lister] = {
         )["clusters"]
         if c.get("status") == "ACTIVE"
     ),
+    "dynamodb.tables": lambda s: sorted(s.client("dynamodb").list_tables()["TableNames"]),
     "ecr.repositories": lambda s: _ids(
         s.client("ecr").describe_repositories()["repositories"], "repositoryArn"
     ),

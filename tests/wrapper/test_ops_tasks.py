@@ -140,7 +140,15 @@ def stack(aws: Any) -> ops.Stack:
         roleArn=ROLE,
         definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
     )["stateMachineArn"]
+    aws.client("dynamodb").create_table(
+        TableName="shop-prod-migration-lock",
+        KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     outputs = {
+        "migration_lock_table_name": "shop-prod-migration-lock",
+        "migration_lock_lease_seconds": 1800,
         "cluster_name": "shop-prod",
         "service_name": "shop-prod",
         "container_name": "django",
@@ -210,12 +218,14 @@ def test_run_waits_streams_the_logs_and_returns_the_exit_code(stack: ops.Stack, 
 
 
 def test_run_refuses_a_migration_while_one_is_running(stack: ops.Stack, aws: Any) -> None:
-    sfn = aws.client("stepfunctions")
-    held = sfn.start_execution(stateMachineArn=stack.out("migration_state_machine_arn"), input="{}")
-    with pytest.raises(OperationError, match=f"a migration is running now \\({held['executionArn']}\\)"):
+    ops.lock_take(stack, "pipeline-abc123", f"{REPO}:bbb222")
+    running = r"a migration is running now \(pipeline-abc123, image .*:bbb222"
+    with pytest.raises(OperationError, match=running):
         ops_tasks.run(stack, ["python", "manage.py", "migrate"])
-    # Other commands still run.
+    # Other commands still run; once the lock is released, so does migrate.
     assert ops_tasks.run(stack, ["python", "manage.py", "showmigrations"]).task_arn
+    ops.lock_release(stack, "pipeline-abc123")
+    assert ops_tasks.run(stack, ["python", "manage.py", "migrate"]).task_arn
 
 
 def test_cli_run_wait_exits_with_the_tasks_exit_code(

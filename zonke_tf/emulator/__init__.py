@@ -49,6 +49,7 @@ SERVICES: tuple[str, ...] = (
     "codebuild",
     "codepipeline",
     "codestarconnections",
+    "dynamodb",
     "ec2",
     "ecr",
     "ecs",

@@ -155,6 +155,9 @@ def test_infra_policies_fit_and_are_scoped(full: PlanResult, minimal: PlanResult
     }
     assert "arn:aws:ecs:us-east-1:123456789012:cluster/shop*" in compute["EcsByName"]["Resource"]
     app = {s["Sid"]: s for s in policy(full, "app")["Statement"]}
+    lock = app["MigrationLockTableByName"]  # the migration-task module's lock table, nothing else
+    assert lock["Resource"] == "arn:aws:dynamodb:us-east-1:123456789012:table/shop-prod-migration-lock"
+    assert not any(a.endswith(("Item", ":*")) for a in lock["Action"])
     # other apps' database master passwords: never readable, changeable only for this app's databases
     assert "secretsmanager:GetSecretValue" not in json.dumps(app["RdsMasterSecretsOfTheAppDatabases"])
     tag = "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn"

@@ -9,17 +9,33 @@ the execution ends and with which error and cause.
 
 It is deliberately strict: a path that does not exist raises :class:`RuntimeFailure`,
 as ``States.Runtime`` would fail a real execution.
+
+A state may opt into JSONata (``"QueryLanguage": "JSONata"``, allowed per state in a
+JSONPath state machine): only Pass states with ``Output``, whose ``{% ... %}`` expressions are
+evaluated by the jsonata-python package with ``$states.input`` and ``$states.context`` bound,
+as Step Functions binds them (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
+The context object has ``Execution.Name``, ``Execution.Id``, ``Execution.Input`` and
+``State.EnteredTime``.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import fnmatch
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+try:
+    import jsonata  # jsonata-python
+except ImportError as exc:  # pragma: no cover - a missing dev dependency
+    raise ImportError(
+        "the ASL interpreter needs jsonata-python for JSONata states: "
+        "run scripts/setup (or .venv/bin/pip install 'jsonata-python>=0.7')"
+    ) from exc
 
 
 class RuntimeFailure(Exception):
@@ -202,6 +218,28 @@ def apply_template(template: Any, data: Any, context: dict[str, Any]) -> Any:
     return copy.deepcopy(template)
 
 
+# --- JSONata states ---
+
+_JSONATA = re.compile(r"^\{%(.*)%\}$", re.S)
+
+
+def apply_jsonata(template: Any, data: Any, context: dict[str, Any]) -> Any:
+    """Evaluate the ``{% ... %}`` strings of a JSONata state's field, recursively."""
+    if isinstance(template, dict):
+        return {k: apply_jsonata(v, data, context) for k, v in template.items()}
+    if isinstance(template, list):
+        return [apply_jsonata(v, data, context) for v in template]
+    if isinstance(template, str) and (m := _JSONATA.match(template.strip())):
+        expr = jsonata.Jsonata(m.group(1).strip())
+        frame = expr.create_frame()
+        frame.bind("states", {"input": copy.deepcopy(data), "context": copy.deepcopy(context)})
+        try:
+            return expr.evaluate(None, frame)
+        except Exception as exc:
+            raise RuntimeFailure(f"JSONata {m.group(1).strip()!r}: {exc}") from exc
+    return copy.deepcopy(template)
+
+
 # --- Choice rules ---
 
 _COMPARATORS = {
@@ -259,7 +297,14 @@ def run(
 ) -> Outcome:
     """Run ``definition`` on ``state_input``; ``handler(resource, parameters)`` answers each Task."""
     outcome = _outcome or Outcome(status="RUNNING")
-    context = {"Execution": {"Name": execution_name, "Input": state_input}}
+    context: dict[str, Any] = {
+        "Execution": {
+            "Name": execution_name,
+            "Id": f"arn:aws:states:us-east-1:123456789012:execution:runner:{execution_name}",
+            "Input": state_input,
+        },
+        "State": {},
+    }
     states: dict[str, Any] = definition["States"]
     name: str = definition["StartAt"]
     data = copy.deepcopy(state_input)
@@ -267,7 +312,18 @@ def run(
         state = states[name]
         outcome.path.append(name)
         kind = state["Type"]
+        entered = datetime.datetime.now(datetime.UTC)
+        context["State"] = {
+            "Name": name,
+            "EnteredTime": entered.strftime("%Y-%m-%dT%H:%M:%S.") + f"{entered.microsecond // 1000:03d}Z",
+        }
         try:
+            if state.get("QueryLanguage", "JSONPath") == "JSONata":
+                if kind != "Pass" or not set(state) <= {"Type", "QueryLanguage", "Comment", "Output", "Next"}:
+                    raise RuntimeFailure(f"{name}: only JSONata Pass states with Output are supported")
+                data = apply_jsonata(state["Output"], data, context) if "Output" in state else data
+                name = state["Next"]
+                continue
             if kind == "Succeed":
                 outcome.status, outcome.output = "SUCCEEDED", data
                 return outcome

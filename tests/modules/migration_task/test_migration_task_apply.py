@@ -65,6 +65,16 @@ def test_apply_replan_destroy(make_root, aws: Any) -> None:  # type: ignore[no-u
         logs = aws.client("logs").describe_log_groups(logGroupNamePrefix=out["log_group_name"])["logGroups"]
         assert logs[0]["kmsKeyId"] == out["kms_key_arn"]
 
+        ddb = aws.client("dynamodb")
+        table = ddb.describe_table(TableName=out["lock_table_name"])["Table"]
+        assert table["TableArn"] == out["lock_table_arn"]
+        assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+        assert table["KeySchema"] == [{"AttributeName": "lock_id", "KeyType": "HASH"}]
+        assert table["SSEDescription"]["SSEType"] == "KMS"
+        assert table["SSEDescription"]["KMSMasterKeyArn"] == out["kms_key_arn"]
+        ttl = ddb.describe_time_to_live(TableName=out["lock_table_name"])["TimeToLiveDescription"]
+        assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
+
         role = out["runner_role_arn"].split("/")[-1]
         [policy_name] = iam.list_role_policies(RoleName=role)["PolicyNames"]
         doc = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]

@@ -21,6 +21,7 @@ from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
 HERE = Path(__file__).parent
 OWN_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 SM_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:shop-prod-migrate"
+LOCK_TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/shop-prod-migration-lock"
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +143,19 @@ def test_iam_is_least_privilege(own_key_plan: PlanResult) -> None:
     assert st["ManagedRuleThatReportsEcsTaskStops"]["Resource"] == (
         "arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForECSTaskRule"
     )
-    assert st["CountOwnRunningExecutions"]["Resource"] == SM_ARN
+    assert "CountOwnRunningExecutions" not in st  # ListExecutions is no lock (lock.tf)
+    lock = st["TakeReadAndReleaseTheMigrationLock"]
+    assert sorted(as_list(lock["Action"])) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+    assert lock["Resource"] == LOCK_TABLE_ARN
+    assert lock["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": "migration"}}
+    key = st["UseTheKeyThroughDynamoDBForTheLockTable"]
+    assert key["Resource"] == OWN_KEY
+    assert key["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": "dynamodb.us-east-1.amazonaws.com",
+            "kms:EncryptionContext:aws:dynamodb:tableName": "shop-prod-migration-lock",
+        }
+    }
     assert st["UseTheKeyForThisStateMachineOnly"]["Resource"] == OWN_KEY
     assert "SendTraces" not in st  # tracing is off in this plan
     # "*" only where AWS allows nothing narrower (each such statement says so in iam.tf)
@@ -152,6 +165,22 @@ def test_iam_is_least_privilege(own_key_plan: PlanResult) -> None:
     for s in st.values():
         assert s["Effect"] == "Allow"
         assert not any(a.endswith(":*") or a == "*" for a in as_list(s["Action"])), s
+
+
+def test_lock_table_is_encrypted_on_demand_and_expires_items(own_key_plan: PlanResult) -> None:
+    table = own_key_plan.one("aws_dynamodb_table")
+    assert table["name"] == "shop-prod-migration-lock"
+    assert table["billing_mode"] == "PAY_PER_REQUEST"
+    assert table["hash_key"] == "lock_id"
+    assert table["server_side_encryption"] == [{"enabled": True, "kms_key_arn": OWN_KEY}]
+    assert table["ttl"] == [{"attribute_name": "expires_at", "enabled": True}]
+    states = json.loads(own_key_plan.one("aws_sfn_state_machine")["definition"])["States"]
+    # The TTL attribute is the one the lock writes and the acquire condition compares.
+    acquire = states["AcquireLock"]["Parameters"]
+    assert acquire["TableName"] == table["name"]
+    assert set(acquire["Item"]) == {"lock_id", "holder", "execution", "image", "acquired_at", "expires_at"}
+    assert "expires_at < :now" in acquire["ConditionExpression"]
+    assert states["PrepareRun"]["Next"] == "ReadClock"
 
 
 def diagnostics(error: str) -> str:

@@ -129,6 +129,15 @@ USE_TZ = True
 # gathers in STATIC_ROOT (hashed names, from the manifest storage).
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed file names (base.css -> base.6b517d0d5813.css): each release's pages name its own
+# copies, so during a rolling deploy old tasks keep serving the old files and new tasks the
+# new ones, side by side in the bucket (the pipeline's sync never deletes). The manifest
+# (staticfiles.json in STATIC_ROOT) must be in the image: the Dockerfile runs collectstatic.
+# https://docs.djangoproject.com/en/5.2/ref/contrib/staticfiles/#manifeststaticfilesstorage
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
 
 # The bucket and region are there for code that stores user media in S3 (not used here).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
@@ -149,3 +158,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The stack's settings from its environment: database, hosts, HTTPS behind CloudFront,
 # static files, the load balancer's health check. Last, so it sees everything above.
 configure(globals())
+
+# The database server is verified (verify-full) against the RDS CA bundle the image build
+# downloads (Dockerfile); with DB_SECRET_ARN the credentials are read from Secrets Manager
+# when a connection opens and read again when the server refuses them, so a password
+# rotation fails no request (mysite/dbcredentials.py).
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+if os.environ.get("DB_HOST"):
+    _database = DATABASES["default"]
+    _options = _database.setdefault("OPTIONS", {})
+    if not os.environ.get("DB_SSLMODE"):
+        _options["sslmode"] = "verify-full"
+    _options.setdefault("sslrootcert", str(BASE_DIR / "rds-global-bundle.pem"))
+    if os.environ.get("DB_SECRET_ARN"):
+        _database["ENGINE"] = "mysite.db"
+        _database["CREDENTIALS_SECRET"] = os.environ["DB_SECRET_ARN"]
