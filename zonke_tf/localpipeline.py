@@ -413,21 +413,22 @@ def codebuild_action(
     _export(run, action, {k: final.get(k, "") for k in exported})
     out = _output_dir(run, action)
     if out is not None:
-        files = ((spec.get("artifacts") or {}).get("files")) or []
-        workdir = Path(_read_cwd(src.parent / "state"))
-        for pattern in files:
-            matches = list(src.glob(pattern)) or list(workdir.glob(pattern))
-            if not matches:
-                raise StageFailed(f"artifact file {pattern!r} was not produced by the build")
-            for m in matches:
-                shutil.copy(m, out / m.name)
+        _collect_artifacts(spec.get("artifacts") or {}, src, out)
 
 
-def _read_cwd(state: Path) -> str:
-    try:
-        return (state / "cwd").read_text().strip()
-    except FileNotFoundError:
-        return str(state.parent / "src")
+def _collect_artifacts(artifacts: Mapping[str, Any], src: Path, out: Path) -> None:
+    """Copy the buildspec's artifact files as CodeBuild does: paths relative to the source
+    folder (or ``base-directory``), kept unless ``discard-paths: yes``."""
+    base = src / str(artifacts.get("base-directory") or ".")
+    discard = str(artifacts.get("discard-paths", "no")).lower() in ("yes", "true")
+    for pattern in artifacts.get("files") or []:
+        matches = [m for m in base.glob(str(pattern)) if m.is_file()]
+        if not matches:
+            raise StageFailed(f"artifact file {pattern!r} was not produced by the build")
+        for m in matches:
+            target = out / (m.name if discard else m.relative_to(base))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(m, target)
 
 
 # --------------------------------------------------------------------------- Step Functions

@@ -54,6 +54,7 @@ BUILDSPEC = textwrap.dedent(
     artifacts:
       files:
         - out/runner-input.json
+      discard-paths: yes
     """
 )
 
