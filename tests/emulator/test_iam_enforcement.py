@@ -141,3 +141,20 @@ def test_a_statement_scoped_to_one_repository_allows_that_one_only(enforced: Emu
     with pytest.raises(ClientError) as denied:
         ecr.describe_images(repositoryName=other["repositoryName"])
     assert "ecr:DescribeImages" in str(denied.value)
+
+
+def test_a_signed_get_without_a_body_passes_the_signature_check(enforced: Emulator) -> None:
+    cf: Any = client(enforced.url, enforced.admin, "cloudfront")
+    created = cf.create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": f"probe-{uuid.uuid4().hex[:6]}",
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3",
+        }
+    )["OriginAccessControl"]
+    read = cf.get_origin_access_control(Id=created["Id"])["OriginAccessControl"]
+    assert read["Id"] == created["Id"]
+    cf.delete_origin_access_control(
+        Id=created["Id"], IfMatch=cf.get_origin_access_control(Id=created["Id"])["ETag"]
+    )
