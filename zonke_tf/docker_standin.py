@@ -72,6 +72,11 @@ def cmd_build(args: list[str]) -> int:
         print("docker stand-in: build needs --tag IMAGE and a context", file=sys.stderr)
         return 2
     context = Path(positional[-1]).resolve()
+    if not context.is_dir():
+        print(
+            f"docker stand-in: unable to prepare context: path {positional[-1]!r} not found", file=sys.stderr
+        )
+        return 1
     df = Path(dockerfile) if dockerfile else context / "Dockerfile"
     images = _load("images")
     images[tag] = {"context": str(context), "workdir": _workdir(df.resolve())}

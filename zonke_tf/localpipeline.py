@@ -101,6 +101,7 @@ class ActionResult:
             "role_arn": self.role_arn,
             "notes": self.notes,
             "error": self.error,
+            "log_tail": self.log_tail[-2000:] if self.status == "Failed" else "",
         }
 
 
@@ -237,9 +238,13 @@ def source_action(
     commit = _git(top, "rev-parse", "HEAD")
     archive = run.work_dir / "source.tar"
     _git(top, "archive", "--format=tar", f"--output={archive}", "HEAD")
-    with tarfile.open(archive) as tar:
-        tar.extractall(out, filter="data")
-    archive.unlink()
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(out, filter="data")
+    except tarfile.TarError as exc:
+        raise StageFailed(f"commit {commit[:12]} cannot be unpacked safely: {exc}") from None
+    finally:
+        archive.unlink()
     result.role_arn = pipeline.get("roleArn")
     result.notes.append(
         f"local: commit {commit[:12]} of {top} (git archive HEAD) stands in for the "
@@ -308,8 +313,10 @@ def run_buildspec(
         if not commands:
             continue
         if phase == "install":
-            for c in commands:
-                log.append(f"[install] skipped locally (tools come from this machine): {c}")
+            log.append(
+                f"local: install phase skipped ({len(commands)} commands): Terraform, zonke and "
+                "the aws CLI come from this machine"
+            )
             continue
         if failed and phase != "post_build":
             continue
@@ -331,16 +338,22 @@ def run_buildspec(
             with env_file.open("a") as f:
                 f.write("export CODEBUILD_BUILD_SUCCEEDING=0\n")
     if failed:
-        raise StageFailed(failed + ": " + _denied(log) + "\n" + "\n".join(log)[-3000:])
+        raise StageFailed(failed + ": " + _denied(log))
     return _read_exports(env_file)
 
 
 def _denied(log: list[str]) -> str:
-    """The first access-denied line of the build's output, naming the action."""
+    """Why the build failed: the access-denied message naming the action, else the last
+    line the failed phase printed."""
     for chunk in log:
         for line in chunk.splitlines():
-            if "AccessDenied" in line or "not authorized to perform" in line:
-                return line.strip()
+            match = re.search(r"is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9]+)", line)
+            if match:
+                return f"access denied: the role may not {match.group(1)} ({line.strip()[:300]})"
+    for chunk in reversed(log):
+        lines = [ln.strip() for ln in chunk.splitlines()[1:] if ln.strip()]
+        if lines:
+            return lines[-1][:500]
     return "see the build output"
 
 
@@ -407,7 +420,7 @@ def codebuild_action(
         result.log_tail = "\n".join(log)[-4000:]
         for chunk in log:
             for line in chunk.splitlines():
-                if line.startswith(("local:", "[install] skipped")) and line not in result.notes:
+                if line.startswith("local:") and line not in result.notes:
                     result.notes.append(line)
     exported = (spec.get("env", {}) or {}).get("exported-variables") or []
     _export(run, action, {k: final.get(k, "") for k in exported})
