@@ -351,10 +351,15 @@ def _denied(log: list[str]) -> str:
             if match:
                 return f"access denied: the role may not {match.group(1)} ({line.strip()[:300]})"
     for chunk in reversed(log):
-        lines = [ln.strip() for ln in chunk.splitlines()[1:] if ln.strip()]
-        if lines:
-            return lines[-1][:500]
+        lines = [_ANSI.sub("", ln).strip(" \u2502\u2575\u2577") for ln in chunk.splitlines()[1:]]
+        lines = [ln for ln in lines if ln]
+        errors = [ln for ln in lines if ln.startswith(("Error", "error"))]
+        if errors or lines:
+            return (errors or lines)[-1][:500]
     return "see the build output"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _sh_quote(value: str) -> str:

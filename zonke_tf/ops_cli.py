@@ -11,7 +11,7 @@ from typing import Any
 from zonke_tf import api, ops
 from zonke_tf.config_edit import record_scaling
 from zonke_tf.day2 import sync_secret_keys
-from zonke_tf.errors import UsageError
+from zonke_tf.errors import OperationError, UsageError
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -199,11 +199,14 @@ def _pipeline_run_local(args: argparse.Namespace, console: Any) -> int:
     from zonke_tf import localpipeline
     from zonke_tf.local import LocalEmulator
 
-    ws, _, _ = api.workspace(Path(args.config) if args.config else None, args.env, True, args.terraform)
+    ws, _, config_path = api.workspace(
+        Path(args.config) if args.config else None, args.env, True, args.terraform
+    )
     outputs = api.stack_outputs(ws)
     if not outputs.get("pipeline_name"):
         raise OperationError("the stack has no pipeline: run `zonke deploy --local` first")
-    emulator = LocalEmulator(ws.project_dir)
+    project = config_path.resolve().parent
+    emulator = LocalEmulator(project)
 
     def show(r: localpipeline.ActionResult) -> None:
         if r.status == "InProgress":
@@ -217,7 +220,7 @@ def _pipeline_run_local(args: argparse.Namespace, console: Any) -> int:
 
     console.info(f"Running pipeline {outputs['pipeline_name']} locally, each stage as its own role ...")
     result = localpipeline.run_local(
-        ws.project_dir,
+        project,
         ws.local_endpoint or "",
         emulator.credentials(),
         str(outputs["pipeline_name"]),
