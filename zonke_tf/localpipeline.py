@@ -121,6 +121,8 @@ class LocalRun:
     on_update: Callable[[ActionResult], None] | None = None
     # Runs an ECS task's container locally: (task definition, container override) -> exit code.
     task_runner: TaskRunner | None = None
+    # Stages not to run (reported as Skipped): for checking later stages on their own.
+    skip_stages: frozenset[str] = frozenset()
     variables: dict[str, dict[str, str]] = field(default_factory=dict)
     artifacts: dict[str, Path] = field(default_factory=dict)
     results: list[ActionResult] = field(default_factory=list)
@@ -165,6 +167,12 @@ def run_pipeline(run: LocalRun) -> list[ActionResult]:
             provider = f"{type_id['owner']}/{type_id['category']}/{type_id['provider']}"
             result = ActionResult(stage["name"], action["name"], provider)
             run.results.append(result)
+            if stage["name"] in run.skip_stages:
+                result.status = "Skipped"
+                result.notes.append("skipped at the caller's request")
+                if run.on_update:
+                    run.on_update(result)
+                continue
             if run.on_update:
                 run.on_update(result)
             started = time.monotonic()
@@ -714,6 +722,7 @@ def run_local(
     on_update: Callable[[ActionResult], None] | None = None,
     task_runner: TaskRunner | None = None,
     region: str = "us-east-1",
+    skip_stages: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Run the deployed pipeline locally; a JSON-able summary (status, stages with times)."""
     run = LocalRun(
@@ -725,6 +734,7 @@ def run_local(
         region=region,
         on_update=on_update,
         task_runner=task_runner,
+        skip_stages=skip_stages,
     )
     started = time.monotonic()
     results = run_pipeline(run)

@@ -142,3 +142,15 @@ def test_run_task_of_a_fargate_definition_with_task_level_memory_only(emulator: 
     ec2.delete_security_group(GroupId=group)
     ec2.delete_subnet(SubnetId=subnet)
     ec2.delete_vpc(VpcId=vpc)
+
+
+def test_network_interfaces_keep_working_in_a_vpc_with_dns_hostnames(emulator: Emulator) -> None:
+    ec2 = emulator.boto3_session().client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.78.1.0/24")["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]
+    assert eni["PrivateDnsName"].startswith("ip-10-78-1-"), eni
+    ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
+    ec2.delete_subnet(SubnetId=subnet)
+    ec2.delete_vpc(VpcId=vpc)

@@ -40,12 +40,18 @@ def install() -> None:
     from moto.ec2.models.elastic_network_interfaces import NetworkInterface
     from moto.ecs.models import EC2ContainerServiceBackend
 
-    if not hasattr(NetworkInterface, "private_dns_name"):
-
-        def _dns(self: Any) -> str:
+    if not isinstance(getattr(NetworkInterface, "private_dns_name", None), property):
+        # The emulator sets the name itself in a VPC with DNS hostnames: keep what it sets.
+        def _get(self: Any) -> str:
+            named = self.__dict__.get("_zonke_private_dns_name")
+            if named:
+                return str(named)
             return private_dns_name(str(self.private_ip_address), str(self.ec2_backend.region_name))
 
-        NetworkInterface.private_dns_name = property(_dns)  # type: ignore[attr-defined]
+        def _set(self: Any, value: str) -> None:
+            self.__dict__["_zonke_private_dns_name"] = value
+
+        NetworkInterface.private_dns_name = property(_get, _set)  # type: ignore[attr-defined]
 
     original = EC2ContainerServiceBackend._calculate_task_resource_requirements
 
