@@ -187,6 +187,10 @@ def run_pipeline(run: LocalRun) -> list[ActionResult]:
                 result.status = "Succeeded"
             except StageFailed as exc:
                 result.status, result.error = "Failed", str(exc)
+            except Exception as exc:  # an AWS call of the action itself (botocore ClientError)
+                if not hasattr(exc, "response"):
+                    raise
+                result.status, result.error = "Failed", _error_text(exc)
             result.seconds = time.monotonic() - started
             if run.on_update:
                 run.on_update(result)
@@ -575,7 +579,10 @@ class RunnerAws:
             raise asl.TaskError("AmazonECS.Unknown", json.dumps({"Failures": started["Failures"]}))
         task = started["Tasks"][0]
         overrides = (params.get("Overrides") or {}).get("ContainerOverrides") or [{}]
-        td = ecs.describe_task_definition(taskDefinition=params["TaskDefinition"])["taskDefinition"]
+        # What the container runs (read by the emulator's administrator: ECS's own view).
+        td = self.run.admin_client("ecs").describe_task_definition(taskDefinition=params["TaskDefinition"])[
+            "taskDefinition"
+        ]
         if self.run.task_runner is not None:
             code = self.run.task_runner(td, overrides[0])
         else:

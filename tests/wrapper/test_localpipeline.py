@@ -58,25 +58,48 @@ BUILDSPEC = textwrap.dedent(
     """
 )
 
-RUNNER = {
-    "StartAt": "List",
-    "States": {
-        "List": {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::aws-sdk:ecs:listClusters",
-            "Parameters": {},
-            "ResultPath": "$.clusters",
-            "Next": "Check",
+
+def runner(cluster: str, task_definition: str, subnet: str, group: str) -> dict[str, Any]:
+    return {
+        "StartAt": "List",
+        "States": {
+            "List": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:ecs:listClusters",
+                "Parameters": {},
+                "ResultPath": "$.clusters",
+                "Next": "Check",
+            },
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.image", "IsPresent": True, "Next": "Run"}],
+                "Default": "NoImage",
+            },
+            "Run": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::ecs:runTask.sync",
+                "Parameters": {
+                    "Cluster": cluster,
+                    "TaskDefinition": task_definition,
+                    "LaunchType": "FARGATE",
+                    "NetworkConfiguration": {
+                        "AwsvpcConfiguration": {"Subnets": [subnet], "SecurityGroups": [group]}
+                    },
+                    "Overrides": {"ContainerOverrides": [{"Name": "app", "Command": ["migrate"]}]},
+                },
+                "ResultPath": "$.run",
+                "Next": "Exit",
+            },
+            "Exit": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.run.Containers[0].ExitCode", "NumericEquals": 0, "Next": "Done"}],
+                "Default": "Failed",
+            },
+            "NoImage": {"Type": "Fail", "Error": "NoImage"},
+            "Failed": {"Type": "Fail", "Error": "MigrationFailed"},
+            "Done": {"Type": "Succeed"},
         },
-        "Check": {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$.image", "IsPresent": True, "Next": "Done"}],
-            "Default": "NoImage",
-        },
-        "NoImage": {"Type": "Fail", "Error": "NoImage"},
-        "Done": {"Type": "Succeed"},
-    },
-}
+    }
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +147,28 @@ def _pipeline(emu: Emulator, build_actions: list[str]) -> tuple[str, dict[str, s
             )
         ],
     )
-    runner_role = _role(iam, f"{name}-runner", "states.amazonaws.com", [_allow(["ecs:ListClusters"], ["*"])])
+    ec2, ecs = client(emu.url, admin, "ec2"), client(emu.url, admin, "ecs")
+    vpc = ec2.create_vpc(CidrBlock="10.66.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.66.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=name, Description="t", VpcId=vpc)["GroupId"]
+    cluster = ecs.create_cluster(clusterName=name)["cluster"]["clusterArn"]
+    task_def = ecs.register_task_definition(
+        family=f"{name}-migrate",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": f"{repo['repositoryUri']}:v1", "essential": True}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    runner_role = _role(
+        iam,
+        f"{name}-runner",
+        "states.amazonaws.com",
+        [
+            _allow(["ecs:ListClusters"], ["*"]),
+            _allow(["ecs:RunTask"], [task_def.rsplit(":", 1)[0] + ":*"]),
+        ],
+    )
     pipeline_role = _role(
         iam, f"{name}-pipeline", "codepipeline.amazonaws.com", [_allow(["s3:GetObject"], ["*"])]
     )
@@ -145,7 +189,9 @@ def _pipeline(emu: Emulator, build_actions: list[str]) -> tuple[str, dict[str, s
         serviceRole=build_role,
     )
     sm = client(emu.url, admin, "stepfunctions").create_state_machine(
-        name=f"{name}-migrate", definition=json.dumps(RUNNER), roleArn=runner_role
+        name=f"{name}-migrate",
+        definition=json.dumps(runner(cluster, task_def, subnet, group)),
+        roleArn=runner_role,
     )["stateMachineArn"]
 
     def action(category: str, provider: str, **kw: Any) -> dict[str, Any]:
@@ -237,8 +283,20 @@ BUILD_ACTIONS = ["s3:PutObject", "ecr:PutImage"]
 def test_every_stage_runs_as_its_role_and_succeeds(enforced: Emulator, repo: Path) -> None:
     name, made = _pipeline(enforced, BUILD_ACTIONS)
     seen: list[tuple[str, str]] = []
+    tasks: list[tuple[str, list[str]]] = []
+
+    def task_runner(task_definition: dict[str, Any], override: dict[str, Any]) -> int:
+        tasks.append((task_definition["family"], override["Command"]))
+        return 0
+
     result = localpipeline.run_local(
-        repo, enforced.url, enforced.admin, name, True, on_update=lambda r: seen.append((r.stage, r.status))
+        repo,
+        enforced.url,
+        enforced.admin,
+        name,
+        True,
+        on_update=lambda r: seen.append((r.stage, r.status)),
+        task_runner=task_runner,
     )
     assert result["status"] == "Succeeded", json.dumps(result, indent=2)
     assert [s["stage"] for s in result["stages"]] == ["Source", "Build", "Migrate"]
@@ -258,6 +316,17 @@ def test_every_stage_runs_as_its_role_and_succeeds(enforced: Emulator, repo: Pat
     )
     assert body["Body"].read().decode().strip() == f"hello from {commit}"
     assert all(s["seconds"] >= 0 for s in result["stages"])
+    assert tasks == [(f"{name}-migrate", ["migrate"])], "the runner's RunTask reached ECS with its override"
+
+
+def test_a_migration_task_that_exits_non_zero_fails_the_migrate_stage(enforced: Emulator, repo: Path) -> None:
+    name, _ = _pipeline(enforced, BUILD_ACTIONS)
+    result = localpipeline.run_local(
+        repo, enforced.url, enforced.admin, name, True, task_runner=lambda td, override: 3
+    )
+    assert result["status"] == "Failed"
+    failed = result["stages"][-1]
+    assert failed["stage"] == "Migrate" and "MigrationFailed" in failed["error"], failed
 
 
 def test_a_missing_permission_fails_the_stage_naming_the_denied_action(
