@@ -49,9 +49,13 @@ def make_project(base: Path) -> Path:
     project = base / "shop"
     project.mkdir()
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
+    # where the stack's default app_path points, until app_path comes from zonke.toml
     shutil.copytree(
-        EXAMPLE / "app", project / "app", ignore=shutil.ignore_patterns("__pycache__", "staticfiles")
+        EXAMPLE / "app",
+        project / "examples" / "django-monolith" / "app",
+        ignore=shutil.ignore_patterns("__pycache__", "staticfiles"),
     )
+    (project / ".gitignore").write_text(".zonke/\n")
     for cmd in (
         ["git", "init", "-q", "-b", "main"],
         ["git", "add", "-A"],

@@ -320,6 +320,7 @@ def run_buildspec(
     cwd_file.write_text(str(src_dir))
     phases = spec.get("phases", {}) or {}
     failed: str | None = None
+    failed_output: list[str] = []
     for phase in _PHASES:
         commands = [str(c) for c in (phases.get(phase) or {}).get("commands", []) or []]
         if not commands:
@@ -346,23 +347,24 @@ def run_buildspec(
         )
         log.append(f"[{phase}]\n{proc.stdout}{proc.stderr}")
         if proc.returncode != 0:
-            failed = failed or f"phase {phase} failed (exit {proc.returncode})"
+            if not failed:
+                failed, failed_output = f"phase {phase} failed (exit {proc.returncode})", [log[-1]]
             with env_file.open("a") as f:
                 f.write("export CODEBUILD_BUILD_SUCCEEDING=0\n")
     if failed:
-        raise StageFailed(failed + ": " + _denied(log))
+        raise StageFailed(failed + ": " + _denied(log, failed_output))
     return _read_exports(env_file)
 
 
-def _denied(log: list[str]) -> str:
+def _denied(log: list[str], failed_output: list[str] | None = None) -> str:
     """Why the build failed: the access-denied message naming the action, else the last
-    line the failed phase printed."""
+    error line (or line) the first failed phase printed."""
     for chunk in log:
         for line in chunk.splitlines():
             match = re.search(r"is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9]+)", line)
             if match:
                 return f"access denied: the role may not {match.group(1)} ({line.strip()[:300]})"
-    for chunk in reversed(log):
+    for chunk in reversed(failed_output or log):
         lines = [_ANSI.sub("", ln).strip(" \u2502\u2575\u2577") for ln in chunk.splitlines()[1:]]
         lines = [ln for ln in lines if ln]
         errors = [ln for ln in lines if ln.startswith(("Error", "error"))]

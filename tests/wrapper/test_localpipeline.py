@@ -360,3 +360,21 @@ def test_a_definition_with_a_parameter_runtask_sync_refuses_is_reported() -> Non
     assert "EnableECSManagedTags" in localpipeline.validate_definition(definition)[0]
     del definition["States"]["Run"]["Parameters"]["EnableECSManagedTags"]
     assert localpipeline.validate_definition(definition) == []
+
+
+def test_a_failed_build_reports_the_failing_phase_not_post_build(tmp_path: Path) -> None:
+    spec = {
+        "version": 0.2,
+        "phases": {
+            "build": {"commands": ["echo compiling", "echo 'Error: no such app folder' >&2; exit 3"]},
+            "post_build": {
+                "commands": ['echo "succeeding=$CODEBUILD_BUILD_SUCCEEDING"', "echo nothing published"]
+            },
+        },
+    }
+    log: list[str] = []
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    with pytest.raises(localpipeline.StageFailed) as failed:
+        localpipeline.run_buildspec(spec, tmp_path, env, tmp_path / "state", log)
+    assert str(failed.value) == "phase build failed (exit 3): Error: no such app folder"
+    assert "succeeding=0" in log[-1], "post_build runs after a failed build, told so"
