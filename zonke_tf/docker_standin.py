@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,10 @@ def cmd_push(args: list[str]) -> int:
     image = args[0]
     repo_url, tag = image.rsplit(":", 1)
     repository = repo_url.split("/", 1)[1]
-    config = json.dumps({"image": image}).encode()
+    # A docker build is not reproducible (the image config records when it was built), so a
+    # rebuild of the same commit has a new digest: an IMMUTABLE repository refuses its tag,
+    # as ECR refuses a real rebuild's push.
+    config = json.dumps({"image": image, "created": time.time_ns()}).encode()
     manifest = {
         "schemaVersion": 2,
         "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
