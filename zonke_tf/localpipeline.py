@@ -51,26 +51,6 @@ class StageFailed(OperationError):
     """A stage of the local pipeline run failed (the message says which and why)."""
 
 
-# The parameters the optimized ``arn:aws:states:::ecs:runTask.sync`` integration accepts
-# (https://docs.aws.amazon.com/step-functions/latest/dg/connect-ecs.html, "Supported Amazon
-# ECS/Fargate APIs and syntax": RunTask request syntax). StartedBy and EnableECSManagedTags
-# are not among them: Step Functions sets StartedBy itself ("AWS Step Functions").
-RUN_TASK_SYNC_PARAMETERS = frozenset(
-    {
-        "Cluster",
-        "Group",
-        "LaunchType",
-        "NetworkConfiguration",
-        "Overrides",
-        "PlacementConstraints",
-        "PlacementStrategy",
-        "PlatformVersion",
-        "PropagateTags",
-        "TaskDefinition",
-        "EnableExecuteCommand",
-    }
-)
-
 # Which service assumes each kind of role on AWS (the role's trust policy must name it).
 CODEBUILD = "codebuild.amazonaws.com"
 CODEPIPELINE = "codepipeline.amazonaws.com"
@@ -467,28 +447,11 @@ def _collect_artifacts(artifacts: Mapping[str, Any], src: Path, out: Path) -> No
 
 
 def validate_definition(definition: dict[str, Any]) -> list[str]:
-    """Problems AWS would reject the definition for, among what the runner relies on."""
-    problems = []
+    """Problems AWS would reject the definition for: every ``ecs:runTask`` parameter the
+    optimized integration does not accept (the one list: :mod:`zonke_tf.stepfunctions_ecs`)."""
+    from zonke_tf.stepfunctions_ecs import run_task_problems
 
-    def walk(states: Mapping[str, Any]) -> None:
-        for name, state in states.items():
-            resource = str(state.get("Resource", ""))
-            if resource.endswith(":states:::ecs:runTask.sync") or resource.endswith(":states:::ecs:runTask"):
-                for key in state.get("Parameters", {}):
-                    plain = key[:-2] if key.endswith(".$") else key
-                    if plain not in RUN_TASK_SYNC_PARAMETERS:
-                        problems.append(
-                            f"state {name}: ecs:runTask does not accept the parameter {plain} "
-                            f"(accepted: {', '.join(sorted(RUN_TASK_SYNC_PARAMETERS))})"
-                        )
-            for branch in state.get("Branches", []):
-                walk(branch.get("States", {}))
-            for key in ("ItemProcessor", "Iterator"):
-                if key in state:
-                    walk(state[key].get("States", {}))
-
-    walk(definition.get("States", {}))
-    return problems
+    return run_task_problems(definition)
 
 
 def _pascal(name: str) -> str:
