@@ -49,7 +49,7 @@ def open_target(
                 "there is no local stack: the local emulator is not running; run `zonke deploy --local` first"
             )
         endpoint = found
-    return LocalTarget(endpoint, stop=emulator.stop)
+    return LocalTarget(endpoint, stop=emulator.stop, credentials=emulator.credentials())
 
 
 def open_workspace(

@@ -151,6 +151,9 @@ class LocalTarget(Target):
 
     endpoint: str
     stop: Callable[[], bool] | None = None
+    # The emulator's administrator key when it enforces IAM (zonke_tf.emulator.iam.Credentials);
+    # None: dummy keys.
+    credentials: Any = None
 
     name = "local"
     cli_flag = " --local"
@@ -178,7 +181,7 @@ class LocalTarget(Target):
         return (
             "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1,\n"
             "# and the state stays in the local workspace (this replaces the stack's s3 backend).\n"
-            'terraform {\n  backend "local" {}\n}\n\n' + provider_block(self.endpoint, region)
+            'terraform {\n  backend "local" {}\n}\n\n' + provider_block(self.endpoint, region, keys=False)
         )
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
@@ -186,13 +189,21 @@ class LocalTarget(Target):
 
         env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
         env.update(DUMMY_CREDENTIALS)
+        if self.credentials is not None:
+            if self.credentials.session_token is None:
+                env.pop("AWS_SESSION_TOKEN", None)
+            env.update(self.credentials.env())
         return env
 
     def client_factory(self, region: str) -> ClientFactory:
         import boto3
 
+        creds = self.credentials
         session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+            aws_access_key_id=creds.access_key_id if creds else "testing",
+            aws_secret_access_key=creds.secret_access_key if creds else "testing",
+            aws_session_token=creds.session_token if creds else None,
+            region_name=region,
         )
         from zonke_tf.aws_errors import translating
 

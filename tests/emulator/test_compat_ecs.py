@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -108,3 +109,48 @@ def test_run_task_of_a_task_sized_fargate_definition_starts(
     # The definition itself is left as registered.
     described = ecs.describe_task_definition(taskDefinition=task)["taskDefinition"]
     assert "memory" not in described["containerDefinitions"][0]
+
+
+def test_run_task_of_a_fargate_definition_with_task_level_memory_only(emulator: Emulator) -> None:
+    assert "ecs-run-task-fargate" in emulator.applied_fixes()
+    session = emulator.boto3_session()
+    ecs, ec2 = session.client("ecs"), session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.77.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="memprobe", Description="probe", VpcId=vpc)["GroupId"]
+    cluster = ecs.create_cluster(clusterName="memprobe")["cluster"]["clusterArn"]
+    td = ecs.register_task_definition(
+        family="memprobe",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "example/app:1", "essential": True}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ran = ecs.run_task(
+        cluster=cluster,
+        taskDefinition=td,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}},
+    )
+    assert not ran.get("failures") and len(ran["tasks"]) == 1
+    details = {d["name"]: d["value"] for d in ran["tasks"][0]["attachments"][0]["details"]}
+    assert re.fullmatch(r"ip-\d+-\d+-\d+-\d+\.ec2\.internal", details["privateDnsName"]), details
+    ecs.stop_task(cluster=cluster, task=ran["tasks"][0]["taskArn"])
+    ecs.deregister_task_definition(taskDefinition=td)
+    ecs.delete_cluster(cluster=cluster)
+    ec2.delete_security_group(GroupId=group)
+    ec2.delete_subnet(SubnetId=subnet)
+    ec2.delete_vpc(VpcId=vpc)
+
+
+def test_network_interfaces_keep_working_in_a_vpc_with_dns_hostnames(emulator: Emulator) -> None:
+    ec2 = emulator.boto3_session().client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.78.1.0/24")["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]
+    assert eni["PrivateDnsName"].startswith("ip-10-78-1-"), eni
+    ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
+    ec2.delete_subnet(SubnetId=subnet)
+    ec2.delete_vpc(VpcId=vpc)

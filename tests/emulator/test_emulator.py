@@ -70,7 +70,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_required_moto_range_is_the_one_pyproject_installs() -> None:
     extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    assert extras["emulator"] == [MOTO_REQUIREMENT]
+    assert [r for r in extras["emulator"] if r.startswith("moto")] == [MOTO_REQUIREMENT]
 
 
 @pytest.mark.parametrize("installed", ["5.2.1", "5.1.9", "5.3.0", "6.0.0"])

@@ -73,7 +73,8 @@ def test_local_workspace_files(tmp_path: Path) -> None:
     assert tfvars["db_deletion_protection"] is False and tfvars["force_destroy"] is True
     assert tfvars["connection_arn"] == LOCAL_CONNECTION_ARN.format(region="us-east-1")
     override = (root / "zonke_local_override.tf").read_text()
-    assert provider_block("http://127.0.0.1:5555", "us-east-1") in override, "one source of provider settings"
+    assert provider_block("http://127.0.0.1:5555", "us-east-1", keys=False) in override, "one source"
+    assert "access_key" not in override, "the keys come from the environment (the admin's with IAM on)"
     assert not (root / "zonke_backend.tf").exists()
     assert 'backend "local" {}' in override  # replaces the stack's s3 backend in local mode
     cli_config = (ws.dir / "terraform.tfrc").read_text()

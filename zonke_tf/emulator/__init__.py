@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from zonke_tf.errors import EmulatorError, ToolNotFoundError
 
@@ -127,6 +128,9 @@ def check_moto(version_of: Callable[[str], str] = importlib.metadata.version) ->
 
 
 STATE_FILE = "local-emulator.json"
+# Opt-in: `ZONKE_LOCAL_IAM=1 zonke deploy --local` starts the emulator with IAM enforced
+# (see zonke_tf.emulator.iam): what a person runs uses the emulator's administrator key.
+IAM_SWITCH = "ZONKE_LOCAL_IAM"
 LOG_FILE = "local-emulator.log"
 READY_PREFIX = "ZONKE_EMULATOR_READY "
 
@@ -174,6 +178,9 @@ class Emulator:
     startup_timeout: float = 30.0
     extra_env: Mapping[str, str] = field(default_factory=dict)
     state_dir: Path | None = None
+    # IAM enforcement: None lets the background mode follow IAM_SWITCH (foreground: off).
+    enforce_iam: bool | None = None
+    admin: Any = field(default=None, init=False, repr=False)
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _log: Path | None = field(default=None, init=False, repr=False)
     port: int | None = field(default=None, init=False)
@@ -236,6 +243,11 @@ class Emulator:
         env.update(DUMMY_CREDENTIALS)
         env.update(EMULATOR_ENV)
         env.update(self.extra_env)
+        enforce = self._enforce()
+        if enforce:
+            from zonke_tf.emulator.iam import FREE_REQUESTS
+
+            env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(FREE_REQUESTS)
         if self.state_dir is not None:
             self.state_dir.mkdir(parents=True, exist_ok=True)
             log_path = self.state_dir / LOG_FILE
@@ -260,8 +272,17 @@ class Emulator:
                 url = f"http://{HOST}:{int(first[0].split()[1])}"
                 if _answers(url):
                     self.port = int(first[0].split()[1])
+                    info: dict[str, Any] = {"pid": self._proc.pid, "url": url, "iam": enforce}
+                    if enforce:
+                        from zonke_tf.emulator.iam import bootstrap_admin
+
+                        self.admin = bootstrap_admin(url)
+                        info["admin"] = self.admin.to_json()
                     if self.state_dir is not None:
-                        self.state_path.write_text(json.dumps({"pid": self._proc.pid, "url": url}))
+                        # It may hold the administrator's key: readable by its owner only.
+                        fd = os.open(self.state_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                        with os.fdopen(fd, "w") as out:
+                            out.write(json.dumps(info))
                     return self
             if self._proc.poll() is not None:
                 self._proc = None
@@ -269,6 +290,37 @@ class Emulator:
             time.sleep(0.1)
         self._terminate()
         raise EmulatorError(f"the emulator did not start within {self.startup_timeout:.0f} s; see {log_path}")
+
+    def _enforce(self) -> bool:
+        if self.enforce_iam is not None:
+            return self.enforce_iam
+        if self.state_dir is None:
+            return False
+        return os.environ.get(IAM_SWITCH, "") not in ("", "0", "false", "no")
+
+    def _info(self) -> dict[str, Any]:
+        if self.state_dir is None:
+            return {}
+        try:
+            return dict(json.loads(self.state_path.read_text()))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def iam_enforced(self) -> bool:
+        """Whether the running emulator checks every request against IAM."""
+        if self.state_dir is None:
+            return self.admin is not None
+        return bool(self._info().get("iam"))
+
+    def credentials(self) -> Any:
+        """What a person's commands use (:class:`zonke_tf.emulator.iam.Credentials`): the
+        administrator's key when IAM is enforced, dummy keys otherwise."""
+        from zonke_tf.emulator.iam import DUMMY, Credentials
+
+        if self.admin is not None:
+            return self.admin
+        admin = self._info().get("admin")
+        return Credentials.from_json(admin) if isinstance(admin, dict) else DUMMY
 
     def _get(self, path: str) -> bytes:
         with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as resp:
@@ -369,18 +421,22 @@ class _EmulatorSession:
         return self._session.client(service, **kwargs)
 
 
-def provider_block(url: str, region: str = REGION, default_tags: Mapping[str, str] | None = None) -> str:
-    """HCL for an aws provider block that talks only to the emulator at ``url``."""
+def provider_block(
+    url: str, region: str = REGION, default_tags: Mapping[str, str] | None = None, keys: bool = True
+) -> str:
+    """HCL for an aws provider block that talks only to the emulator at ``url`` (without
+    ``keys``, the credentials come from the environment)."""
     endpoints = "\n".join(f'    {svc:<25} = "{url}"' for svc in SERVICES)
     tags = ""
     if default_tags:
         items = "\n".join(f'      "{k}" = "{v}"' for k, v in sorted(default_tags.items()))
         tags = f"\n  default_tags {{\n    tags = {{\n{items}\n    }}\n  }}\n"
+    key_lines = ""
+    if keys:
+        key_lines = '  access_key                  = "testing"\n  secret_key                  = "testing"\n'
     return f'''provider "aws" {{
   region                      = "{region}"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
+{key_lines}  skip_credentials_validation = true
   skip_metadata_api_check     = true
   skip_region_validation      = true
   s3_use_path_style           = true

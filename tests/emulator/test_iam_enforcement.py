@@ -1,0 +1,160 @@
+"""IAM enforcement in the emulator: the administrator, service stand-ins, and trust policies.
+
+On AWS a role that trusts only a service principal can be assumed by that service and by
+nobody else; a role's permissions decide each call. The emulator started with
+``enforce_iam=True`` must behave so: the local pipeline's claim that every stage ran with
+its own role's permissions rests on it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from zonke_tf.emulator import Emulator
+from zonke_tf.emulator.compat.iam_service_principal_trust import principal_matches
+from zonke_tf.emulator.iam import DUMMY, Credentials, assume_as_service, client
+
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(scope="module")
+def enforced() -> Iterator[Emulator]:
+    with Emulator(enforce_iam=True) as emu:
+        yield emu
+
+
+def _role(url: str, admin: Credentials, service: str, actions: list[str]) -> str:
+    iam = client(url, admin, "iam")
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+    }
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    return str(arn)
+
+
+def test_dummy_keys_are_refused_and_the_administrator_is_not(enforced: Emulator) -> None:
+    assert enforced.admin is not None
+    with pytest.raises(ClientError) as refused:
+        client(enforced.url, DUMMY, "iam").list_users()
+    assert refused.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    users = client(enforced.url, enforced.admin, "iam").list_users()["Users"]
+    assert "zonke-admin" in [u["UserName"] for u in users]
+
+
+def test_only_the_trusted_service_assumes_a_service_role(enforced: Emulator) -> None:
+    admin = enforced.admin
+    arn = _role(enforced.url, admin, "codebuild.amazonaws.com", ["ec2:DescribeVpcs"])
+    with pytest.raises(ClientError) as by_user:
+        client(enforced.url, admin, "sts").assume_role(RoleArn=arn, RoleSessionName="person")
+    assert by_user.value.response["Error"]["Code"] == "AccessDenied"
+    with pytest.raises(ClientError) as by_other_service:
+        assume_as_service(enforced.url, admin, arn, "states.amazonaws.com", "wrong-service")
+    assert by_other_service.value.response["Error"]["Code"] == "AccessDenied"
+    creds = assume_as_service(enforced.url, admin, arn, "codebuild.amazonaws.com", "build-1")
+    assert creds.session_token
+    identity = client(enforced.url, creds, "sts").get_caller_identity()
+    assert ":assumed-role/" in identity["Arn"] and identity["Account"] == ACCOUNT
+
+
+def test_the_role_decides_each_call_and_a_denial_names_the_action(enforced: Emulator) -> None:
+    arn = _role(enforced.url, enforced.admin, "codebuild.amazonaws.com", ["ec2:DescribeVpcs"])
+    creds = assume_as_service(enforced.url, enforced.admin, arn, "codebuild.amazonaws.com", "build-2")
+    ec2: Any = client(enforced.url, creds, "ec2")
+    ec2.describe_vpcs()
+    with pytest.raises(ClientError) as denied:
+        ec2.create_vpc(CidrBlock="10.9.0.0/16")
+    assert "ec2:CreateVpc" in str(denied.value)
+
+
+@pytest.mark.parametrize(
+    ("principal", "requester", "expected"),
+    [
+        (
+            {"Service": "codebuild.amazonaws.com"},
+            f"arn:aws:iam::{ACCOUNT}:user/zonke-standin@codebuild.amazonaws.com",
+            True,
+        ),
+        (
+            {"Service": ["a.amazonaws.com", "codebuild.amazonaws.com"]},
+            f"arn:aws:iam::{ACCOUNT}:user/zonke-standin@codebuild.amazonaws.com",
+            True,
+        ),
+        ({"Service": "codebuild.amazonaws.com"}, f"arn:aws:iam::{ACCOUNT}:user/zonke-admin", False),
+        (
+            {"Service": "codebuild.amazonaws.com"},
+            f"arn:aws:iam::{ACCOUNT}:user/zonke-standin@states.amazonaws.com",
+            False,
+        ),
+        (
+            {"AWS": f"arn:aws:iam::{ACCOUNT}:user/zonke-admin"},
+            f"arn:aws:iam::{ACCOUNT}:user/zonke-admin",
+            True,
+        ),
+        ({"AWS": [f"arn:aws:iam::{ACCOUNT}:user/x"]}, f"arn:aws:iam::{ACCOUNT}:user/zonke-admin", False),
+        ({"AWS": "*"}, f"arn:aws:iam::{ACCOUNT}:user/anyone", True),
+    ],
+)
+def test_principal_matching(principal: dict[str, Any], requester: str, expected: bool) -> None:
+    assert principal_matches(principal, requester) is expected
+
+
+def test_a_statement_scoped_to_one_repository_allows_that_one_only(enforced: Emulator) -> None:
+    admin = enforced.admin
+    ecr_admin = client(enforced.url, admin, "ecr")
+    mine = ecr_admin.create_repository(repositoryName=f"mine-{uuid.uuid4().hex[:6]}")["repository"]
+    other = ecr_admin.create_repository(repositoryName=f"other-{uuid.uuid4().hex[:6]}")["repository"]
+    iam = client(enforced.url, admin, "iam")
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "codebuild.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "ecr:DescribeImages", "Resource": mine["repositoryArn"]},
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        ],
+    }
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    creds = assume_as_service(enforced.url, admin, arn, "codebuild.amazonaws.com", "scoped")
+    ecr: Any = client(enforced.url, creds, "ecr")
+    ecr.get_authorization_token()
+    ecr.describe_images(repositoryName=mine["repositoryName"])
+    with pytest.raises(ClientError) as denied:
+        ecr.describe_images(repositoryName=other["repositoryName"])
+    assert "ecr:DescribeImages" in str(denied.value)
+
+
+def test_a_signed_get_without_a_body_passes_the_signature_check(enforced: Emulator) -> None:
+    cf: Any = client(enforced.url, enforced.admin, "cloudfront")
+    created = cf.create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": f"probe-{uuid.uuid4().hex[:6]}",
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3",
+        }
+    )["OriginAccessControl"]
+    read = cf.get_origin_access_control(Id=created["Id"])["OriginAccessControl"]
+    assert read["Id"] == created["Id"]
+    cf.delete_origin_access_control(
+        Id=created["Id"], IfMatch=cf.get_origin_access_control(Id=created["Id"])["ETag"]
+    )

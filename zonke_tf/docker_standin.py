@@ -1,0 +1,223 @@
+"""A ``docker`` stand-in for the local pipeline, on machines without Docker.
+
+The Build stage's buildspec runs as written; its ``docker`` commands reach this program:
+
+- ``login``: accepted (ECR's password is read from stdin and dropped);
+- ``build --tag IMAGE [--file F] CONTEXT``: nothing is built; the build context stands in
+  for the image's working folder (its Dockerfile's ``WORKDIR``);
+- ``create --name N IMAGE CMD...`` / ``start --attach N``: runs CMD in a copy of the build
+  context with this machine's Python (``python`` means this interpreter);
+- ``cp N:PATH DEST``: copies from that copy, PATH read relative to the ``WORKDIR``;
+- ``rm N``: removes the copy;
+- ``push IMAGE``: registers an image manifest for IMAGE in ECR with ``PutImage`` (with the
+  build's credentials, at ``AWS_ENDPOINT_URL``) instead of uploading layers.
+
+Each step prints a ``local:`` line saying what stood in for Docker. State between calls
+lives in ``ZONKE_DOCKER_STANDIN_STATE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _state_dir() -> Path:
+    path = Path(os.environ.get("ZONKE_DOCKER_STANDIN_STATE") or ".docker-standin")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _load(name: str) -> dict[str, Any]:
+    path = _state_dir() / f"{name}.json"
+    return dict(json.loads(path.read_text())) if path.is_file() else {}
+
+
+def _save(name: str, data: dict[str, Any]) -> None:
+    (_state_dir() / f"{name}.json").write_text(json.dumps(data))
+
+
+def _opt(args: list[str], *names: str) -> tuple[str | None, list[str]]:
+    rest, value, i = [], None, 0
+    while i < len(args):
+        if args[i] in names and i + 1 < len(args):
+            value, i = args[i + 1], i + 2
+            continue
+        rest.append(args[i])
+        i += 1
+    return value, rest
+
+
+def _workdir(dockerfile: Path) -> str:
+    workdir = "/"
+    if dockerfile.is_file():
+        for line in dockerfile.read_text().splitlines():
+            parts = line.strip().split(None, 1)
+            if len(parts) == 2 and parts[0].upper() == "WORKDIR":
+                workdir = parts[1].strip()
+    return workdir
+
+
+def cmd_build(args: list[str]) -> int:
+    tag, args = _opt(args, "--tag", "-t")
+    dockerfile, args = _opt(args, "--file", "-f")
+    positional = [a for a in args if not a.startswith("-")]
+    if not tag or not positional:
+        print("docker stand-in: build needs --tag IMAGE and a context", file=sys.stderr)
+        return 2
+    context = Path(positional[-1]).resolve()
+    if not context.is_dir():
+        print(
+            f"docker stand-in: unable to prepare context: path {positional[-1]!r} not found", file=sys.stderr
+        )
+        return 1
+    df = Path(dockerfile) if dockerfile else context / "Dockerfile"
+    images = _load("images")
+    images[tag] = {"context": str(context), "workdir": _workdir(df.resolve())}
+    _save("images", images)
+    print(f"local: no Docker here; {tag} is not built, its context {context} stands in for the image")
+    return 0
+
+
+def cmd_create(args: list[str]) -> int:
+    name, args = _opt(args, "--name")
+    if not name or not args:
+        print("docker stand-in: create needs --name N IMAGE [CMD...]", file=sys.stderr)
+        return 2
+    image, command = args[0], args[1:]
+    images = _load("images")
+    if image not in images:
+        print(f"docker stand-in: no image {image} (run docker build first)", file=sys.stderr)
+        return 1
+    root = _state_dir() / "containers" / name
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(images[image]["context"], root, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    containers = _load("containers")
+    containers[name] = {
+        "image": image,
+        "command": command,
+        "root": str(root),
+        "workdir": images[image]["workdir"],
+    }
+    _save("containers", containers)
+    return 0
+
+
+def cmd_start(args: list[str]) -> int:
+    names = [a for a in args if not a.startswith("-")]
+    containers = _load("containers")
+    if not names or names[0] not in containers:
+        print(f"docker stand-in: no container {names[:1]}", file=sys.stderr)
+        return 1
+    c = containers[names[0]]
+    command = list(c["command"])
+    if command and command[0] in ("python", "python3"):
+        command[0] = sys.executable
+    print(f"local: running {' '.join(c['command'])} in a copy of the build context, without a container")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.run(command, cwd=c["root"], env=env, check=False).returncode
+
+
+def cmd_cp(args: list[str]) -> int:
+    if len(args) != 2 or ":" not in args[0]:
+        print("docker stand-in: cp supports CONTAINER:PATH DEST only", file=sys.stderr)
+        return 2
+    name, path = args[0].split(":", 1)
+    containers = _load("containers")
+    if name not in containers:
+        print(f"docker stand-in: no container {name}", file=sys.stderr)
+        return 1
+    c = containers[name]
+    workdir = c["workdir"].rstrip("/") + "/"
+    if not path.startswith(workdir):
+        print(f"docker stand-in: {path} is outside the image's WORKDIR {workdir}", file=sys.stderr)
+        return 1
+    src = Path(c["root"]) / path[len(workdir) :]
+    dest = Path(args[1])
+    if src.name == "." or path.endswith("/."):
+        shutil.copytree(src, dest, dirs_exist_ok=True)
+    elif src.is_dir():
+        shutil.copytree(src, dest / src.name if dest.is_dir() else dest, dirs_exist_ok=True)
+    else:
+        shutil.copy(src, dest)
+    return 0
+
+
+def cmd_rm(args: list[str]) -> int:
+    containers = _load("containers")
+    for name in [a for a in args if not a.startswith("-")]:
+        c = containers.pop(name, None)
+        if c:
+            shutil.rmtree(c["root"], ignore_errors=True)
+    _save("containers", containers)
+    return 0
+
+
+def cmd_push(args: list[str]) -> int:
+    import boto3
+
+    if len(args) != 1 or ":" not in args[0].rsplit("/", 1)[-1]:
+        print("docker stand-in: push needs REPOSITORY_URL:TAG", file=sys.stderr)
+        return 2
+    image = args[0]
+    repo_url, tag = image.rsplit(":", 1)
+    repository = repo_url.split("/", 1)[1]
+    # A docker build is not reproducible (the image config records when it was built), so a
+    # rebuild of the same commit has a new digest: an IMMUTABLE repository refuses its tag,
+    # as ECR refuses a real rebuild's push.
+    config = json.dumps({"image": image, "created": time.time_ns()}).encode()
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": len(config),
+            "digest": "sha256:" + hashlib.sha256(config).hexdigest(),
+        },
+        "layers": [],
+    }
+    ecr = boto3.client("ecr", endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
+    try:
+        ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+    except Exception as exc:  # botocore ClientError: shown as docker would fail the push
+        print(f"docker stand-in: push of {image} failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"local: no Docker here; registered an image manifest for {image} in ECR with PutImage")
+    return 0
+
+
+def cmd_login(args: list[str]) -> int:
+    if "--password-stdin" in args:
+        sys.stdin.read()
+    print("local: docker login accepted by the stand-in")
+    return 0
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "create": cmd_create,
+    "start": cmd_start,
+    "cp": cmd_cp,
+    "rm": cmd_rm,
+    "push": cmd_push,
+    "login": cmd_login,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in COMMANDS:
+        print(
+            f"docker stand-in: `docker {' '.join(args[:1])}` is not supported without Docker "
+            f"(supported: {', '.join(sorted(COMMANDS))})",
+            file=sys.stderr,
+        )
+        return 2
+    return COMMANDS[args[0]](args[1:])
