@@ -175,10 +175,17 @@ class LocalTarget(Target):
 
         # An override file merges into the root's provider block, keeping its default_tags:
         # https://developer.hashicorp.com/terraform/language/files/override
+        # The stack's us-east-1 alias (CloudFront's certificate, domain.tf) is pointed at
+        # the emulator too: an override of an alias the root lacks would be an error, and
+        # the example root always declares it.
+        alias = provider_block(self.endpoint, "us-east-1").replace(
+            'provider "aws" {\n', 'provider "aws" {\n  alias                       = "us_east_1"\n', 1
+        )
         return (
             "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1,\n"
             "# and the state stays in the local workspace (this replaces the stack's s3 backend).\n"
             'terraform {\n  backend "local" {}\n}\n\n' + provider_block(self.endpoint, region)
+            + alias
         )
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
