@@ -716,9 +716,9 @@ def _cloudfront_sends(stack: Stack, header: str, value: str) -> bool:
 
 def check_rotation_timing(timeout: float, grace: float) -> None:
     if not 1 <= timeout <= 86400:
-        raise OperationError(f"--timeout {timeout:g} is out of range: allowed 1 to 86400 seconds")
+        raise UsageError(f"--timeout {timeout:g} is out of range: allowed 1 to 86400 seconds")
     if not 0 <= grace <= 3600:
-        raise OperationError(f"--grace {grace:g} is out of range: allowed 0 to 3600 seconds")
+        raise UsageError(f"--grace {grace:g} is out of range: allowed 0 to 3600 seconds")
 
 
 def rotate_origin_secret(
