@@ -103,3 +103,20 @@ def test_local_override_points_the_us_east_1_alias_at_the_emulator() -> None:
     for service in ("acm", "route53", "cloudfront"):
         assert re.search(rf'\n\s+{service}\s+= "http://127\.0\.0\.1:1"', alias), service
     assert "amazonaws.com" not in text
+
+
+def test_the_alias_is_overridden_only_where_the_root_declares_it(tmp_path: Any) -> None:
+    """Terraform refuses an override of an alias the root does not declare."""
+    from zonke_tf.engine import declared_aws_aliases
+    from zonke_tf.target import LocalTarget
+
+    (tmp_path / "providers.tf").write_text(
+        'provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}\n'
+    )
+    (tmp_path / "zonke_local_override.tf").write_text('provider "aws" {\n  alias = "stale"\n}\n')
+    assert declared_aws_aliases(tmp_path) == {"us_east_1"}
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "main.tf").write_text('resource "aws_s3_bucket" "x" {}\n')
+    assert declared_aws_aliases(bare) == set()
+    assert "alias" not in LocalTarget("http://127.0.0.1:1").provider_override("eu-west-1", set())
