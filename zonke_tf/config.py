@@ -256,16 +256,42 @@ class Pipeline(_Section):
 
 
 class Domain(_Section):
+    """A custom domain, and how CloudFront reaches the app (see the README's "Security model").
+
+    With ``zone_id`` (a Route 53 hosted zone holding ``name``) the stack creates and
+    DNS-validates the certificates it needs (us-east-1 for CloudFront, the stack's region
+    for the load balancer) and the alias records. Without it, give ``certificate_arn``
+    (us-east-1, for CloudFront) and ``origin_certificate_arn`` (the stack's region,
+    covering ``name`` and ``origin.<name>``) and create the DNS records yourself. Either
+    way CloudFront reaches the load balancer over HTTPS only.
+    """
+
     name: str | None = None
     certificate_arn: str | None = None
+    zone_id: str | None = None
+    origin_certificate_arn: str | None = None
+    # "public": internet-facing ALB (CloudFront's prefix list + secret header, HTTPS);
+    # "private": internal ALB in the private subnets, reached through a CloudFront VPC origin.
+    origin: Literal["public", "private"] = "public"
 
     @model_validator(mode="after")
     def _pair(self) -> Domain:
-        if (self.name is None) != (self.certificate_arn is None):
-            raise ValueError("name and certificate_arn go together: set both or neither")
-        if self.name is not None and not re.match(
-            r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", self.name
-        ):
+        if self.name is None:
+            given = [
+                f
+                for f in ("certificate_arn", "zone_id", "origin_certificate_arn")
+                if getattr(self, f) is not None
+            ]
+            if given or self.origin != "public":
+                what = ", ".join(given) or "origin = 'private'"
+                raise ValueError(f"{what} needs name (the custom domain, for example 'shop.example.com')")
+            return self
+        if self.certificate_arn is None and self.zone_id is None:
+            raise ValueError(
+                "name and certificate_arn go together, or set zone_id (a Route 53 hosted zone) "
+                "so the stack creates and validates the certificates"
+            )
+        if not re.match(r"^(?=.{4,245}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", self.name):
             raise ValueError(f"{self.name!r} is not a lowercase DNS name (for example 'shop.example.com')")
         if self.certificate_arn is not None and not (
             _ARN.match(self.certificate_arn) and ":acm:us-east-1:" in self.certificate_arn
@@ -273,6 +299,23 @@ class Domain(_Section):
             raise ValueError(
                 f"{self.certificate_arn!r} is not an ACM certificate ARN in us-east-1 "
                 "(CloudFront only uses certificates from us-east-1)"
+            )
+        if self.origin_certificate_arn is not None and not (
+            _ARN.match(self.origin_certificate_arn) and ":acm:" in self.origin_certificate_arn
+        ):
+            raise ValueError(
+                f"origin_certificate_arn {self.origin_certificate_arn!r} is not an ACM certificate ARN"
+            )
+        if self.zone_id is not None and not re.match(r"^Z[A-Z0-9]{1,31}$", self.zone_id):
+            raise ValueError(
+                f"zone_id {self.zone_id!r} is not a Route 53 hosted zone ID "
+                "(for example 'Z0123456789ABCDEFGHIJ')"
+            )
+        if self.zone_id is None and self.origin_certificate_arn is None:
+            raise ValueError(
+                "origin_certificate_arn is needed without zone_id: an ACM certificate in the app's "
+                f"region covering {self.name} and origin.{self.name}, so CloudFront reaches the "
+                "load balancer over HTTPS (or set zone_id and the stack creates it)"
             )
         return self
 
@@ -639,6 +682,9 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "state_key": c.state.key,
         "domain_name": c.domain.name,
         "certificate_arn": c.domain.certificate_arn,
+        "route53_zone_id": c.domain.zone_id,
+        "origin_certificate_arn": c.domain.origin_certificate_arn,
+        "edge_origin": c.domain.origin,
         "tags": dict(c.tags),
         "app_path": c.django.project_path,
         "dockerfile": c.django.dockerfile,
@@ -705,7 +751,12 @@ require_approval = false       # a manual approval before each deploy
 
 [domain]
 # name = "shop.example.com"
+# zone_id = "Z0123456789ABCDEFGHIJ"   # Route 53 zone of name: the stack makes and validates the
+#                                     # certificates and DNS records (no console work)
+# Without zone_id, bring both certificates and create the DNS records yourself:
 # certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/..."  # must be us-east-1
+# origin_certificate_arn = "arn:aws:acm:REGION:123456789012:certificate/..."  # name + origin.name
+# origin = "public"             # or "private": internal ALB reached through a CloudFront VPC origin
 
 [alerts]                       # alarms, failed deploys and migrations (zonke status shows firing alarms)
 # email = ["oncall@example.com"]

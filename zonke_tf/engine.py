@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -333,7 +334,10 @@ class Workspace:
         (self.root / "terraform.tfvars.json").write_text(self.tfvars())
         for name, text in (
             (BACKEND_FILE, self.target.backend_file()),
-            (PROVIDER_OVERRIDE_FILE, self.target.provider_override(self.config.app.region)),
+            (
+                PROVIDER_OVERRIDE_FILE,
+                self.target.provider_override(self.config.app.region, declared_aws_aliases(self.root)),
+            ),
         ):
             if text is None:
                 (self.root / name).unlink(missing_ok=True)
@@ -474,6 +478,16 @@ def format_diagnostic(event: Event) -> str:
     if diag.get("detail"):
         parts.append("  " + diag["detail"].replace("\n", "\n  "))
     return "\n".join(parts)
+
+
+def declared_aws_aliases(root: Path) -> set[str]:
+    """The aws provider aliases a root declares (``alias = "..."`` in its .tf files)."""
+    found: set[str] = set()
+    for tf in root.glob("*.tf"):
+        if tf.name == PROVIDER_OVERRIDE_FILE:  # zonke's own, from an earlier run
+            continue
+        found.update(re.findall(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', tf.read_text(), flags=re.MULTILINE))
+    return found
 
 
 def local_provider_override(endpoint: str, region: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -733,3 +734,147 @@ def migrate(
             result["timed_out"] = True
             return result
         time.sleep(poll)
+
+
+# --------------------------------------------------------------------------- edge: origin secret rotation
+
+# The previous-secret parameter's value outside a rotation (modules/cdn-static: SSM refuses
+# an empty value).
+NO_PREVIOUS_ORIGIN_SECRET = "none"
+
+
+@dataclass
+class OriginSecretRotation:
+    """What ``rotate_origin_secret`` did. Never holds a secret value."""
+
+    resumed: bool  # phase 1 had been done by an earlier, unfinished run
+    distribution_deployed: bool  # CloudFront reported the new header deployed to every edge
+    old_value_gone: bool  # the ALB no longer accepts the previous value
+    waited_seconds: float
+    parameter_version: int  # SSM version of the current origin-secret parameter
+
+
+def _new_origin_secret() -> str:
+    # 256 random bits as 64 hex digits: the format cdn-static generates, inside the ALB
+    # condition's allowed characters (no * or ?, which it reads as wildcards).
+    return secrets.token_hex(32)
+
+
+def _ssm_secret(ssm: Any, name: str) -> tuple[str, int]:
+    found = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+    return str(found["Value"]), int(found["Version"])
+
+
+def _ssm_put(ssm: Any, name: str, value: str) -> int:
+    # Overwriting a SecureString without KeyId re-encrypts it with the account's default
+    # aws/ssm key; pass the parameter's own key so Terraform's key_id stays as planned.
+    # https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+    described = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": [name]}])["Parameters"]
+    key = {"KeyId": described[0]["KeyId"]} if described and described[0].get("KeyId") else {}
+    return int(
+        ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True, **key)["Version"]
+    )
+
+
+def _alb_accepts(stack: Stack, header: str, values: list[str]) -> None:
+    """Set the forward rule's header condition to exactly ``values`` (current first)."""
+    stack.client("elbv2").modify_rule(
+        RuleArn=stack.out("origin_forward_rule_arn"),
+        Conditions=[
+            {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": header, "Values": values}}
+        ],
+    )
+
+
+def _cloudfront_sends(stack: Stack, header: str, value: str) -> bool:
+    """Make the distribution send ``value`` in ``header`` to its custom origins; True if it changed."""
+    cloudfront = stack.client("cloudfront")
+    dist_id = stack.out("distribution_id")
+    found = cloudfront.get_distribution_config(Id=dist_id)
+    config, etag = found["DistributionConfig"], found["ETag"]
+    changed = False
+    for origin in config["Origins"]["Items"]:
+        for item in (origin.get("CustomHeaders") or {}).get("Items") or []:
+            if item["HeaderName"].lower() == header.lower() and item["HeaderValue"] != value:
+                item["HeaderValue"] = value
+                changed = True
+    if changed:
+        # UpdateDistribution takes the whole config and the ETag it was read with, so a
+        # concurrent change is refused rather than overwritten.
+        # https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
+        cloudfront.update_distribution(Id=dist_id, IfMatch=etag, DistributionConfig=config)
+    return changed
+
+
+def check_rotation_timing(timeout: float, grace: float) -> None:
+    if not 1 <= timeout <= 86400:
+        raise UsageError(f"--timeout {timeout:g} is out of range: allowed 1 to 86400 seconds")
+    if not 0 <= grace <= 3600:
+        raise UsageError(f"--grace {grace:g} is out of range: allowed 0 to 3600 seconds")
+
+
+def rotate_origin_secret(
+    stack: Stack,
+    on_update: Callable[[str], None] | None = None,
+    timeout: float = 1800,
+    poll: float = 10,
+    grace: float = 0,
+) -> OriginSecretRotation:
+    """Rotate the origin secret CloudFront sends to the ALB, in two phases, without 403s.
+
+    Phase 1: the new value goes into the origin-secret parameter and the old one into the
+    previous-secret parameter; the ALB's forward rule accepts both; CloudFront is told to
+    send the new one. Then wait until CloudFront reports the distribution ``Deployed``
+    (the change has reached every edge location) and ``grace`` seconds more. Phase 2: the
+    rule accepts the new value only and the previous-secret parameter is reset. A run
+    interrupted between the phases is resumed by the next one (the previous-secret
+    parameter says a rotation is under way). Terraform derives the header and the rule
+    from the same parameters, so a plan at any point shows no change.
+
+    CloudFront's Status: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Distribution.html
+    """
+    check_rotation_timing(timeout, grace)
+    say = on_update or (lambda _message: None)
+    ssm = stack.client("ssm")
+    current_name = stack.out("origin_secret_parameter_name")
+    previous_name = stack.out("origin_secret_previous_parameter_name")
+    header = stack.out("origin_secret_header_name")
+
+    current, _ = _ssm_secret(ssm, current_name)
+    previous, _ = _ssm_secret(ssm, previous_name)
+    resumed = previous != NO_PREVIOUS_ORIGIN_SECRET
+    if resumed:
+        new, old = current, previous
+        say("a rotation was under way: finishing it")
+    else:
+        new, old = _new_origin_secret(), current
+        # The old value is recorded first: if this run stops anywhere below, the ALB
+        # (and Terraform) keep accepting it, and the next run resumes.
+        _ssm_put(ssm, previous_name, old)
+        _ssm_put(ssm, current_name, new)
+        say("phase 1: new value stored; the ALB accepts the new and the previous value")
+    _alb_accepts(stack, header, [new, old])
+    if _cloudfront_sends(stack, header, new):
+        say("phase 1: CloudFront is deploying the new header to its edge locations")
+
+    cloudfront = stack.client("cloudfront")
+    started = time.monotonic()
+    deadline = started + timeout
+    while True:
+        state = cloudfront.get_distribution(Id=stack.out("distribution_id"))["Distribution"]["Status"]
+        if state == "Deployed":
+            break
+        if time.monotonic() > deadline:
+            say(f"CloudFront still reports {state}; the ALB keeps accepting both values")
+            return OriginSecretRotation(resumed, False, False, time.monotonic() - started, 0)
+        say(f"waiting for CloudFront: {state}")
+        time.sleep(poll)
+    if grace > 0:
+        say(f"CloudFront deployed the new header; waiting {grace:.0f} s more")
+        time.sleep(grace)
+
+    _alb_accepts(stack, header, [new])
+    _ssm_put(ssm, previous_name, NO_PREVIOUS_ORIGIN_SECRET)
+    _, version = _ssm_secret(ssm, current_name)
+    say("phase 2: the ALB accepts the new value only; the previous value is gone")
+    return OriginSecretRotation(resumed, True, True, time.monotonic() - started, version)

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from zonke_tf.config import AppConfig
 from zonke_tf.errors import ConfigError
+
+# aws provider aliases of the example root, with their regions (examples/django-monolith/
+# providers.tf); the local target points each one that a root declares at the emulator.
+ALIAS_REGIONS: Mapping[str, str] = {"us_east_1": "us-east-1"}
+DEFAULT_ALIASES: tuple[str, ...] = tuple(ALIAS_REGIONS)
 
 # AWS's managed "CachingDisabled" cache policy: local mode uses it for requests to Django,
 # since the emulator cannot create the cache policy the cdn-static module makes on AWS.
@@ -72,8 +77,10 @@ class Target(ABC):
         """``terraform init`` arguments that configure the backend."""
 
     @abstractmethod
-    def provider_override(self, region: str) -> str | None:
-        """An override file for the stack's aws provider, or None to keep it as it is."""
+    def provider_override(self, region: str, aliases: Collection[str] = DEFAULT_ALIASES) -> str | None:
+        """An override file for the stack's aws provider (and its ``aliases``: each must be
+        declared by the root, as an override of an undeclared alias is an error), or None to
+        keep them as they are."""
 
     @abstractmethod
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
@@ -126,7 +133,7 @@ class AwsTarget(Target):
             "-backend-config=encrypt=true",
         ]
 
-    def provider_override(self, region: str) -> str | None:
+    def provider_override(self, region: str, aliases: Collection[str] = DEFAULT_ALIASES) -> str | None:
         return None
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
@@ -173,15 +180,24 @@ class LocalTarget(Target):
     def backend_args(self, config: AppConfig) -> list[str]:
         return []
 
-    def provider_override(self, region: str) -> str:
+    def provider_override(self, region: str, aliases: Collection[str] = DEFAULT_ALIASES) -> str:
         from zonke_tf.emulator import provider_block
 
         # An override file merges into the root's provider block, keeping its default_tags:
         # https://developer.hashicorp.com/terraform/language/files/override
+        # The example root's us-east-1 alias (CloudFront's certificate, domain.tf) must
+        # reach the emulator too.
+        blocks = [provider_block(self.endpoint, region, keys=False)]
+        for alias in sorted(aliases):
+            blocks.append(
+                provider_block(self.endpoint, ALIAS_REGIONS.get(alias, region), keys=False).replace(
+                    'provider "aws" {\n', f'provider "aws" {{\n  alias                       = "{alias}"\n', 1
+                )
+            )
         return (
             "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1,\n"
             "# and the state stays in the local workspace (this replaces the stack's s3 backend).\n"
-            'terraform {\n  backend "local" {}\n}\n\n' + provider_block(self.endpoint, region, keys=False)
+            'terraform {\n  backend "local" {}\n}\n\n' + "".join(blocks)
         )
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:

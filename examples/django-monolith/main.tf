@@ -6,7 +6,7 @@ data "aws_region" "current" {}
 locals {
   name = "${var.app_name}-${var.environment}"
 
-  custom_domain  = var.domain_name != null && var.certificate_arn != null
+  custom_domain  = local.cdn_certificate # domain.tf
   site_host      = local.custom_domain ? var.domain_name : module.cdn.distribution_domain_name
   allowed_hosts  = compact([module.cdn.distribution_domain_name, var.domain_name])
   container_port = var.container_port
@@ -63,9 +63,15 @@ module "cdn" {
   name                = local.name
   alb_dns_name        = module.alb.alb_dns_name
   aliases             = local.custom_domain ? [var.domain_name] : []
-  acm_certificate_arn = var.certificate_arn
+  acm_certificate_arn = local.cdn_certificate_arn
   app_cache_policy_id = var.cdn_app_cache_policy_id
   force_destroy       = var.force_destroy
+
+  # No plaintext hop (domain.tf): HTTPS to origin.<domain> when there is an origin
+  # certificate, or the VPC origin of the internal load balancer in the private mode.
+  origin_domain_name = local.origin_certificate && !local.private_alb ? local.origin_host : null
+  vpc_origin         = local.private_alb
+  vpc_origin_alb_arn = local.private_alb ? module.alb.alb_arn : null
 }
 
 module "alb" {
@@ -79,6 +85,16 @@ module "alb" {
   health_check         = { path = var.health_check_path }
   deletion_protection  = var.alb_deletion_protection
   deregistration_delay = 30
+
+  # During `zonke origin-secret rotate`: the previous value, still accepted.
+  origin_secret_previous_value = module.cdn.origin_secret_previous_value
+
+  # The edge mode (domain.tf): internal in the private subnets, or internet-facing; HTTPS
+  # with the origin certificate when there is one.
+  internal           = local.private_alb
+  private_subnet_ids = local.private_alb ? module.network.private_subnet_ids : []
+  enable_https       = local.origin_certificate
+  certificate_arn    = local.origin_certificate_arn
 }
 
 module "secrets" {

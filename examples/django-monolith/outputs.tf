@@ -112,3 +112,24 @@ output "alerts_topic_arn" {
   description = "The encrypted SNS topic every alarm and failed deploy or migration notifies."
   value       = module.alarms.topic_arn
 }
+
+# What `zonke origin-secret rotate` reads (names only, never the secret).
+output "origin_secret_header_name" {
+  description = "Header carrying the origin secret from CloudFront to the load balancer."
+  value       = module.cdn.origin_secret_header_name
+}
+
+output "origin_secret_parameter_name" {
+  description = "SSM SecureString parameter holding the origin secret."
+  value       = module.cdn.origin_secret_parameter_name
+}
+
+output "origin_secret_previous_parameter_name" {
+  description = "SSM SecureString parameter holding the previous origin secret during a rotation."
+  value       = module.cdn.origin_secret_previous_parameter_name
+}
+
+output "origin_forward_rule_arn" {
+  description = "The load balancer rule that forwards requests carrying the origin secret."
+  value       = module.alb.forward_rule_arn
+}

@@ -266,6 +266,35 @@ variable "certificate_arn" {
   default     = null
 }
 
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone of `domain_name`. When set, the stack creates and DNS-validates the certificates (us-east-1 for CloudFront, the stack's region for the load balancer) and the alias records."
+  type        = string
+  default     = null
+}
+
+variable "origin_certificate_arn" {
+  description = "ACM certificate in the stack's region covering `domain_name` and `origin.<domain_name>`, for HTTPS from CloudFront to the load balancer (null: created when `route53_zone_id` is set)."
+  type        = string
+  default     = null
+}
+
+variable "edge_origin" {
+  description = "How CloudFront reaches the load balancer: `public` (internet-facing, CloudFront's prefix list and the origin secret; HTTPS with a domain) or `private` (internal, in the private subnets, through a CloudFront VPC origin over HTTPS; needs a domain and an origin certificate)."
+  type        = string
+  default     = "public"
+  nullable    = false
+
+  validation {
+    condition     = contains(["public", "private"], var.edge_origin)
+    error_message = "edge_origin must be \"public\" or \"private\"."
+  }
+
+  validation {
+    condition     = var.edge_origin == "public" || (var.domain_name != null && (var.route53_zone_id != null || var.origin_certificate_arn != null))
+    error_message = "edge_origin = \"private\" needs domain_name and route53_zone_id (or origin_certificate_arn): CloudFront reaches the internal load balancer over HTTPS only."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource (beside app, environment and managed-by)."
   type        = map(string)

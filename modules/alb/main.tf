@@ -1,7 +1,8 @@
 locals {
   tags = merge(var.tags, { "zonke:module" = "alb" })
 
-  https = var.certificate_arn != null
+  # Known at plan time even when the certificate is created in the same apply.
+  https = var.enable_https != null ? var.enable_https : var.certificate_arn != null
 
   # The target group's name ends with a short hash of the settings that force AWS to
   # replace it, so a replacement can be created before the old one is destroyed.
@@ -16,12 +17,13 @@ data "aws_vpc" "this" {
 
 resource "aws_lb" "this" {
   # checkov:skip=CKV2_AWS_28:The WAF web ACL belongs on the CloudFront distribution (cdn-static web_acl_arn); this ALB only admits CloudFront's origin-facing addresses and requests carrying the origin secret.
+  # checkov:skip=CKV2_AWS_20:The HTTP listener redirects to HTTPS whenever there is an HTTPS listener (local.https, which checkov cannot evaluate); without one it answers 403 and forwards only requests carrying the origin secret.
   # checkov:skip=CKV_AWS_91:Access logs are opt-in (access_logs_bucket) because the bucket needs an ELB log-delivery policy that this module cannot write for a bucket it does not own.
   name               = var.name
-  internal           = false
+  internal           = var.internal
   load_balancer_type = "application"
   security_groups    = [aws_security_group.this.id]
-  subnets            = var.public_subnet_ids
+  subnets            = var.internal ? var.private_subnet_ids : var.public_subnet_ids
 
   drop_invalid_header_fields = true
   desync_mitigation_mode     = "strictest"

@@ -57,3 +57,8 @@ output "security_group_id" {
   description = "ID of the load balancer's security group; allow it into the application tasks' security group on `target_port`."
   value       = aws_security_group.this.id
 }
+
+output "internal" {
+  description = "Whether the load balancer is internal (hardened mode, reached through a CloudFront VPC origin)."
+  value       = aws_lb.this.internal
+}

@@ -19,13 +19,24 @@ resource "aws_security_group" "this" {
   }
 }
 
+# Internal (hardened) mode: the load balancer has no public address, so only sources
+# inside the VPC can open a connection; CloudFront's VPC origin reaches it through
+# network interfaces that CloudFront places in the VPC. The group admits HTTPS from the
+# VPC's range: the interfaces' security group (CloudFront-VPCOrigins-Service-SG) only
+# exists once the VPC origin does, so it cannot be referenced here. The origin secret
+# header still has to match, so a task in the VPC cannot use the ALB as a shortcut.
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
 resource "aws_vpc_security_group_ingress_rule" "cloudfront" {
   security_group_id = aws_security_group.this.id
-  description       = local.https ? "HTTPS from CloudFront origin-facing servers only" : "HTTP from CloudFront origin-facing servers only"
-  ip_protocol       = "tcp"
-  from_port         = local.https ? 443 : 80
-  to_port           = local.https ? 443 : 80
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
+  description = (
+    var.internal ? "HTTPS from the CloudFront VPC origin inside the VPC only" :
+    local.https ? "HTTPS from CloudFront origin-facing servers only" : "HTTP from CloudFront origin-facing servers only"
+  )
+  ip_protocol    = "tcp"
+  from_port      = local.https ? 443 : 80
+  to_port        = local.https ? 443 : 80
+  prefix_list_id = var.internal ? null : data.aws_ec2_managed_prefix_list.cloudfront.id
+  cidr_ipv4      = var.internal ? data.aws_vpc.this.cidr_block : null
 
   tags = local.tags
 }

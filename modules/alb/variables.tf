@@ -19,18 +19,48 @@ variable "vpc_id" {
 }
 
 variable "public_subnet_ids" {
-  description = "IDs of the public subnets to place the load balancer in, in at least two availability zones."
+  description = "IDs of the public subnets to place an internet-facing load balancer in, in at least two availability zones. Unused (may be empty) when `internal` is true."
   type        = list(string)
   nullable    = false
+  default     = []
 
   validation {
-    condition     = length(var.public_subnet_ids) >= 2 && length(distinct(var.public_subnet_ids)) == length(var.public_subnet_ids)
+    condition     = var.internal || (length(var.public_subnet_ids) >= 2 && length(distinct(var.public_subnet_ids)) == length(var.public_subnet_ids))
     error_message = "public_subnet_ids must list at least two distinct subnets (an Application Load Balancer needs two availability zones)."
   }
 
   validation {
     condition     = alltrue([for s in var.public_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
     error_message = "public_subnet_ids must contain subnet IDs such as \"subnet-0123456789abcdef0\"."
+  }
+}
+
+variable "internal" {
+  description = "Hardened mode: an internal load balancer in `private_subnet_ids`, with no public address, reached by CloudFront through a VPC origin (the cdn-static module's `vpc_origin_alb_arn`) over HTTPS only; needs `certificate_arn`. False (the default): internet-facing in `public_subnet_ids`, admitting CloudFront's origin-facing prefix list only."
+  type        = bool
+  nullable    = false
+  default     = false
+
+  validation {
+    condition     = !var.internal || var.certificate_arn != null || var.enable_https == true
+    error_message = "certificate_arn is required when internal is true: CloudFront reaches an internal load balancer through a VPC origin over HTTPS only, so no hop is plaintext."
+  }
+}
+
+variable "private_subnet_ids" {
+  description = "With `internal`: IDs of the private subnets to place the load balancer in, in at least two availability zones."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = !var.internal || (length(var.private_subnet_ids) >= 2 && length(distinct(var.private_subnet_ids)) == length(var.private_subnet_ids))
+    error_message = "private_subnet_ids must list at least two distinct subnets when internal is true (an Application Load Balancer needs two availability zones)."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.private_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "private_subnet_ids must contain subnet IDs such as \"subnet-0123456789abcdef0\"."
   }
 }
 
@@ -77,6 +107,17 @@ variable "certificate_arn" {
   validation {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.certificate_arn))
     error_message = "certificate_arn must be null or an ACM certificate ARN such as \"arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-...\"."
+  }
+}
+
+variable "enable_https" {
+  description = "Create the HTTPS listener (CloudFront's listener; port 80 then only redirects). Null (the default): when `certificate_arn` is set. Set true when the certificate is created in the same apply, so its ARN is unknown at plan time."
+  type        = bool
+  default     = null
+
+  validation {
+    condition     = var.enable_https != true || var.certificate_arn != null
+    error_message = "enable_https = true needs certificate_arn (the certificate of the HTTPS listener)."
   }
 }
 

@@ -55,6 +55,28 @@ resource "aws_cloudfront_cache_policy" "app" {
   }
 }
 
+# Hardened mode: CloudFront reaches the internal ALB through a VPC origin, inside AWS's
+# network, over HTTPS only (the ALB has no public address at all).
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+resource "aws_cloudfront_vpc_origin" "this" {
+  count = local.vpc_origin ? 1 : 0
+
+  vpc_origin_endpoint_config {
+    name                   = "${var.name}-alb"
+    arn                    = var.vpc_origin_alb_arn
+    http_port              = 80
+    https_port             = 443
+    origin_protocol_policy = local.origin_protocol
+
+    origin_ssl_protocols {
+      items    = ["TLSv1.2"]
+      quantity = 1
+    }
+  }
+
+  tags = local.tags
+}
+
 resource "aws_cloudfront_distribution" "this" {
   # checkov:skip=CKV_AWS_68:WAF is opt-in through web_acl_arn: a web ACL costs a monthly fee per rule and its rules depend on the application.
   # checkov:skip=CKV2_AWS_47:WAF is opt-in through web_acl_arn; the Log4j rule set belongs in that web ACL, which this module does not own.
@@ -78,13 +100,25 @@ resource "aws_cloudfront_distribution" "this" {
     origin_id   = local.alb_origin_id
     domain_name = local.alb_origin_domain
 
-    custom_origin_config {
-      http_port                = 80
-      https_port               = 443
-      origin_protocol_policy   = local.origin_https ? "https-only" : "http-only"
-      origin_ssl_protocols     = ["TLSv1.2"]
-      origin_read_timeout      = 30
-      origin_keepalive_timeout = 5
+    dynamic "custom_origin_config" {
+      for_each = local.vpc_origin ? [] : [local.origin_protocol]
+      content {
+        http_port                = 80
+        https_port               = 443
+        origin_protocol_policy   = custom_origin_config.value
+        origin_ssl_protocols     = ["TLSv1.2"]
+        origin_read_timeout      = 30
+        origin_keepalive_timeout = 5
+      }
+    }
+
+    dynamic "vpc_origin_config" {
+      for_each = aws_cloudfront_vpc_origin.this
+      content {
+        vpc_origin_id            = vpc_origin_config.value.id
+        origin_read_timeout      = 30
+        origin_keepalive_timeout = 5
+      }
     }
 
     custom_header {

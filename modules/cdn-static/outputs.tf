@@ -79,7 +79,28 @@ output "origin_secret_parameter_name" {
   value       = one(aws_ssm_parameter.origin_secret[*].name)
 }
 
+output "origin_secret_previous_value" {
+  description = "During a two-phase rotation (`zonke origin-secret rotate`): the previous origin secret, which the ALB still accepts (the alb module's `origin_secret_previous_value`). Null outside a rotation."
+  value       = local.origin_secret_previous
+  sensitive   = true
+}
+
+output "origin_secret_previous_parameter_name" {
+  description = "Name of the SSM SecureString parameter holding the previous origin secret during a rotation (`none` otherwise), or null when `origin_secret_value` is given."
+  value       = one(aws_ssm_parameter.origin_secret_previous[*].name)
+}
+
 output "app_cache_policy_id" {
   description = "ID of the cache policy used for requests to Django."
   value       = local.app_cache_policy_id
+}
+
+output "origin_protocol_policy" {
+  description = "How CloudFront reaches the ALB: `https-only` (custom domain with `origin_domain_name`, or the VPC origin), else `http-only`."
+  value       = local.origin_protocol
+}
+
+output "vpc_origin_id" {
+  description = "ID of the CloudFront VPC origin of the internal ALB (hardened mode), or null."
+  value       = one(aws_cloudfront_vpc_origin.this[*].id)
 }

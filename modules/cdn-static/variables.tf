@@ -29,6 +29,34 @@ variable "origin_domain_name" {
   }
 }
 
+variable "vpc_origin" {
+  description = "Hardened mode: CloudFront reaches an internal Application Load Balancer (the alb module with `internal = true`, ARN in `vpc_origin_alb_arn`) through a VPC origin, inside AWS's network and over HTTPS only; the load balancer has no public address. Needs a custom domain (`aliases` and `acm_certificate_arn`): CloudFront checks the load balancer's certificate against the viewer's host name. False (the default): `alb_dns_name` over the internet."
+  type        = bool
+  nullable    = false
+  default     = false
+
+  validation {
+    condition     = !var.vpc_origin || length(var.aliases) > 0
+    error_message = "vpc_origin needs a custom domain (aliases and acm_certificate_arn): CloudFront reaches the internal load balancer over HTTPS only and checks its certificate against the site's host name."
+  }
+}
+
+variable "vpc_origin_alb_arn" {
+  description = "With `vpc_origin`: ARN of the internal Application Load Balancer (the alb module's `alb_arn`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.vpc_origin_alb_arn == null || can(regex("^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/.+$", var.vpc_origin_alb_arn))
+    error_message = "vpc_origin_alb_arn must be null or an Application Load Balancer ARN (\"arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>\")."
+  }
+
+  validation {
+    condition     = !var.vpc_origin || var.vpc_origin_alb_arn != null
+    error_message = "vpc_origin_alb_arn is required when vpc_origin is true: the internal load balancer's ARN (the alb module's alb_arn)."
+  }
+}
+
 variable "aliases" {
   description = "Domain names the distribution answers to (for example `[\"www.example.com\"]`); they need `acm_certificate_arn`. Empty (the default): only the `*.cloudfront.net` name."
   type        = list(string)

@@ -75,6 +75,8 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         data["domain"] = {
             "name": f"{data['app']['name']}.example.com",
             "certificate_arn": CERT,
+            "zone_id": "Z0123456789ABCDEFGHIJ",
+            "origin": draw(st.sampled_from(["public", "private"])),
         }
     return data
 

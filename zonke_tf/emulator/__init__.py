@@ -62,6 +62,7 @@ SERVICES: tuple[str, ...] = (
     "logs",
     "rds",
     "resourcegroupstaggingapi",
+    "route53",
     "s3",
     "s3control",
     "secretsmanager",

@@ -219,3 +219,90 @@ def test_cross_variable_and_reserved_name_validations(
     error = " ".join(cdn.plan_error({**BASE, **variables}).split())
     for message in messages:
         assert message in error, error[-3000:]
+
+
+# --- edge modes: no plaintext hop in the domain and hardened modes
+
+ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/demo/0123456789abcdef"
+INTERNAL_ALB = "internal-demo-123456.us-east-1.elb.amazonaws.com"
+
+
+def planned_origin_protocols(plan: PlanResult) -> list[str]:
+    """Every origin protocol policy the plan sets, on the distribution and on VPC origins."""
+    found = [
+        c["origin_protocol_policy"]
+        for o in plan.one("aws_cloudfront_distribution")["origin"]
+        for c in o["custom_origin_config"]
+    ]
+    for vpc_origin in plan.of_type("aws_cloudfront_vpc_origin").values():
+        found += [c["origin_protocol_policy"] for c in vpc_origin["vpc_origin_endpoint_config"]]
+    return found
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        {**CUSTOM_DOMAIN},
+        {**CUSTOM_DOMAIN, "alb_dns_name": INTERNAL_ALB, "vpc_origin": True, "vpc_origin_alb_arn": ALB_ARN},
+    ],
+    ids=["domain", "hardened-vpc-origin"],
+)
+def test_no_http_only_origin_in_the_domain_and_hardened_modes(
+    cdn: TerraformRoot, mode: dict[str, Any]
+) -> None:
+    plan = cdn.plan({**BASE, **mode})
+    protocols = planned_origin_protocols(plan)
+    assert protocols and "http-only" not in protocols and set(protocols) == {"https-only"}, protocols
+    assert plan.outputs["origin_protocol_policy"] == "https-only"
+
+
+def test_hardened_mode_reaches_the_internal_alb_through_a_vpc_origin(cdn: TerraformRoot) -> None:
+    plan = cdn.plan(
+        {
+            **BASE,
+            **CUSTOM_DOMAIN,
+            "alb_dns_name": INTERNAL_ALB,
+            "vpc_origin": True,
+            "vpc_origin_alb_arn": ALB_ARN,
+        }
+    )
+    vpc_origin = plan.one("aws_cloudfront_vpc_origin")["vpc_origin_endpoint_config"][0]
+    assert vpc_origin["arn"] == ALB_ARN and vpc_origin["name"] == "demo-alb"
+    assert vpc_origin["https_port"] == 443
+    assert vpc_origin["origin_ssl_protocols"] == [{"items": ["TLSv1.2"], "quantity": 1}]
+    alb = origins(plan)["alb"]
+    # the VPC origin replaces the internet-facing custom origin config; the secret header stays
+    assert alb["custom_origin_config"] == [] and alb["domain_name"] == INTERNAL_ALB
+    assert len(alb["vpc_origin_config"]) == 1
+    assert [h["name"] for h in alb["custom_header"]] == ["X-Origin-Verify"]
+    dist_unknown = unknown_after_apply(plan, "aws_cloudfront_distribution.this")
+    alb_unknown = [o for o in dist_unknown["origin"] if o.get("vpc_origin_config")]
+    assert alb_unknown and alb_unknown[0]["vpc_origin_config"][0]["vpc_origin_id"] is True
+
+
+def test_public_mode_without_a_domain_stays_http_and_says_so(cdn: TerraformRoot) -> None:
+    plan = cdn.plan(BASE)
+    assert planned_origin_protocols(plan) == ["http-only"]
+    assert plan.outputs["origin_protocol_policy"] == "http-only"
+    assert "aws_cloudfront_vpc_origin" not in plan.counts
+
+
+# Separate plans: Terraform skips the validations that read another variable when other
+# variables fail theirs (see the bulk test above).
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"vpc_origin": True, "vpc_origin_alb_arn": ALB_ARN}, "vpc_origin needs a custom domain"),
+        (
+            {**CUSTOM_DOMAIN, "vpc_origin": True, "vpc_origin_alb_arn": ALB_ARN.replace("/app/", "/net/")},
+            "vpc_origin_alb_arn must be null or an Application",
+        ),
+        ({**CUSTOM_DOMAIN, "vpc_origin": True}, "vpc_origin_alb_arn is required when vpc_origin is true"),
+    ],
+    ids=["no-domain", "not-an-alb", "no-alb"],
+)
+def test_hardened_mode_needs_a_domain_and_an_alb(
+    cdn: TerraformRoot, variables: dict[str, Any], message: str
+) -> None:
+    error = " ".join(cdn.plan_error({**BASE, **variables}).split())
+    assert message in error, error[-3000:]

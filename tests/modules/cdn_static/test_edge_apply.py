@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.modules.cdn_static import edge_checks as checks
+from tests.modules.cdn_static import rotation_checks
 from tests.tfharness import applied
 
 pytestmark = pytest.mark.apply
@@ -35,7 +36,8 @@ def test_apply_edge_replan_rotate_destroy(make_root, aws: Any) -> None:  # type:
     root = make_root("tests/modules/cdn_static/fixtures/edge")
     with applied(root, aws, VARIABLES) as stack:
         alb, cdn = stack.outputs["alb"], stack.outputs["cdn"]
-        secret = stack.outputs["origin_secret_value"]
+        # read from its parameter: a root output holding it would change on every rotation
+        secret = rotation_checks.parameter(aws, stack.outputs["rotation"]["origin_secret_parameter_name"])
         header = cdn["origin_secret_header_name"]
         assert re.fullmatch(r"[0-9a-f]{64}", secret), "the generated origin secret is 256 hex bits"
         assert header == "X-Origin-Verify"
@@ -148,3 +150,10 @@ def test_apply_edge_replan_rotate_destroy(make_root, aws: Any) -> None:  # type:
         code, text = stack.replan(VARIABLES)
         assert code == 0, f"the origin secret must stay the same across plans:\n{text}"
         assert secret not in text
+
+        # --- two-phase rotation (zonke origin-secret rotate): both values accepted while
+        # CloudFront deploys, then the old one dropped; Terraform agrees at the end
+        new = rotation_checks.rotate_and_check(aws, stack.outputs, secret)
+        code, text = stack.replan(VARIABLES)
+        assert code == 0, f"after a rotation Terraform must plan no change:\n{text}"
+        assert secret not in text and new not in text
