@@ -27,10 +27,15 @@ data "aws_iam_policy_document" "pipeline_assume" {
 }
 
 resource "aws_iam_role" "pipeline" {
-  name_prefix        = "${substr(var.name, 0, 24)}-pipeline-"
-  assume_role_policy = data.aws_iam_policy_document.pipeline_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-pipeline-"
+  path                 = local.iam_path
+  permissions_boundary = local.boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pipeline_assume.json
 
   tags = local.tags
+
+  # The boundary must exist before a role names it.
+  depends_on = [aws_iam_policy.boundary]
 }
 
 data "aws_iam_policy_document" "pipeline" {
@@ -137,10 +142,14 @@ data "aws_iam_policy_document" "codebuild_common" {
 # --- Build: push one repository, sync one bucket, invalidate one distribution ---
 
 resource "aws_iam_role" "build" {
-  name_prefix        = "${substr(var.name, 0, 24)}-build-"
-  assume_role_policy = data.aws_iam_policy_document.codebuild_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-build-"
+  path                 = local.iam_path
+  permissions_boundary = local.boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.codebuild_assume.json
 
   tags = local.tags
+
+  depends_on = [aws_iam_policy.boundary]
 }
 
 data "aws_iam_policy_document" "build" {
