@@ -53,7 +53,7 @@ data "aws_iam_policy_document" "pipeline" {
 
   statement {
     sid       = "PullSourceThroughTheConnection"
-    actions   = ["codestar-connections:UseConnection", "codeconnections:UseConnection"]
+    actions   = ["${local.connection_service}:UseConnection"]
     resources = [local.connection_arn]
   }
 

