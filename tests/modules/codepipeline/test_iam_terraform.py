@@ -355,3 +355,95 @@ def test_the_lint_catches_what_the_old_policy_had() -> None:
     assert lint({"Statement": [{"Effect": "Allow", "Action": "ecs:Nothing*", "Resource": "*"}]}) == [
         "?: UNKNOWN_ACTION ecs:Nothing*"
     ]
+
+
+# --- proof (b): privilege-escalation scan (cloudsplaining), resource-scoped statements included ---
+
+IAM_WRITE_FINDINGS = {  # cloudsplaining's escalation types that write IAM
+    "CreateAccessKey",
+    "CreateLoginProfile",
+    "UpdateLoginProfile",
+    "AddUserToGroup",
+    "CreateNewPolicyVersion",
+    "SetExistingDefaultPolicyVersion",
+    "AttachUserPolicy",
+    "AttachGroupPolicy",
+    "AttachRolePolicy",
+    "PutUserPolicy",
+    "PutGroupPolicy",
+    "PutRolePolicy",
+    "UpdateRolePolicyToAssumeIt",
+    "CreateAndRotateAccessKey",
+    "AttachUserPolicyThenCreateAccessKey",
+    "CreatePolicyVersionThenAssumeRole",
+    "PutUserPolicyThenCreateAccessKey",
+    "AttachRolePolicyThenUpdateAssumeRolePolicy",
+}
+
+# Every path the scan reports on the Infrastructure role's Allow statements alone (without
+# the Deny statements, which cloudsplaining applies by action only), and what contains it.
+# cloudsplaining reads actions and resources, not conditions: the conditions named here are
+# asserted on the JSON by the tests above.
+CONTAINED = {
+    "PutRolePolicy": "only roles under the stack's path carrying the boundary (iam:PermissionsBoundary); "
+    "the boundary allows no IAM write, so a role changed this way writes no role",
+    "AttachRolePolicy": "same, and iam:PolicyARN names only two AWS service-role policies",
+    "CreateEC2WithExistingIP": "PassRole to ec2 only of the stack's host role (bounded); "
+    "RunInstances only on resources carrying the stack's tag",
+    "ModifyExistingEC2LaunchTemplate": "only launch templates carrying the stack's tag; "
+    "their instances get the stack's host role",
+    "ECSExecuteCommandOnRunningTask": "only tasks of the stack's cluster: the shell gets the task role, "
+    "which the boundary caps",
+    "PassExistingRoleToNewCodeBuildProjectThenBuild": "PassRole to codebuild only of the stack's build and "
+    "Terraform roles; only the stack's two projects",
+    "PassExistingRoleToNewCodeBuildProjectThenBuildBatch": "same",
+    "PassExistingRoleToNewECSClusterRunTask": "PassRole to ecs-tasks only of the stack's execution and task "
+    "roles (bounded); only the stack's cluster and task families",
+    "PassExistingRoleToNewECSClusterServiceTask": "same",
+    "PassExistingRoleToNewECSService": "same",
+    "PassExistingRoleToNewECSTaskViaRunTask": "same",
+    "PassExistingRoleToNewECSTaskViaStartTask": "same",
+}
+
+
+def escalations(doc: dict[str, Any]) -> set[str]:
+    from cloudsplaining.scan.policy_document import PolicyDocument
+
+    scanned = PolicyDocument(doc, flag_conditional_statements=True, flag_resource_arn_statements=True)
+    return {e["type"] for e in scanned.allows_privilege_escalation}
+
+
+def test_no_iam_write_escalation_remains(infra: list[dict[str, Any]], boundary: dict[str, Any]) -> None:
+    everything = {"Version": "2012-10-17", "Statement": list(statements(*infra))}
+    allows = {"Version": "2012-10-17", "Statement": [s for s in statements(*infra) if s["Effect"] == "Allow"]}
+    assert not escalations(everything) & IAM_WRITE_FINDINGS
+    assert escalations(allows) == set(CONTAINED)
+    # roles under the boundary: no IAM write at all, the pass-role paths of the app's runtime
+    assert not escalations(boundary) & IAM_WRITE_FINDINGS
+    assert escalations(boundary) <= set(CONTAINED)
+
+
+def test_the_scan_sees_the_seed_escalations() -> None:
+    """The seed's statement, scanned the same way, reports what issue 13 found."""
+    seed = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "iam:PutRolePolicy",
+                    "iam:AttachRolePolicy",
+                    "iam:CreatePolicyVersion",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:PassRole",
+                ],
+                "Resource": [
+                    "arn:aws:iam::123456789012:role/shop-prod*",
+                    "arn:aws:iam::123456789012:policy/shop-prod*",
+                ],
+            }
+        ],
+    }
+    assert {"PutRolePolicy", "AttachRolePolicy", "CreateNewPolicyVersion", "UpdateRolePolicyToAssumeIt"} <= (
+        escalations(seed)
+    )
