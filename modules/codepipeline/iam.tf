@@ -226,10 +226,14 @@ resource "aws_iam_role_policy" "build" {
 # --- Deploy: one revision of the service's family, one service ---
 
 resource "aws_iam_role" "deploy" {
-  name_prefix        = "${substr(var.name, 0, 24)}-deploy-"
-  assume_role_policy = data.aws_iam_policy_document.codebuild_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-deploy-"
+  path                 = local.iam_path
+  permissions_boundary = local.boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.codebuild_assume.json
 
   tags = local.tags
+
+  depends_on = [aws_iam_policy.boundary]
 }
 
 data "aws_iam_policy_document" "deploy" {

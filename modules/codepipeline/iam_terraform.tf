@@ -46,7 +46,7 @@ locals {
     "states.amazonaws.com"         = ["${local.n24}-migrate-", "${local.n24}-restart-"]
     "events.amazonaws.com"         = ["${local.n24}-secret-ev-"]
     "codepipeline.amazonaws.com"   = ["${local.n24}-pipeline-"]
-    "codebuild.amazonaws.com"      = ["${local.n24}-build-", "terraform/${local.n24}-terraform-"]
+    "codebuild.amazonaws.com"      = ["${local.n24}-build-", "${local.n24}-deploy-", "terraform/${local.n24}-terraform-"]
   }
 
   # AWS-managed policies the modules attach (EC2 container instances, RDS Enhanced
@@ -70,7 +70,7 @@ locals {
 
   # The CodeBuild projects' keys (codebuild.tf), spelled out: the boundary cannot depend on
   # the projects, whose roles carry it. A plan test checks every project matches.
-  project_keys = ["infra", "build"]
+  project_keys = ["infra", "build", "deploy"]
 
   # Every resource of the stack whose ARN holds its name. One list for the Infrastructure
   # role and the boundary; an ARN only ever matches actions of its own service.

@@ -15,7 +15,7 @@ def test_every_role_carries_the_boundary_under_the_stack_path(example: Terraform
     roles = plan.of_type("aws_iam_role")
     modules = {a.split(".")[1].split("[")[0] for a in roles}
     assert modules == {"network", "secrets", "database", "service", "migrations", "pipeline"}, modules
-    assert len(roles) == 11, sorted(roles)
+    assert len(roles) == 12, sorted(roles)
     for address, role in roles.items():
         if address.endswith("aws_iam_role.infra"):
             assert role["path"] == f"{PATH}terraform/" and role.get("permissions_boundary") is None

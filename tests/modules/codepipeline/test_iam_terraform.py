@@ -79,14 +79,14 @@ def test_every_role_carries_the_boundary_under_the_stack_path(plan: PlanResult) 
     policy = plan.values["aws_iam_policy.boundary"]
     assert (policy["path"], policy["name"]) == (f"{PATH}terraform/", f"{NAME}-boundary")
     roles = plan.of_type("aws_iam_role")
-    assert set(roles) == {"aws_iam_role.infra", "aws_iam_role.pipeline", "aws_iam_role.build"}
-    assert roles["aws_iam_role.pipeline"]["permissions_boundary"] == BOUNDARY
-    assert roles["aws_iam_role.build"]["permissions_boundary"] == BOUNDARY
+    assert set(roles) == {f"aws_iam_role.{k}" for k in ("infra", "pipeline", "build", "deploy")}
+    for kind in ("pipeline", "build", "deploy"):
+        assert roles[f"aws_iam_role.{kind}"]["permissions_boundary"] == BOUNDARY, kind
+        assert roles[f"aws_iam_role.{kind}"]["path"] == PATH, kind
     # the one exception: the role that writes roles cannot be bounded by a policy that
     # forbids writing roles; its own policies are out of its reach instead
     assert roles["aws_iam_role.infra"].get("permissions_boundary") is None
     assert roles["aws_iam_role.infra"]["path"] == f"{PATH}terraform/"
-    assert roles["aws_iam_role.pipeline"]["path"] == roles["aws_iam_role.build"]["path"] == PATH
     for key in ("state", "resources", "tagged", "iam"):
         assert plan.values[f'aws_iam_policy.infra["{key}"]']["path"] == f"{PATH}terraform/"
 
@@ -208,6 +208,7 @@ def test_pass_role_names_the_service_each_role_trusts(
         f"{NAME}-secret-ev-": "events.amazonaws.com",
         f"{NAME}-pipeline-": "codepipeline.amazonaws.com",
         f"{NAME}-build-": "codebuild.amazonaws.com",
+        f"{NAME}-deploy-": "codebuild.amazonaws.com",
         f"terraform/{NAME}-terraform-": "codebuild.amazonaws.com",
     }
     for prefix, service in expected.items():
