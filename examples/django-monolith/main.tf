@@ -15,6 +15,11 @@ locals {
   state_key      = coalesce(var.state_key, "zonke/${var.app_name}/${var.environment}/terraform.tfstate")
   with_pipeline  = var.repository_id != null
 
+  # IAM: every role of the stack under a path of its own, carrying the boundary the pipeline
+  # module owns (without a pipeline nothing a push runs can change a role: no boundary).
+  iam_path             = "/zonke/${local.name}/"
+  permissions_boundary = local.with_pipeline ? module.pipeline[0].permissions_boundary_arn : null
+
   # The environment contract: what every Django container (web and migrations) receives.
   # Plain values here; DB_USER, DB_PASSWORD, DJANGO_SECRET_KEY and the app's own secrets
   # come from Secrets Manager (local.container_secrets).
@@ -55,6 +60,9 @@ module "network" {
   cidr_block       = var.vpc_cidr
   az_count         = var.az_count
   nat_gateway_mode = var.nat_gateway_mode
+
+  iam_path             = local.iam_path
+  permissions_boundary = local.permissions_boundary
 }
 
 module "cdn" {
@@ -107,6 +115,9 @@ module "secrets" {
   ecs_service_name = local.name
   # The RDS-managed password rotates: roll the tasks when it does, like any secret change.
   watched_secret_arns = [module.database.master_user_secret_arn]
+
+  iam_path             = local.iam_path
+  permissions_boundary = local.permissions_boundary
 }
 
 module "database" {
@@ -126,6 +137,9 @@ module "database" {
   skip_final_snapshot        = var.db_skip_final_snapshot
   # On wherever RDS offers it (not for MySQL on the smallest burstable classes).
   performance_insights = !(var.db_engine == "mysql" && can(regex("^db\\.t(2|3|4g)\\.(micro|small)$", var.db_instance_class)))
+
+  iam_path             = local.iam_path
+  permissions_boundary = local.permissions_boundary
 }
 
 module "service" {
@@ -169,6 +183,9 @@ module "service" {
       referenced_security_group_id = module.database.security_group_id
     }
   }
+
+  iam_path             = local.iam_path
+  permissions_boundary = local.permissions_boundary
 }
 
 module "migrations" {
@@ -192,6 +209,9 @@ module "migrations" {
   command_prefix         = local.command_prefix
   # The service's security group: the one the database admits.
   security_group_ids = [module.service.security_group_id]
+
+  iam_path             = local.iam_path
+  permissions_boundary = local.permissions_boundary
 }
 
 # The pipeline needs a repository; without one (a first local try) the stack has none.
@@ -240,6 +260,8 @@ module "pipeline" {
     DJANGO_SETTINGS_MODULE = var.settings_module
   })
   collectstatic_run_entrypoint = var.run_image_entrypoint
+
+  iam_path = local.iam_path
 }
 
 module "alarms" {

@@ -27,10 +27,15 @@ data "aws_iam_policy_document" "pipeline_assume" {
 }
 
 resource "aws_iam_role" "pipeline" {
-  name_prefix        = "${substr(var.name, 0, 24)}-pipeline-"
-  assume_role_policy = data.aws_iam_policy_document.pipeline_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-pipeline-"
+  path                 = local.iam_path
+  permissions_boundary = local.boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pipeline_assume.json
 
   tags = local.tags
+
+  # The boundary must exist before a role names it.
+  depends_on = [aws_iam_policy.boundary]
 }
 
 data "aws_iam_policy_document" "pipeline" {
@@ -48,7 +53,7 @@ data "aws_iam_policy_document" "pipeline" {
 
   statement {
     sid       = "PullSourceThroughTheConnection"
-    actions   = ["codestar-connections:UseConnection", "codeconnections:UseConnection"]
+    actions   = ["${local.connection_service}:UseConnection"]
     resources = [local.connection_arn]
   }
 
@@ -137,10 +142,14 @@ data "aws_iam_policy_document" "codebuild_common" {
 # --- Build: push one repository, sync one bucket, invalidate one distribution ---
 
 resource "aws_iam_role" "build" {
-  name_prefix        = "${substr(var.name, 0, 24)}-build-"
-  assume_role_policy = data.aws_iam_policy_document.codebuild_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-build-"
+  path                 = local.iam_path
+  permissions_boundary = local.boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.codebuild_assume.json
 
   tags = local.tags
+
+  depends_on = [aws_iam_policy.boundary]
 }
 
 data "aws_iam_policy_document" "build" {
@@ -217,10 +226,14 @@ resource "aws_iam_role_policy" "build" {
 # --- Deploy: one revision of the service's family, one service ---
 
 resource "aws_iam_role" "deploy" {
-  name_prefix        = "${substr(var.name, 0, 24)}-deploy-"
-  assume_role_policy = data.aws_iam_policy_document.codebuild_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-deploy-"
+  path                 = local.iam_path
+  permissions_boundary = local.boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.codebuild_assume.json
 
   tags = local.tags
+
+  depends_on = [aws_iam_policy.boundary]
 }
 
 data "aws_iam_policy_document" "deploy" {

@@ -47,3 +47,16 @@ output "buildspecs" {
   description = "The rendered buildspecs, by project (`infra`, `build`, `deploy`)."
   value       = local.buildspecs
 }
+
+output "permissions_boundary_arn" {
+  description = "ARN of the stack's permissions boundary: give it to every module of the stack that creates IAM roles (`permissions_boundary`); the Infrastructure role can create or change only roles that carry it."
+  value       = local.boundary_arn
+
+  # Known at plan time, yet whoever uses it waits for the policy to exist.
+  depends_on = [aws_iam_policy.boundary]
+}
+
+output "iam_path" {
+  description = "IAM path of the stack's roles: give it to every module of the stack that creates IAM roles (`iam_path`)."
+  value       = local.iam_path
+}

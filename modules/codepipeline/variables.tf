@@ -473,3 +473,15 @@ variable "collectstatic_command" {
     error_message = "collectstatic_command must be a non-empty list of non-empty strings."
   }
 }
+
+variable "iam_path" {
+  description = "IAM path of the roles and policies this module creates, and of every role and policy of the stack the Infrastructure stage may manage (give every module of the stack the same one). Null: `/zonke/<managed_name_prefix>/`. A path of its own per stack keeps the Infrastructure role's IAM patterns from matching a sibling stack's names."
+  type        = string
+  default     = null
+
+  validation {
+    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1-512 characters, begins and ends with "/", printable ASCII without "/" inside a segment)
+    condition     = var.iam_path == null || can(regex("^/([!-.0-~]+/)+$", var.iam_path)) && length(coalesce(var.iam_path, "/")) <= 512
+    error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
+  }
+}

@@ -47,9 +47,11 @@ data "aws_iam_policy_document" "instance_assume" {
 resource "aws_iam_role" "instance" {
   count = local.is_ec2 ? 1 : 0
 
-  name_prefix        = "${substr(var.name, 0, 24)}-host-"
-  description        = "ECS container instances of ${var.name}"
-  assume_role_policy = data.aws_iam_policy_document.instance_assume[0].json
+  name_prefix          = "${substr(var.name, 0, 24)}-host-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  description          = "ECS container instances of ${var.name}"
+  assume_role_policy   = data.aws_iam_policy_document.instance_assume[0].json
 
   tags = local.tags
 }
@@ -67,6 +69,7 @@ resource "aws_iam_instance_profile" "instance" {
   count = local.is_ec2 ? 1 : 0
 
   name_prefix = "${substr(var.name, 0, 24)}-host-"
+  path        = var.iam_path
   role        = aws_iam_role.instance[0].name
 
   tags = local.tags

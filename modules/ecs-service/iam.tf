@@ -80,9 +80,11 @@ data "aws_iam_policy_document" "execution" {
 }
 
 resource "aws_iam_role" "execution" {
-  name_prefix        = "${substr(var.name, 0, 24)}-exec-"
-  description        = "ECS starts the tasks of ${var.name} with this role: image pull, logs, injected secrets"
-  assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-exec-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  description          = "ECS starts the tasks of ${var.name} with this role: image pull, logs, injected secrets"
+  assume_role_policy   = data.aws_iam_policy_document.tasks_assume.json
 
   tags = local.tags
 }
@@ -171,9 +173,11 @@ data "aws_iam_policy_document" "task" {
 }
 
 resource "aws_iam_role" "task" {
-  name_prefix        = "${substr(var.name, 0, 24)}-task-"
-  description        = "The app ${var.name} runs with this role"
-  assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-task-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  description          = "The app ${var.name} runs with this role"
+  assume_role_policy   = data.aws_iam_policy_document.tasks_assume.json
 
   tags = local.tags
 }

@@ -29,8 +29,10 @@ data "aws_iam_policy_document" "runner_assume" {
 }
 
 resource "aws_iam_role" "runner" {
-  name_prefix        = "${substr(var.name, 0, 24)}-migrate-"
-  assume_role_policy = data.aws_iam_policy_document.runner_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-migrate-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.runner_assume.json
 
   tags = local.tags
 }

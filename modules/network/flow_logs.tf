@@ -91,8 +91,10 @@ data "aws_iam_policy_document" "flow_logs_write" {
 }
 
 resource "aws_iam_role" "flow_logs" {
-  name_prefix        = "${substr(var.name, 0, 24)}-flowlogs-"
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
+  name_prefix          = "${substr(var.name, 0, 24)}-flowlogs-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume.json
 
   tags = local.tags
 }

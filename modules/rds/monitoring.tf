@@ -32,9 +32,11 @@ data "aws_iam_policy_document" "monitoring_assume" {
 resource "aws_iam_role" "monitoring" {
   count = var.monitoring_interval > 0 ? 1 : 0
 
-  name_prefix        = "${substr(var.name, 0, 22)}-rds-mon-"
-  description        = "Enhanced Monitoring of the ${var.name} database"
-  assume_role_policy = data.aws_iam_policy_document.monitoring_assume[0].json
+  name_prefix          = "${substr(var.name, 0, 22)}-rds-mon-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  description          = "Enhanced Monitoring of the ${var.name} database"
+  assume_role_policy   = data.aws_iam_policy_document.monitoring_assume[0].json
 
   tags = local.tags
 }

@@ -102,9 +102,11 @@ data "aws_iam_policy_document" "restart" {
 resource "aws_iam_role" "restart" {
   count = var.restart_on_change ? 1 : 0
 
-  name_prefix        = "${substr(var.name, 0, 24)}-restart-"
-  description        = "Lets the state machine ${local.restart_name} roll the ECS service ${var.ecs_service_name}"
-  assume_role_policy = data.aws_iam_policy_document.restart_assume[0].json
+  name_prefix          = "${substr(var.name, 0, 24)}-restart-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  description          = "Lets the state machine ${local.restart_name} roll the ECS service ${var.ecs_service_name}"
+  assume_role_policy   = data.aws_iam_policy_document.restart_assume[0].json
 
   tags = local.tags
 }
@@ -204,9 +206,11 @@ data "aws_iam_policy_document" "events" {
 resource "aws_iam_role" "events" {
   count = var.restart_on_change ? 1 : 0
 
-  name_prefix        = "${substr(var.name, 0, 24)}-secret-ev-"
-  description        = "Lets the EventBridge rule ${local.restart_name} start its state machine"
-  assume_role_policy = data.aws_iam_policy_document.events_assume[0].json
+  name_prefix          = "${substr(var.name, 0, 24)}-secret-ev-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
+  description          = "Lets the EventBridge rule ${local.restart_name} start its state machine"
+  assume_role_policy   = data.aws_iam_policy_document.events_assume[0].json
 
   tags = local.tags
 }

@@ -95,3 +95,18 @@ def test_bad_input_is_named(alarms: TerraformRoot) -> None:
         {**BASE, "https_endpoints": ["http://hooks.example.com"]}
     )
     assert "thresholds are percentages" in alarms.plan_error({**BASE, "thresholds": {"cpu_percent": 120}})
+
+
+def test_the_infrastructure_role_names_exactly_these_alarms(alarms: TerraformRoot) -> None:
+    """modules/codepipeline spells the alarm names out (exact names keep sibling stacks out of
+    reach); they must be the names this module creates."""
+    import re
+
+    from tests.tfharness import REPO_ROOT
+
+    text = (REPO_ROOT / "modules" / "codepipeline" / "iam_terraform.tf").read_text()
+    listed = re.search(r"alarm_keys\s*=\s*\[(.*?)\]", text, re.S)
+    assert listed, "modules/codepipeline/iam_terraform.tf lost its alarm_keys"
+    keys = set(re.findall(r'"([^"]+)"', listed.group(1)))
+    names = {a["alarm_name"] for a in alarms.plan(FULL).of_type("aws_cloudwatch_metric_alarm").values()}
+    assert {f"demo-{k}" for k in keys} == names

@@ -135,35 +135,7 @@ def test_created_connection_and_no_approval(minimal: PlanResult) -> None:
     assert trigger["file_paths"] == []
 
 
-def test_infra_policies_fit_and_are_scoped(full: PlanResult, minimal: PlanResult) -> None:
-    for key in ("compute", "app"):
-        doc = policy(full, key)
-        assert len(json.dumps(doc, separators=(",", ":"))) < 6144, f"{key} exceeds a managed policy's size"
-        for st in doc["Statement"]:
-            resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
-            if resources == ["*"]:
-                continue  # each "*" statement says inline why AWS forces it
-            for r in resources:
-                allowed = (":key/*", ":certificate/*", "aws-service-role/*", ":secret:rds!*", CONNECTION)
-                assert "shop-prod" in r or r.endswith(allowed), (st["Sid"], r)
-    compute = {s["Sid"]: s for s in policy(minimal, "compute")["Statement"]}
-    assert compute["CreateNetworkWithTheAppTag"]["Condition"] == {
-        "StringEquals": {"aws:RequestTag/app": "shop"}
-    }
-    assert compute["ChangeOnlyTaggedNetwork"]["Condition"] == {
-        "StringEquals": {"aws:ResourceTag/app": "shop"}
-    }
-    assert "arn:aws:ecs:us-east-1:123456789012:cluster/shop*" in compute["EcsByName"]["Resource"]
-    app = {s["Sid"]: s for s in policy(full, "app")["Statement"]}
-    lock = app["MigrationLockTableByName"]  # the migration-task module's lock table, nothing else
-    assert lock["Resource"] == "arn:aws:dynamodb:us-east-1:123456789012:table/shop-prod-migration-lock"
-    assert not any(a.endswith(("Item", ":*")) for a in lock["Action"])
-    # other apps' database master passwords: never readable, changeable only for this app's databases
-    assert "secretsmanager:GetSecretValue" not in json.dumps(app["RdsMasterSecretsOfTheAppDatabases"])
-    tag = "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn"
-    assert app["RdsMasterSecretsOfTheAppDatabases"]["Condition"] == {
-        "StringLike": {tag: "arn:aws:rds:us-east-1:123456789012:db:shop-prod*"}
-    }
+# The Infrastructure role's policies: test_iam_terraform.py.
 
 
 # --- buildspecs ---
