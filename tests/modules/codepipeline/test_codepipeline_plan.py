@@ -426,13 +426,19 @@ BASE_REVISION = {
 
 
 def run_deploy(
-    spec: dict[str, Any], tmp_path: Path, *, primary: str, rollout: str = "COMPLETED", desired: int = 2
+    spec: dict[str, Any],
+    tmp_path: Path,
+    *,
+    primary: str,
+    rollout: str = "COMPLETED",
+    desired: int = 2,
+    base: dict[str, Any] = BASE_REVISION,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
-    state = tmp_path / f"deploy-{primary.rsplit(':', 1)[-1]}-{rollout}-{desired}"
+    state = tmp_path / f"deploy-{primary.rsplit(':', 1)[-1]}-{rollout}-{desired}-{len(base['tags'])}"
     (state / "bin").mkdir(parents=True)
     (state / "bin" / "aws").write_text(FAKE_ECS)
     (state / "bin" / "aws").chmod(0o755)
-    (state / "fixture-base.json").write_text(json.dumps(BASE_REVISION))
+    (state / "fixture-base.json").write_text(json.dumps(base))
     services = {
         "services": [
             {
@@ -556,3 +562,22 @@ def test_deploy_stage_is_the_codebuild_step_with_the_built_image(full: PlanResul
     [doc] = [r for r in resources if r["address"] == "data.aws_iam_policy_document.pipeline"]
     actions = json.dumps([st.get("actions") for st in doc["expressions"]["statement"]])
     assert "codebuild:StartBuild" in actions and "ecs:" not in actions
+
+
+def test_deploy_over_a_rollback_says_so_and_drops_its_marks(full: PlanResult, tmp_path: Path) -> None:
+    """After `zonke rollback` (a revision tagged zonke:rollback-of), the next push replaces the
+    rollback: the step says so, and the new revision is not marked as a rollback."""
+    spec = buildspec(full, "deploy")
+    rolled_back = {
+        **BASE_REVISION,
+        "tags": [
+            {"key": "team", "value": "web"},
+            {"key": "zonke:rollback-of", "value": "5"},
+            {"key": "zonke:started-by", "value": "arn:aws:sts::123456789012:assumed-role/dev/ana"},
+        ],
+    }
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, base=rolled_back)
+    assert done.returncode == 0, done.stderr
+    assert "runs a rollback to revision 5 (zonke rollback): this deploy replaces it" in done.stdout
+    keys = {t["key"] for t in json.loads((state / "registered-tags.json").read_text())}
+    assert keys == {"team", "zonke:image"}
