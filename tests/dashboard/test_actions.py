@@ -13,7 +13,7 @@ from tests.dashboard.helpers import csrf_of, secret_json, toml, version_of
 from zonke_tf import ops
 from zonke_tf.dashboard.app import Dashboard
 
-PAGES = ["/", "/scaling", "/secrets", "/deploys", "/migrations", "/audit"]
+PAGES = ["/", "/scaling", "/secrets", "/deploys", "/migrations", "/releases", "/logs", "/audit"]
 SECRET = "sk_live_ThisMustNeverShow_42"
 
 

@@ -15,7 +15,7 @@ from zonke_tf import ops
 from zonke_tf.dashboard.app import Dashboard
 from zonke_tf.dashboard.security import CSP
 
-PAGES = ["/", "/scaling", "/secrets", "/deploys", "/migrations", "/audit"]
+PAGES = ["/", "/scaling", "/secrets", "/deploys", "/migrations", "/releases", "/logs", "/audit"]
 
 
 @pytest.fixture

@@ -122,6 +122,7 @@ def make_stand_in(aws: Any) -> ops.Stack:
         "cluster_name": "shop-prod",
         "service_name": "shop-prod",
         "container_name": "django",
+        "task_definition_family": "shop-prod",
         "autoscaling_resource_id": "service/shop-prod/shop-prod",
         "pipeline_name": "shop-prod",
         "migration_state_machine_arn": runner,

@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from zonke_tf import ops
+from zonke_tf import ops, ops_tasks
 from zonke_tf.config import load_config
 from zonke_tf.config_edit import record_scaling, record_secret_keys
 from zonke_tf.dashboard.audit import AuditLog
@@ -98,7 +98,7 @@ def _templates() -> Environment:
 def status_class(value: Any) -> str:
     """A colour class for a status word; the word itself is always shown beside it."""
     text = str(value or "").upper()
-    if text in ("SUCCEEDED", "COMPLETED", "ACTIVE", "OK", "0"):
+    if text in ("SUCCEEDED", "COMPLETED", "ACTIVE", "OK", "0", "LIVE"):
         return "good"
     if text in ("FAILED", "STOPPED", "ABORTED", "TIMED_OUT", "CANCELLED", "ERROR"):
         return "bad"
@@ -345,6 +345,58 @@ def create_app(dash: Dashboard) -> Starlette:
         run = _migration_run(dash.stack, request.path_params["name"])
         return fragment("_migration_live.html", run=run, final=run["status"] != "RUNNING")
 
+    # ------------------------------------------------------------------ releases and logs
+
+    def releases_page(request: Request, confirm: int | None = None) -> HTMLResponse:
+        history = _safe(lambda: ops_tasks.releases(dash.stack, 20), [])
+        return page(request, "releases.html", releases=history, confirm=confirm)
+
+    def releases(request: Request) -> HTMLResponse:
+        return releases_page(request)
+
+    async def release_rollback(request: Request) -> Response:
+        form = await request.form()
+        revision = _int(str(form.get("revision", "")), "revision")
+        if str(form.get("confirm", "")) != str(revision):
+            return releases_page(request, confirm=revision)  # a deliberate second click
+        try:
+            result = await _threaded(
+                lambda: audited(
+                    "rollback", f"to revision {revision}", lambda: ops_tasks.rollback(dash.stack, revision)
+                )
+            )
+        except OperationError as exc:
+            return back(request, "/releases", "bad", str(exc))
+        text = (
+            f"Rolling back to revision {result.release.revision} ({result.release.commit}) "
+            f"as revision {result.revision}."
+        )
+        for warning in result.warnings:
+            session(request).flashes.append(("bad", f"Warning: {warning}"))
+        return back(request, "/releases", "good", text)
+
+    def logs(request: Request) -> HTMLResponse:
+        source = request.query_params.get("source", "all")
+        since = request.query_params.get("since", "1h")
+        pattern = request.query_params.get("filter", "") or None
+        sources = list(ops_tasks.LOG_SOURCES) if source == "all" else [source]
+        error, lines = None, []
+        try:
+            lines = ops_tasks.read_logs(dash.stack, sources, ops_tasks.parse_since(since), pattern, limit=500)
+        except OperationError as exc:
+            error = str(exc)
+        return page(
+            request,
+            "logs.html",
+            status_code=400 if error else 200,
+            lines=[line.as_dict() for line in lines],
+            source=source,
+            since=since,
+            pattern=pattern or "",
+            sources=["all", *ops_tasks.LOG_SOURCES],
+            error=error,
+        )
+
     # ------------------------------------------------------------------ audit
 
     def audit(request: Request) -> HTMLResponse:
@@ -369,6 +421,9 @@ def create_app(dash: Dashboard) -> Starlette:
         Route("/migrations", migrations_post, methods=["POST"]),
         Route("/migrations/{name}", migration_run),
         Route("/live/migrations/{name}", migration_live),
+        Route("/releases", releases),
+        Route("/releases/rollback", release_rollback, methods=["POST"]),
+        Route("/logs", logs),
         Route("/audit", audit),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
