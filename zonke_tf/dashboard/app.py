@@ -150,11 +150,12 @@ def create_app(dash: Dashboard) -> Starlette:
                 try:
                     applied = register_task_definitions(make_workspace(), dash.config_path, dash.env)
                 except ZonkeError as exc:
-                    dash.sync.state, dash.sync.detail = "failed", str(exc)
+                    # Audited before the page can see the outcome.
                     dash.audit.write(dash.who, "task definitions", "register", outcome=f"failed: {exc}")
+                    dash.sync.state, dash.sync.detail = "failed", str(exc)
                     return
-                dash.sync.state, dash.sync.detail = "done", ", ".join(applied)
                 dash.audit.write(dash.who, "task definitions", "register")
+                dash.sync.state, dash.sync.detail = "done", ", ".join(applied)
 
         threading.Thread(target=run, daemon=True).start()
 
@@ -242,10 +243,11 @@ def create_app(dash: Dashboard) -> Starlette:
                 change = ops.secrets_set(dash.stack, name, value, expected_version=expected)
                 if change.action == "created":
                     record_secret_keys(dash.config_path, dash.env, change.keys)
-                    start_sync()
                 return change
 
             change = await _threaded(lambda: audited("secret set", name, run))
+            if change.action == "created":
+                start_sync()  # after the change is audited: the audit log reads in order
         except ops.StaleVersionError:
             return secrets_page(request, 409, conflict=True)
         except (OperationError, ConfigError, TerraformError) as exc:
@@ -266,10 +268,10 @@ def create_app(dash: Dashboard) -> Starlette:
             def run() -> ops.SecretChange:
                 change = ops.secrets_delete(dash.stack, name, expected_version=expected)
                 record_secret_keys(dash.config_path, dash.env, change.keys)
-                start_sync()
                 return change
 
             change = await _threaded(lambda: audited("secret delete", name, run))
+            start_sync()  # after the change is audited: the audit log reads in order
         except ops.StaleVersionError:
             return secrets_page(request, 409, conflict=True)
         except (OperationError, ConfigError, TerraformError) as exc:
