@@ -5,8 +5,10 @@ The Build stage's buildspec runs as written; its ``docker`` commands reach this 
 - ``login``: accepted (ECR's password is read from stdin and dropped);
 - ``build --tag IMAGE [--file F] CONTEXT``: nothing is built; the build context stands in
   for the image's working folder (its Dockerfile's ``WORKDIR``);
-- ``create --name N IMAGE CMD...`` / ``start --attach N``: runs CMD in a copy of the build
-  context with this machine's Python (``python`` means this interpreter);
+- ``create --name N [--env-file F] [--entrypoint E] IMAGE CMD...`` / ``start --attach N``:
+  runs CMD with F's variables in a copy of the image's working folder (the source of the
+  Dockerfile's ``COPY <src> .``, else the whole context) with this machine's Python
+  (``python`` means this interpreter);
 - ``cp N:PATH DEST``: copies from that copy, PATH read relative to the ``WORKDIR``;
 - ``rm N``: removes the copy;
 - ``push IMAGE``: registers an image manifest for IMAGE in ECR with ``PutImage`` (with the
@@ -65,6 +67,19 @@ def _workdir(dockerfile: Path) -> str:
     return workdir
 
 
+def _app_source(dockerfile: Path, workdir: str) -> str:
+    """The part of the build context that becomes the image's working folder: the source of
+    the last plain ``COPY <src> .`` (or ``COPY <src> <workdir>``); the whole context otherwise."""
+    source = "."
+    if dockerfile.is_file():
+        for line in dockerfile.read_text().splitlines():
+            parts = line.split()
+            into_workdir = len(parts) == 3 and parts[2].rstrip("/") in (".", workdir.rstrip("/"))
+            if into_workdir and parts[0].upper() == "COPY":
+                source = parts[1]
+    return source
+
+
 def cmd_build(args: list[str]) -> int:
     tag, args = _opt(args, "--tag", "-t")
     dockerfile, args = _opt(args, "--file", "-f")
@@ -78,9 +93,11 @@ def cmd_build(args: list[str]) -> int:
             f"docker stand-in: unable to prepare context: path {positional[-1]!r} not found", file=sys.stderr
         )
         return 1
-    df = Path(dockerfile) if dockerfile else context / "Dockerfile"
+    df = (Path(dockerfile) if dockerfile else context / "Dockerfile").resolve()
+    workdir = _workdir(df)
+    app = (context / _app_source(df, workdir)).resolve()
     images = _load("images")
-    images[tag] = {"context": str(context), "workdir": _workdir(df.resolve())}
+    images[tag] = {"context": str(app if app.is_dir() else context), "workdir": workdir}
     _save("images", images)
     print(f"local: no Docker here; {tag} is not built, its context {context} stands in for the image")
     return 0
@@ -88,6 +105,8 @@ def cmd_build(args: list[str]) -> int:
 
 def cmd_create(args: list[str]) -> int:
     name, args = _opt(args, "--name")
+    env_file, args = _opt(args, "--env-file")
+    _, args = _opt(args, "--entrypoint")  # the stand-in runs no ENTRYPOINT either way
     if not name or not args:
         print("docker stand-in: create needs --name N IMAGE [CMD...]", file=sys.stderr)
         return 2
@@ -100,9 +119,16 @@ def cmd_create(args: list[str]) -> int:
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(images[image]["context"], root, ignore=shutil.ignore_patterns(".git", "__pycache__"))
     containers = _load("containers")
+    environment: dict[str, str] = {}
+    if env_file:
+        for line in Path(env_file).read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip() and not key.lstrip().startswith("#"):
+                environment[key.strip()] = value
     containers[name] = {
         "image": image,
         "command": command,
+        "environment": environment,
         "root": str(root),
         "workdir": images[image]["workdir"],
     }
@@ -122,6 +148,7 @@ def cmd_start(args: list[str]) -> int:
         command[0] = sys.executable
     print(f"local: running {' '.join(c['command'])} in a copy of the build context, without a container")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(c.get("environment", {}))  # docker create --env-file
     return subprocess.run(command, cwd=c["root"], env=env, check=False).returncode
 
 

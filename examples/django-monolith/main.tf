@@ -236,7 +236,6 @@ module "pipeline" {
   service_name                = module.service.service_name
   container_name              = module.service.container_name
   task_definition_family      = module.service.task_definition_family
-  min_count                   = var.min_count
   execution_role_arn          = module.service.execution_role_arn
   task_role_arn               = module.service.task_role_arn
   migration_state_machine_arn = module.migrations.state_machine_arn

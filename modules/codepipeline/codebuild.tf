@@ -36,7 +36,6 @@ locals {
       task_family            = local.task_family
       container_name         = var.container_name
       deploy_timeout_seconds = var.deploy_timeout_minutes * 60
-      min_count              = var.min_count
     })
   }
 

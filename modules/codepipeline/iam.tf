@@ -237,7 +237,7 @@ resource "aws_iam_role" "deploy" {
 }
 
 data "aws_iam_policy_document" "deploy" {
-  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition and RegisterTaskDefinition use "*": AWS offers no resource-level permissions for them.
+  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition, RegisterTaskDefinition and DescribeScalableTargets use "*": AWS offers no resource-level permissions for them.
   statement {
     sid = "ReadAndRegisterTheServiceRevision"
     # AWS forces "*": DescribeTaskDefinition and RegisterTaskDefinition support no
@@ -256,6 +256,14 @@ data "aws_iam_policy_document" "deploy" {
       variable = "ecs:CreateAction"
       values   = ["RegisterTaskDefinition"]
     }
+  }
+
+  statement {
+    sid = "ReadTheServiceScalingBounds"
+    # The first deploy starts the autoscaling target's minimum. AWS forces "*": Application
+    # Auto Scaling's Describe actions support no resource-level permissions.
+    actions   = ["application-autoscaling:DescribeScalableTargets"]
+    resources = ["*"]
   }
 
   statement {

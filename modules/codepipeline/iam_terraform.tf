@@ -96,8 +96,8 @@ locals {
       "${local.ap}:rds:${local.acc}:og:default:*",
       "${local.ap}:logs:${local.acc}:log-group:/zonke/${local.p}/*",
       "${local.ap}:logs:${local.acc}:log-group:/aws/rds/instance/${local.p}/*",
-      "${local.ap}:logs:${local.acc}:log-group:/aws/vendedlogs/states/${local.restart_name}",
-      "${local.ap}:logs:${local.acc}:log-group:/aws/vendedlogs/states/${local.restart_name}:*",
+      # The group and its streams (":*"); no other stack's name starts with this one's.
+      "${local.ap}:logs:${local.acc}:log-group:/aws/vendedlogs/states/${local.restart_name}*",
       "${local.ap}:s3:::${local.p}-static-${local.account_id}",
       "${local.ap}:s3:::${local.p}-static-${local.account_id}/*",
       "${local.ap}:s3:::${local.n24}-pipeline-${local.gen}",
@@ -114,12 +114,7 @@ locals {
       "${local.ap}:cloudwatch:${local.acc}:alarm:TargetTracking-service/${local.p}/${local.p}-*",
       # The migration-task module's lock table.
       "${local.ap}:dynamodb:${local.acc}:table/${local.p}-migration-lock",
-      # The alarms module: its topic, its failure rules and its alarms, each by exact name.
-      "${local.ap}:sns:${local.acc}:${local.p}-alarms",
-      "${local.ap}:events:${local.acc}:rule/${local.p}-deploy-failed",
-      "${local.ap}:events:${local.acc}:rule/${local.p}-migration-failed",
     ],
-    [for a in local.alarm_keys : "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-${a}"],
     flatten([for k in local.project_keys : [
       "${local.ap}:codebuild:${local.acc}:project/${local.p}-${k}",
       "${local.ap}:logs:${local.acc}:log-group:/aws/codebuild/${local.p}-${k}",
@@ -130,12 +125,23 @@ locals {
   # The services whose resources above the stack manages in full.
   by_name_actions = [
     "ecs:*", "ecr:*", "elasticloadbalancing:*", "autoscaling:*", "rds:*", "logs:*", "s3:*", "states:*",
-    "events:*", "codebuild:*", "codepipeline:*", "ssm:*", "kms:*", "cloudwatch:*", "dynamodb:*", "sns:*",
+    "events:*", "codebuild:*", "codepipeline:*", "ssm:*", "kms:*", "cloudwatch:*", "dynamodb:*",
   ]
 
   # The alarms module's alarm names after "<name>-" (modules/alarms/alarms.tf), spelled out
   # like project_keys: exact names, so no pattern reaches a sibling stack's alarms.
   alarm_keys = ["http-5xx", "unhealthy-targets", "cpu-high", "memory-high", "db-storage-low", "db-connections-high"]
+
+  # What only the Infrastructure role manages (no role of the app touches it), kept out of
+  # the boundary, whose size AWS caps: the alarms module's topic, failure rules and alarms.
+  infra_only_resources = concat(
+    [
+      "${local.ap}:sns:${local.acc}:${local.p}-alarms",
+      "${local.ap}:events:${local.acc}:rule/${local.p}-deploy-failed",
+      "${local.ap}:events:${local.acc}:rule/${local.p}-migration-failed",
+    ],
+    [for a in local.alarm_keys : "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-${a}"],
+  )
 
   # Secrets: metadata and the writes Terraform makes; never a value (no GetSecretValue).
   secret_write_actions = [
@@ -250,8 +256,8 @@ data "aws_iam_policy_document" "infra_state_and_build" {
 data "aws_iam_policy_document" "infra_resources" {
   statement {
     sid       = "ManageTheStackResourcesByName"
-    actions   = local.by_name_actions
-    resources = local.stack_resources
+    actions   = concat(local.by_name_actions, ["sns:*"])
+    resources = concat(local.stack_resources, local.infra_only_resources)
   }
 }
 
@@ -598,7 +604,7 @@ data "aws_iam_policy_document" "boundary" {
   statement {
     sid = "CallsWithoutResourceLevelPermissions"
     actions = [
-      "ecr:GetAuthorizationToken", "ecs:DiscoverPollEndpoint", "ecs:Poll", "ecs:StartTelemetrySession",
+      "ecr:GetAuthorizationToken", "ecs:DiscoverPollEndpoint", "ecs:Poll", "ecs:StartTelemetrySession", "application-autoscaling:DescribeScalableTargets",
       "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTasks", "ec2:DescribeTags",
       "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
       "ssmmessages:OpenDataChannel", "xray:PutTraceSegments", "xray:PutTelemetryRecords",

@@ -393,18 +393,6 @@ variable "task_definition_family" {
   }
 }
 
-variable "min_count" {
-  description = "Tasks the Deploy stage starts when the service runs none yet (the first deploy of a fresh stack, whose service waits with no tasks for the first image): the service's `min_count`."
-  type        = number
-  default     = 1
-  nullable    = false
-
-  validation {
-    condition     = var.min_count >= 1 && var.min_count <= 1000 && floor(var.min_count) == var.min_count
-    error_message = "min_count must be a whole number from 1 to 1000."
-  }
-}
-
 variable "deploy_timeout_minutes" {
   description = "How long the Deploy stage waits for the service to become stable (1 to 60)."
   type        = number

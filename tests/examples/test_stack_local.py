@@ -48,6 +48,11 @@ APP = EXAMPLE / "app"
 # Actions AWS offers no resource scoping for (each is commented where the modules use it).
 UNSCOPABLE_ACTIONS = {
     "ecr:GetAuthorizationToken",
+    # the ECS container agent on EC2 capacity (the boundary allows what AWS's
+    # AmazonEC2ContainerServiceforEC2Role grants on "*")
+    "ecs:DiscoverPollEndpoint",
+    "ecs:Poll",
+    "ecs:StartTelemetrySession",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
     "ecs:DeregisterTaskDefinition",
@@ -88,6 +93,9 @@ DOCUMENTED_INLINE = {
     "cloudfront:UpdateOriginAccessControl",
     "cloudfront:DeleteOriginAccessControl",
     "cloudfront:CreateInvalidation",
+    "cloudfront:CreateCachePolicy",
+    "cloudfront:UpdateCachePolicy",
+    "cloudfront:DeleteCachePolicy",
     "acm:RequestCertificate",
     "acm:AddTagsToCertificate",
     "ecs:CreateCapacityProvider",

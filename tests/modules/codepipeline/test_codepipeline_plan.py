@@ -393,6 +393,7 @@ case "$1 $2" in
   "ecs describe-services")
     if [[ " $* " == *" --query "* ]]; then echo "$DESIRED"; else cat "$STATE/fixture-services.json"; fi ;;
   "ecs update-service") echo '{}' ;;
+  "application-autoscaling describe-scalable-targets") echo "${MIN:-1}" ;;
   "ecs wait") exit 0 ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
