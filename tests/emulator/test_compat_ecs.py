@@ -154,3 +154,27 @@ def test_network_interfaces_keep_working_in_a_vpc_with_dns_hostnames(emulator: E
     ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
     ec2.delete_subnet(SubnetId=subnet)
     ec2.delete_vpc(VpcId=vpc)
+
+
+def test_update_service_to_another_revision_makes_it_the_primary_deployment(
+    ecs_env: tuple[Any, str, str, dict[str, Any]], emulator: Emulator
+) -> None:
+    ecs, cluster, task, network = ecs_env
+    assert "ecs-update-service-new-deployment" in emulator.applied_fixes()
+    ecs.create_service(
+        cluster=cluster, serviceName="web", taskDefinition=task, desiredCount=1, networkConfiguration=network
+    )
+    family = task.rsplit("/", 1)[-1].split(":")[0]
+    second = ecs.register_task_definition(
+        family=family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "y", "essential": True}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.update_service(cluster=cluster, service="web", taskDefinition=f"{family}:2")
+    svc = ecs.describe_services(cluster=cluster, services=["web"])["services"][0]
+    primary = [d for d in svc["deployments"] if d["status"] == "PRIMARY"]
+    assert svc["taskDefinition"] == second
+    assert [d["taskDefinition"] for d in primary] == [second]
