@@ -31,7 +31,7 @@ def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) ->
     for rel in SOURCES:
         source, dest = REPO_ROOT / rel, src / rel
         if source.is_dir():
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", ".terraform*", "app"))
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", ".terraform", "app"))
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, dest)

@@ -76,7 +76,11 @@ def test_app_tier_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped
         values = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
         for entry in injected:
             key = entry["valueFrom"].removeprefix(f"{secret_arn}:").removesuffix("::")
-            assert key == entry["name"] and key in values
+            assert key == entry["name"]
+        # Only the generated Django key has a value: declared keys are never seeded with an
+        # empty string (zonke status and the deploy name them until someone sets them).
+        assert set(values) == {"DJANGO_SECRET_KEY"}
+        assert {e["name"] for e in injected} >= {"STRIPE_API_KEY", "SENTRY_DSN", "DJANGO_SECRET_KEY"}
 
         # --- image repository and logs
         repo = aws.client("ecr").describe_repositories(repositoryNames=[app["ecr_repository_name"]])[
