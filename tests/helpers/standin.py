@@ -13,6 +13,18 @@ ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/zonke-test"
 
 
+def make_lock_table(aws: Any) -> dict[str, Any]:
+    """The migration lock table (modules/migration-task/lock.tf: key lock_id) and the stack
+    outputs that name it."""
+    aws.client("dynamodb").create_table(
+        TableName="shop-prod-migration-lock",
+        KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return {"migration_lock_table_name": "shop-prod-migration-lock", "migration_lock_lease_seconds": 1800}
+
+
 def make_stand_in(aws: Any) -> ops.Stack:
     """A minimal stand-in of a deployed stack: secret, ECS service, scaling target, pipeline, runner."""
     sm, ecs = aws.client("secretsmanager"), aws.client("ecs")
@@ -108,16 +120,8 @@ def make_stand_in(aws: Any) -> ops.Stack:
         roleArn=ROLE,
         definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
     )["stateMachineArn"]
-    # The migration lock table (modules/migration-task/lock.tf: key lock_id).
-    aws.client("dynamodb").create_table(
-        TableName="shop-prod-migration-lock",
-        KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
     outputs = {
-        "migration_lock_table_name": "shop-prod-migration-lock",
-        "migration_lock_lease_seconds": 1800,
+        **make_lock_table(aws),
         "secret_arn": arn,
         "cluster_name": "shop-prod",
         "service_name": "shop-prod",

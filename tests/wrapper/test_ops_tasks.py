@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.standin import make_lock_table
 from zonke_tf import cli, ops, ops_tasks, tasks_cli
 from zonke_tf.errors import OperationError
 
@@ -140,15 +141,8 @@ def stack(aws: Any) -> ops.Stack:
         roleArn=ROLE,
         definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
     )["stateMachineArn"]
-    aws.client("dynamodb").create_table(
-        TableName="shop-prod-migration-lock",
-        KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
     outputs = {
-        "migration_lock_table_name": "shop-prod-migration-lock",
-        "migration_lock_lease_seconds": 1800,
+        **make_lock_table(aws),
         "cluster_name": "shop-prod",
         "service_name": "shop-prod",
         "container_name": "django",
