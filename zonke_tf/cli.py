@@ -399,11 +399,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args, console))
     except TerraformError as exc:
-        return _fail(console, exc, exit_code(exc), exc.diagnostics)
+        return _fail(console, exc, exit_code(exc), [*exc.diagnostics, *_emulator_faults(args)])
     except ZonkeError as exc:
         return _fail(console, exc, exit_code(exc))
     except KeyboardInterrupt as exc:
         return _fail(console, ZonkeError("interrupted"), exit_code(exc))
+
+
+def _emulator_faults(args: argparse.Namespace) -> list[str]:
+    """After a failed --local Terraform run: the calls the emulator itself failed (HTTP 5xx).
+    The SDK repeats such a call, so Terraform reports the repeat's error ("already exists"),
+    which points at the stack when the fault is the emulator's."""
+    if not getattr(args, "local", False):
+        return []
+    from zonke_tf.emulator import Emulator
+
+    try:
+        project = (Path(args.config) if getattr(args, "config", None) else find_config()).resolve().parent
+    except ZonkeError:
+        return []
+    faults = Emulator.background(project).server_errors()
+    if not faults:
+        return []
+    return [
+        "The emulator answered these calls with HTTP 5xx (its fault, not the stack's; the SDK "
+        f"repeated them), see {project / '.zonke' / 'local-emulator.log'}:",
+        *faults,
+    ]
 
 
 def _fail(console: Console, exc: Exception, code: int, diagnostics: list[str] | None = None) -> int:

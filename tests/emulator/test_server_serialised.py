@@ -93,3 +93,49 @@ def test_concurrent_reads_and_writes_of_one_backend_all_succeed(emulator: Emulat
         for result in [pool.submit(write if i % 2 else read, i) for i in range(16)]:
             total.update(result.result())
     assert total == Counter({"ok": 240}), total
+
+
+def test_a_5xx_answer_is_logged_with_the_call_and_read_back(tmp_path: Any, capsys: Any) -> None:
+    """The SDK repeats a call answered 5xx, so Terraform reports the repeat's error (e.g.
+    CodeBuild's "Project already exists"): the emulator names the failed call in its log,
+    and the CLI prints those lines after a failed --local run."""
+
+    def failing_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ.get("HTTP_X_AMZ_TARGET", "").endswith("CreateProject"):
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+            return [b"boom"]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    app = server._build_app([], moto_app=failing_app)
+
+    def call(target: str) -> str:
+        environ = {
+            "PATH_INFO": "/",
+            "REQUEST_METHOD": "POST",
+            "HTTP_X_AMZ_TARGET": target,
+            "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/codebuild/aws4_request",
+        }
+        seen: list[str] = []
+        app(environ, lambda status, headers: seen.append(status))
+        return seen[0]
+
+    assert call("CodeBuild_20161006.BatchGetProjects").startswith("200")
+    assert call("CodeBuild_20161006.CreateProject").startswith("500")
+    logged = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith(server.SERVER_ERROR_PREFIX)]
+    assert logged == [
+        f"{server.SERVER_ERROR_PREFIX}500 Internal Server Error POST / service=codebuild "
+        "CodeBuild_20161006.CreateProject"
+    ]
+    state = tmp_path / ".zonke"
+    state.mkdir()
+    (state / "local-emulator.log").write_text(
+        "ZONKE_EMULATOR_READY 1\n"
+        "Traceback (most recent call last):\n  File x\nRuntimeError: dictionary changed size\n"
+        + logged[0]
+        + "\n"
+    )
+    faults = Emulator.background(tmp_path).server_errors()
+    assert faults[0] == logged[0][len(server.SERVER_ERROR_PREFIX) :]
+    assert "RuntimeError: dictionary changed size" in faults[1]
+    assert Emulator.background(tmp_path / "nowhere").server_errors() == []

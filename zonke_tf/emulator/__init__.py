@@ -337,6 +337,27 @@ class Emulator:
         """Names of the compatibility fixes the running emulator installed."""
         return list(json.loads(self._get("/zonke-compat/fixes")))
 
+    def log_path(self) -> Path | None:
+        """The emulator's log file (requests, tracebacks), or None before a foreground start."""
+        return self.state_dir / LOG_FILE if self.state_dir is not None else self._log
+
+    def server_errors(self, limit: int = 20) -> list[str]:
+        """The calls the emulator answered with HTTP 5xx (its own faults, not the caller's),
+        with the last traceback it logged: what to look at when an apply fails with an error
+        like "already exists" (the SDK repeated a call that had failed half-way)."""
+        from zonke_tf.emulator.server import SERVER_ERROR_PREFIX
+
+        path = self.log_path()
+        try:
+            lines = path.read_text(errors="replace").splitlines() if path else []
+        except FileNotFoundError:
+            return []
+        errors = [ln[len(SERVER_ERROR_PREFIX) :] for ln in lines if ln.startswith(SERVER_ERROR_PREFIX)]
+        starts = [i for i, ln in enumerate(lines) if ln.startswith("Traceback (most recent call last)")]
+        if errors and starts:
+            errors.append("\n".join(lines[starts[-1] : starts[-1] + 60]))
+        return errors[-limit:]
+
     def _terminate(self) -> None:
         proc, self._proc = self._proc, None
         self.port = None

@@ -46,18 +46,48 @@ def _build_app(fix_names: list[str], moto_app: Any = None) -> Any:
         if environ.get("PATH_INFO") == "/zonke-compat/fixes":
             start_response("200 OK", [("Content-Type", "application/json")])
             return [names]
+        status: list[str] = []
+
+        def recording_start_response(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status.append(code)
+            return start_response(code, headers, exc_info) if exc_info else start_response(code, headers)
+
         with lock:
             # the whole response is produced under the lock: a lazy body would otherwise
             # read the backends after the lock is released
-            body = moto_app(environ, start_response)
+            body = moto_app(environ, recording_start_response)
             try:
                 return [b"".join(body)]
             finally:
                 close = getattr(body, "close", None)
                 if close is not None:
                     close()
+                if status and status[-1][:1] == "5":
+                    _report_server_error(environ, status[-1])
 
     return app
+
+
+SERVER_ERROR_PREFIX = "ZONKE_EMULATOR_SERVER_ERROR "
+
+
+def _report_server_error(environ: dict[str, Any], status: str) -> None:
+    """One line in the log for every 5xx answer, naming the call: an SDK retries a 5xx, so a
+    call that changed state before failing is repeated, and the client then reports the
+    repeat's error (e.g. "already exists"), not the fault. This line names the fault."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target:
+        query = environ.get("QUERY_STRING", "")
+        target = next((p for p in query.split("&") if p.startswith("Action=")), "")
+    host = environ.get("HTTP_HOST", "")
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    service = auth.split("/")[3] if auth.count("/") >= 4 else host
+    print(
+        f"{SERVER_ERROR_PREFIX}{status} {environ.get('REQUEST_METHOD', '')} "
+        f"{environ.get('PATH_INFO', '')} service={service} {target}".rstrip(),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
