@@ -78,3 +78,37 @@ def test_delete_project_by_arn(codebuild: Any) -> None:
     assert name in codebuild.list_projects()["projects"]
     codebuild.delete_project(name=arn)
     assert name not in codebuild.list_projects()["projects"]
+
+
+def test_update_project_replaces_what_it_is_given_and_keeps_the_rest(codebuild: Any, emulator: Emulator) -> None:
+    assert "codebuild-update-project" in emulator.applied_fixes()
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    created = codebuild.create_project(
+        name=name,
+        description="before",
+        source={"type": "CODEPIPELINE", "buildspec": "version: 0.2\n"},
+        artifacts={"type": "CODEPIPELINE"},
+        environment=ENVIRONMENT,
+        serviceRole=ROLE,
+        encryptionKey=KEY,
+        tags=[{"key": "team", "value": "web"}],
+    )["project"]
+    updated = codebuild.update_project(
+        name=created["arn"],  # the provider names it by ARN (its resource ID)
+        source={"type": "CODEPIPELINE", "buildspec": "version: 0.2\nphases: {}\n"},
+        timeoutInMinutes=30,
+        tags=[{"key": "owner", "value": "ops"}],
+    )["project"]
+    assert updated["source"]["buildspec"] == "version: 0.2\nphases: {}\n"
+    assert updated["timeoutInMinutes"] == 30
+    assert updated["tags"] == [{"key": "owner", "value": "ops"}], "tags are the replacement set"
+    read = codebuild.batch_get_projects(names=[name])["projects"][0]
+    assert read["source"]["buildspec"] == "version: 0.2\nphases: {}\n"
+    assert read["description"] == "before" and read["encryptionKey"] == KEY
+    assert read["environment"]["image"] == ENVIRONMENT["image"]
+    with pytest.raises(ClientError) as missing:
+        codebuild.update_project(name=f"{name}-nope", description="x")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as bad:
+        codebuild.update_project(name=name, source={"type": "FTP"})
+    assert bad.value.response["Error"]["Code"] == "InvalidInputException"
