@@ -158,3 +158,73 @@ def test_a_signed_get_without_a_body_passes_the_signature_check(enforced: Emulat
     cf.delete_origin_access_control(
         Id=created["Id"], IfMatch=cf.get_origin_access_control(Id=created["Id"])["ETag"]
     )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "expected"),
+    [
+        ("arn:aws:ecr:us-east-1:1:repository/shop-????", "arn:aws:ecr:us-east-1:1:repository/shop-ab12", True),
+        ("arn:aws:ecr:us-east-1:1:repository/shop-????", "arn:aws:ecr:us-east-1:1:repository/shop-ab123", False),
+        ("arn:aws:ecr:us-east-1:1:repository/shop.*", "arn:aws:ecr:us-east-1:1:repository/shopX", False),
+        ("arn:aws:ecr:us-east-1:1:repository/shop+1*", "arn:aws:ecr:us-east-1:1:repository/shop+1-x", True),
+        ("ecr:Describe*", "ecr:DescribeImages", True),
+    ],
+)
+def test_iam_wildcards_are_star_and_question_mark_only(pattern: str, value: str, expected: bool) -> None:
+    from zonke_tf.emulator.compat.iam_wildcards import match
+
+    assert bool(match(pattern, value)) is expected
+
+
+def test_a_question_mark_pattern_scopes_a_role_instead_of_failing_its_calls(enforced: Emulator) -> None:
+    """``????`` (the stack's patterns for generated name suffixes) broke the emulator's regex:
+    every call of the role answered HTTP 500. Now it matches exactly four characters."""
+    admin = enforced.admin
+    ecr_admin = client(enforced.url, admin, "ecr")
+    tag = uuid.uuid4().hex[:6]
+    four = ecr_admin.create_repository(repositoryName=f"q{tag}-abcd")["repository"]
+    five = ecr_admin.create_repository(repositoryName=f"q{tag}-abcde")["repository"]
+    iam = client(enforced.url, admin, "iam")
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    pattern = four["repositoryArn"].rsplit("-", 1)[0] + "-????"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ecr:DescribeImages", "Resource": pattern}],
+    }
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    creds = assume_as_service(enforced.url, admin, arn, "codebuild.amazonaws.com", "wildcards")
+    ecr: Any = client(enforced.url, creds, "ecr")
+    assert ecr.describe_images(repositoryName=four["repositoryName"])["imageDetails"] == []
+    with pytest.raises(ClientError) as denied:
+        ecr.describe_images(repositoryName=five["repositoryName"])
+    assert "ecr:DescribeImages" in str(denied.value)
+
+
+def test_head_bucket_is_allowed_by_list_bucket(enforced: Emulator) -> None:
+    """HeadBucket needs s3:ListBucket on AWS (there is no s3:HeadBucket action)."""
+    admin = enforced.admin
+    bucket = f"probe-{uuid.uuid4().hex[:8]}"
+    client(enforced.url, admin, "s3").create_bucket(Bucket=bucket)
+    arn = _role(enforced.url, admin, "codebuild.amazonaws.com", ["s3:GetObject"])
+    iam = client(enforced.url, admin, "iam")
+    name = arn.rsplit("/", 1)[1]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{bucket}"}],
+    }
+    iam.put_role_policy(RoleName=name, PolicyName="list", PolicyDocument=json.dumps(policy))
+    creds = assume_as_service(enforced.url, admin, arn, "codebuild.amazonaws.com", "head")
+    s3: Any = client(enforced.url, creds, "s3")
+    s3.head_bucket(Bucket=bucket)
+    other = f"probe-{uuid.uuid4().hex[:8]}"
+    client(enforced.url, admin, "s3").create_bucket(Bucket=other)
+    with pytest.raises(ClientError) as denied:
+        s3.head_bucket(Bucket=other)
+    assert denied.value.response["Error"]["Code"] in ("403", "AccessDenied")
