@@ -139,3 +139,22 @@ def test_a_5xx_answer_is_logged_with_the_call_and_read_back(tmp_path: Any, capsy
     assert faults[0] == logged[0][len(server.SERVER_ERROR_PREFIX) :]
     assert "RuntimeError: dictionary changed size" in faults[1]
     assert Emulator.background(tmp_path / "nowhere").server_errors() == []
+
+
+def test_a_call_the_emulator_raises_on_is_logged_too(capsys: Any) -> None:
+    """An action the emulator does not implement raises inside the app (werkzeug answers 500)."""
+
+    def raising_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise NotImplementedError("UpdateProject")
+
+    app = server._build_app([], moto_app=raising_app)
+    environ = {"PATH_INFO": "/", "REQUEST_METHOD": "POST", "HTTP_X_AMZ_TARGET": "CodeBuild_20161006.UpdateProject"}
+    try:
+        app(environ, lambda status, headers: None)
+    except NotImplementedError:
+        pass
+    else:
+        raise AssertionError("the exception must reach werkzeug, which answers 500")
+    err = capsys.readouterr().err
+    assert f"{server.SERVER_ERROR_PREFIX}500 Internal Server Error POST / service= " in err
+    assert "CodeBuild_20161006.UpdateProject" in err

@@ -55,13 +55,20 @@ def _build_app(fix_names: list[str], moto_app: Any = None) -> Any:
         with lock:
             # the whole response is produced under the lock: a lazy body would otherwise
             # read the backends after the lock is released
-            body = moto_app(environ, recording_start_response)
             try:
-                return [b"".join(body)]
+                body = moto_app(environ, recording_start_response)
+                try:
+                    return [b"".join(body)]
+                finally:
+                    close = getattr(body, "close", None)
+                    if close is not None:
+                        close()
+            except Exception:
+                # werkzeug answers 500 for it (an action the emulator does not implement
+                # raises here, for one) and logs the traceback
+                status.append("500 Internal Server Error")
+                raise
             finally:
-                close = getattr(body, "close", None)
-                if close is not None:
-                    close()
                 if status and status[-1][:1] == "5":
                     _report_server_error(environ, status[-1])
 
