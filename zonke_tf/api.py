@@ -9,6 +9,7 @@ ops.scale(stack, minimum=2, maximum=6)
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from zonke_tf.emulator import Emulator
 from zonke_tf.engine import Workspace, discover_terraform
 from zonke_tf.errors import NoLocalStackError, OperationError
 from zonke_tf.ops import Stack
-from zonke_tf.target import AwsTarget, ClientFactory, LocalTarget, Target, target_for
+from zonke_tf.target import EMULATOR_URL_ENV, AwsTarget, ClientFactory, LocalTarget, Target, target_for
 
 OUTPUTS_CACHE = "outputs.json"
 
@@ -35,6 +36,17 @@ def open_target(
 ) -> Target:
     """Where the stack of ``project`` lives: AWS, or the project's local emulator (started
     in the background when ``start_emulator``; otherwise it must be running already)."""
+    stage_emulator = os.environ.get(EMULATOR_URL_ENV)
+    if stage_emulator:
+        # Inside a stage of a local pipeline run: the stage's emulator and role.
+        from zonke_tf.emulator.iam import Credentials
+
+        creds = Credentials(
+            os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            os.environ.get("AWS_SESSION_TOKEN") or None,
+        )
+        return LocalTarget(stage_emulator, credentials=creds if creds.access_key_id else None)
     if not local:
         return AwsTarget()
     emulator = Emulator.background(project)

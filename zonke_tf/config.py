@@ -342,6 +342,7 @@ class Alerts(_Section):
                 raise ValueError(f"{url!r} must start with https:// (notifications go over TLS only)")
         return v
 
+
 # Names the stack itself sets in the containers' environment (the contract): a plain
 # [django] environment variable must not shadow one of them.
 CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {

@@ -389,7 +389,10 @@ class Workspace:
         stamp = self._init_stamp()
         if not force and stamp_file.is_file() and stamp_file.read_text() == stamp:
             return RunResult(exit_code=0, stdout="(init skipped: nothing changed)")
-        code, out, err = self.process().capture(["init", "-input=false", "-no-color", *self.backend_args()])
+        self.target.prepare_backend(self.config)
+        code, out, err = self.process().capture(
+            ["init", "-input=false", "-no-color", *self.target.init_args(self.root), *self.backend_args()]
+        )
         if code != 0:
             raise TerraformError("terraform init failed", [err.strip() or out.strip()], code)
         stamp_file.write_text(stamp)

@@ -45,6 +45,7 @@ from typing import Any
 from zonke_tf import asl
 from zonke_tf.emulator.iam import Credentials, assume_as_service, client
 from zonke_tf.errors import OperationError
+from zonke_tf.target import EMULATOR_URL_ENV
 
 
 class StageFailed(OperationError):
@@ -375,6 +376,20 @@ def _read_exports(env_file: Path) -> dict[str, str]:
     return out
 
 
+# What a stage's zonke needs from this machine to find Terraform and the aws provider
+# (zonke_tf.engine): the stand-in for the install phase's downloads.
+_MACHINE_TERRAFORM_ENV = frozenset(
+    {
+        "ZONKE_TERRAFORM",
+        "ZONKE_PROVIDER_MIRROR",
+        "ZONKE_PLUGIN_CACHE",
+        "ZONKE_STACK_SOURCES",
+        "PYTHONPATH",
+        "TMPDIR",
+    }
+)
+
+
 def _tools_path(shims: Path) -> str:
     here = str(Path(sys.executable).parent)  # zonke, aws CLI and python of this installation
     return os.pathsep.join([str(shims), here, os.environ.get("PATH", "")])
@@ -404,6 +419,10 @@ def codebuild_action(
         "PATH": _tools_path(shims),
         "HOME": os.environ.get("HOME", "/tmp"),
         "AWS_ENDPOINT_URL": run.url,
+        # zonke in a stage (the Infrastructure stage's `zonke apply`) targets the emulator
+        # with the stage's role, and the Terraform and provider of this machine
+        EMULATOR_URL_ENV: run.url,
+        **{k: v for k, v in os.environ.items() if k in _MACHINE_TERRAFORM_ENV},
         "ZONKE_DOCKER_STANDIN_STATE": str(src.parent / "docker"),
         "CODEBUILD_RESOLVED_SOURCE_VERSION": run.variables.get("SourceVariables", {}).get("CommitId", ""),
         **creds.env(),

@@ -580,8 +580,6 @@ def migration_history(stack: Stack, limit: int = 5) -> list[dict[str, Any]]:
     return [describe_migration(stack, e["executionArn"]) for e in runs.get("executions", [])[:limit]]
 
 
-
-
 def pipeline_run(
     stack: Stack,
     wait: bool = False,

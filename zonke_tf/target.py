@@ -17,6 +17,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from zonke_tf.config import AppConfig
@@ -37,6 +38,10 @@ BACKEND_FILE = "zonke_backend.tf"
 PROVIDER_OVERRIDE_FILE = "zonke_local_override.tf"
 # Set to keep the emulator running after `zonke destroy --local` (a debugging aid).
 KEEP_EMULATOR_ENV = "ZONKE_KEEP_EMULATOR"
+# Set by `zonke pipeline run --local` in its stages' environment: a zonke run there (the
+# Infrastructure stage's `zonke apply`) targets this emulator with the stage's credentials
+# (the AWS_* variables), as CodeBuild's zonke targets AWS with the project's role.
+EMULATOR_URL_ENV = "ZONKE_EMULATOR_URL"
 
 ClientFactory = Callable[[str], Any]
 
@@ -94,6 +99,15 @@ class Target(ABC):
         """Called after a successful destroy; True if it stopped something (the emulator)."""
         return False
 
+    def prepare_backend(self, config: AppConfig) -> None:
+        """Make sure the state's home exists before ``terraform init`` (on AWS that is
+        `zonke bootstrap`'s job, run once by a person)."""
+        return None
+
+    def init_args(self, root: Path) -> list[str]:
+        """Extra ``terraform init`` arguments for the stack root ``root``."""
+        return []
+
 
 class AwsTarget(Target):
     """A real AWS account: credentials from the usual AWS sources, state in S3."""
@@ -122,16 +136,7 @@ class AwsTarget(Target):
                 'state.bucket is not set: add [state] bucket = "<an S3 bucket for Terraform state>" '
                 "to zonke.toml, or use --local to deploy into the local emulator"
             )
-        key = state.key or f"zonke/{config.app.name}/{config.app.environment}/terraform.tfstate"
-        # S3-native state locking (use_lockfile) and server-side encryption of the state object:
-        # https://developer.hashicorp.com/terraform/language/backend/s3
-        return [
-            f"-backend-config=bucket={state.bucket}",
-            f"-backend-config=key={key}",
-            f"-backend-config=region={state.region or config.app.region}",
-            "-backend-config=use_lockfile=true",
-            "-backend-config=encrypt=true",
-        ]
+        return s3_backend_args(config, state.bucket)
 
     def provider_override(self, region: str, aliases: Collection[str] = DEFAULT_ALIASES) -> str | None:
         return None
@@ -178,7 +183,27 @@ class LocalTarget(Target):
         return None
 
     def backend_args(self, config: AppConfig) -> list[str]:
-        return []
+        # The same S3 backend as on AWS, in the emulator's S3: the pipeline's Infrastructure
+        # stage, run locally, finds the state `zonke deploy --local` wrote.
+        return s3_backend_args(config, local_state_bucket(config))
+
+    def prepare_backend(self, config: AppConfig) -> None:
+        from zonke_tf.bootstrap import ensure_state_bucket
+
+        s3 = self.client_factory(state_region(config))("s3")
+        bucket = local_state_bucket(config)
+        try:
+            s3.head_bucket(Bucket=bucket)
+        except Exception:  # missing: what `zonke bootstrap` makes on AWS, made here
+            ensure_state_bucket(s3, bucket, state_region(config))
+
+    def init_args(self, root: Path) -> list[str]:
+        # The backend's endpoint is the emulator's URL, which changes when it restarts (and
+        # its S3 starts empty): take the new settings as they are. A local state file left
+        # by an older zonke (local backend) is copied into the bucket instead.
+        if (root / "terraform.tfstate").is_file():
+            return ["-migrate-state", "-force-copy"]
+        return ["-reconfigure"]
 
     def provider_override(self, region: str, aliases: Collection[str] = DEFAULT_ALIASES) -> str:
         from zonke_tf.emulator import provider_block
@@ -194,10 +219,22 @@ class LocalTarget(Target):
                     'provider "aws" {\n', f'provider "aws" {{\n  alias                       = "{alias}"\n', 1
                 )
             )
+        # The stack's backend "s3" block, pointed at the emulator (an override's backend
+        # block replaces the root's); bucket, key and region come with -backend-config as on
+        # AWS. https://developer.hashicorp.com/terraform/language/backend/s3
+        backend = (
+            'terraform {\n  backend "s3" {\n'
+            f'    endpoints                   = {{ s3 = "{self.endpoint}", sts = "{self.endpoint}" }}\n'
+            "    use_path_style              = true\n"
+            "    skip_credentials_validation = true\n"
+            "    skip_requesting_account_id  = true\n"
+            "    skip_metadata_api_check     = true\n"
+            "    skip_region_validation      = true\n"
+            "  }\n}\n\n"
+        )
         return (
             "# Written by zonke for --local: every AWS call goes to the emulator on 127.0.0.1,\n"
-            "# and the state stays in the local workspace (this replaces the stack's s3 backend).\n"
-            'terraform {\n  backend "local" {}\n}\n\n' + "".join(blocks)
+            "# the state too (its S3).\n" + backend + "".join(blocks)
         )
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
@@ -233,6 +270,34 @@ class LocalTarget(Target):
         return self.stop()
 
 
+def state_region(config: AppConfig) -> str:
+    return config.state.region or config.app.region
+
+
+def state_key(config: AppConfig) -> str:
+    """The state object's key; the stack root computes the same default (local.state_key)."""
+    return config.state.key or f"zonke/{config.app.name}/{config.app.environment}/terraform.tfstate"
+
+
+def local_state_bucket(config: AppConfig) -> str:
+    """The local stack's state bucket in the emulator (the stack's `state_bucket` too),
+    whatever bucket the config names for AWS."""
+    return f"{config.prefix}-local-state"
+
+
+def s3_backend_args(config: AppConfig, bucket: str) -> list[str]:
+    """``terraform init`` arguments of the S3 backend: S3-native state locking (use_lockfile)
+    and server-side encryption of the state object,
+    https://developer.hashicorp.com/terraform/language/backend/s3"""
+    return [
+        f"-backend-config=bucket={bucket}",
+        f"-backend-config=key={state_key(config)}",
+        f"-backend-config=region={state_region(config)}",
+        "-backend-config=use_lockfile=true",
+        "-backend-config=encrypt=true",
+    ]
+
+
 def target_for(endpoint: str | None) -> Target:
     """The target of an emulator endpoint, or AWS for None (for callers that hold an endpoint)."""
     return LocalTarget(endpoint) if endpoint else AwsTarget()
@@ -253,6 +318,5 @@ def local_tfvars_overrides(config: AppConfig, rendered: Mapping[str, Any]) -> di
     overrides["create_connection"] = False  # the emulator has no CodeConnections
     if not rendered.get("repository_id"):
         overrides["repository_id"] = f"local/{config.app.name}"
-    if not rendered.get("state_bucket"):
-        overrides["state_bucket"] = f"{config.prefix}-local-state"
+    overrides["state_bucket"] = local_state_bucket(config)
     return overrides

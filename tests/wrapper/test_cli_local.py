@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 
 from tests.tfharness import TerraformEnv
@@ -102,9 +103,17 @@ def test_ctrl_c_stops_terraform_cleanly(project: Path, tf_env: TerraformEnv, zon
     assert proc.returncode == 130, "".join(seen) + rest
     assert "stopped cleanly" in rest
 
-    root = project / ".zonke" / "demo-prod-local" / "examples" / "django-monolith"
-    assert not (root / ".terraform.tfstate.lock.info").exists(), "the state lock was left behind"
-    state = json.loads((root / "terraform.tfstate").read_text())
+    # The state lives in the emulator's S3, as on AWS (the local pipeline's Infrastructure
+    # stage reads it there): the lock file is gone, the state object holds what was created.
+    emulator = LocalEmulator(project)
+    url = emulator.running_url()
+    assert url is not None
+    s3 = boto3.client(
+        "s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="demo-prod-local-state").get("Contents", [])]
+    assert keys == ["zonke/demo/prod/terraform.tfstate"], "the state lock was left behind"
+    state = json.loads(s3.get_object(Bucket="demo-prod-local-state", Key=keys[0])["Body"].read())
     assert {r["type"] for r in state["resources"]} >= {"aws_s3_bucket", "aws_secretsmanager_secret"}
     # the state is usable: a plan (which takes the lock) runs and only the slow resource is left
     plan = json.loads(zonke("plan", "--local", "--json").stdout)

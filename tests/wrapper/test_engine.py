@@ -76,7 +76,16 @@ def test_local_workspace_files(tmp_path: Path) -> None:
     assert provider_block("http://127.0.0.1:5555", "us-east-1", keys=False) in override, "one source"
     assert "access_key" not in override, "the keys come from the environment (the admin's with IAM on)"
     assert not (root / "zonke_backend.tf").exists()
-    assert 'backend "local" {}' in override  # replaces the stack's s3 backend in local mode
+    # The stack's s3 backend, pointed at the emulator's S3 (where the local pipeline's
+    # Infrastructure stage finds the state), with the same bucket/key arguments as on AWS.
+    assert 'backend "s3" {' in override and 'endpoints                   = { s3 = "http://127.0.0.1:5555"' in override
+    args = ws.backend_args()
+    assert "-backend-config=bucket=shop-prod-local-state" in args
+    assert "-backend-config=key=zonke/shop/prod/terraform.tfstate" in args
+    assert ws.target.init_args(root) == ["-reconfigure"], "a restarted emulator has a new URL"
+    (root / "terraform.tfstate").write_text("{}")
+    assert ws.target.init_args(root) == ["-migrate-state", "-force-copy"], "an older local state moves in"
+    (root / "terraform.tfstate").unlink()
     cli_config = (ws.dir / "terraform.tfrc").read_text()
     assert str(tmp_path / "mirror") in cli_config
     assert ws.environ()["AWS_ACCESS_KEY_ID"] == "testing"
@@ -132,13 +141,18 @@ def test_targets_supply_everything_that_differs(tmp_path: Path, monkeypatch: pyt
     assert aws.environ(base) == base and aws.provider_override("us-east-1") is None
     # (the s3 backend block is the stack's own backend.tf: the workspace adds none)
     assert aws.backend_file() is None and aws.confirm_destroy
-    assert 'backend "local" {}' in local.provider_override("us-east-1")
+    assert 'backend "s3" {' in local.provider_override("us-east-1")
     assert local.tfvars_overrides(config, {})["create_connection"] is False
     assert aws.tfvars_overrides(config, {}) == {} and aws.cli_flag == "" and not aws.after_destroy()
-    # local: no real credential reaches Terraform, local state, throwaway resources
+    # local: no real credential reaches Terraform, state in the emulator's S3 (its own bucket,
+    # whatever the config names for AWS; the same key), throwaway resources
     env = local.environ(base)
     assert "AWS_PROFILE" not in env and env["AWS_ACCESS_KEY_ID"] == "testing" and env["HOME"] == "/home/x"
-    assert local.backend_file() is None and local.backend_args(config) == [] and not local.confirm_destroy
+    assert local.backend_file() is None and not local.confirm_destroy
+    assert local.backend_args(config) == [
+        a.replace("=acme-tf", "=shop-prod-local-state") for a in aws.backend_args(config)
+    ]
+    assert local.tfvars_overrides(config, {"state_bucket": "acme-tf"})["state_bucket"] == "shop-prod-local-state"
     overrides = local.tfvars_overrides(config, {"repository_id": "acme/shop"})
     assert overrides["force_destroy"] is True and "repository_id" not in overrides
     assert overrides["state_bucket"] == "shop-prod-local-state"
