@@ -80,7 +80,9 @@ def test_delete_project_by_arn(codebuild: Any) -> None:
     assert name not in codebuild.list_projects()["projects"]
 
 
-def test_update_project_replaces_what_it_is_given_and_keeps_the_rest(codebuild: Any, emulator: Emulator) -> None:
+def test_update_project_replaces_what_it_is_given_and_keeps_the_rest(
+    codebuild: Any, emulator: Emulator
+) -> None:
     assert "codebuild-update-project" in emulator.applied_fixes()
     name = f"probe-{uuid.uuid4().hex[:8]}"
     created = codebuild.create_project(

@@ -163,8 +163,16 @@ def test_a_signed_get_without_a_body_passes_the_signature_check(enforced: Emulat
 @pytest.mark.parametrize(
     ("pattern", "value", "expected"),
     [
-        ("arn:aws:ecr:us-east-1:1:repository/shop-????", "arn:aws:ecr:us-east-1:1:repository/shop-ab12", True),
-        ("arn:aws:ecr:us-east-1:1:repository/shop-????", "arn:aws:ecr:us-east-1:1:repository/shop-ab123", False),
+        (
+            "arn:aws:ecr:us-east-1:1:repository/shop-????",
+            "arn:aws:ecr:us-east-1:1:repository/shop-ab12",
+            True,
+        ),
+        (
+            "arn:aws:ecr:us-east-1:1:repository/shop-????",
+            "arn:aws:ecr:us-east-1:1:repository/shop-ab123",
+            False,
+        ),
         ("arn:aws:ecr:us-east-1:1:repository/shop.*", "arn:aws:ecr:us-east-1:1:repository/shopX", False),
         ("arn:aws:ecr:us-east-1:1:repository/shop+1*", "arn:aws:ecr:us-east-1:1:repository/shop+1-x", True),
         ("ecr:Describe*", "ecr:DescribeImages", True),
@@ -189,7 +197,11 @@ def test_a_question_mark_pattern_scopes_a_role_instead_of_failing_its_calls(enfo
     trust = {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "codebuild.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
         ],
     }
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
@@ -228,3 +240,14 @@ def test_head_bucket_is_allowed_by_list_bucket(enforced: Emulator) -> None:
     with pytest.raises(ClientError) as denied:
         s3.head_bucket(Bucket=other)
     assert denied.value.response["Error"]["Code"] in ("403", "AccessDenied")
+
+
+def test_cloudwatch_calls_are_authorized_as_cloudwatch_actions(enforced: Emulator) -> None:
+    """CloudWatch is signed as "monitoring" but authorized as cloudwatch:<Action>."""
+    arn = _role(enforced.url, enforced.admin, "codebuild.amazonaws.com", ["cloudwatch:DescribeAlarms"])
+    creds = assume_as_service(enforced.url, enforced.admin, arn, "codebuild.amazonaws.com", "cw")
+    cw: Any = client(enforced.url, creds, "cloudwatch")
+    assert cw.describe_alarms()["MetricAlarms"] == []
+    with pytest.raises(ClientError) as denied:
+        cw.delete_alarms(AlarmNames=["nope"])
+    assert "cloudwatch:DeleteAlarms" in str(denied.value)

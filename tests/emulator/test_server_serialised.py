@@ -114,7 +114,8 @@ def test_a_5xx_answer_is_logged_with_the_call_and_read_back(tmp_path: Any, capsy
             "PATH_INFO": "/",
             "REQUEST_METHOD": "POST",
             "HTTP_X_AMZ_TARGET": target,
-            "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/codebuild/aws4_request",
+            "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 "
+            "Credential=AKID/20261202/us-east-1/codebuild/aws4_request",
         }
         seen: list[str] = []
         app(environ, lambda status, headers: seen.append(status))
@@ -148,7 +149,11 @@ def test_a_call_the_emulator_raises_on_is_logged_too(capsys: Any) -> None:
         raise NotImplementedError("UpdateProject")
 
     app = server._build_app([], moto_app=raising_app)
-    environ = {"PATH_INFO": "/", "REQUEST_METHOD": "POST", "HTTP_X_AMZ_TARGET": "CodeBuild_20161006.UpdateProject"}
+    environ = {
+        "PATH_INFO": "/",
+        "REQUEST_METHOD": "POST",
+        "HTTP_X_AMZ_TARGET": "CodeBuild_20161006.UpdateProject",
+    }
     try:
         app(environ, lambda status, headers: None)
     except NotImplementedError:

@@ -109,7 +109,11 @@ def test_ctrl_c_stops_terraform_cleanly(project: Path, tf_env: TerraformEnv, zon
     url = emulator.running_url()
     assert url is not None
     s3 = boto3.client(
-        "s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+        "s3",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="demo-prod-local-state").get("Contents", [])]
     assert keys == ["zonke/demo/prod/terraform.tfstate"], "the state lock was left behind"

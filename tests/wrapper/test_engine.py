@@ -78,7 +78,10 @@ def test_local_workspace_files(tmp_path: Path) -> None:
     assert not (root / "zonke_backend.tf").exists()
     # The stack's s3 backend, pointed at the emulator's S3 (where the local pipeline's
     # Infrastructure stage finds the state), with the same bucket/key arguments as on AWS.
-    assert 'backend "s3" {' in override and 'endpoints                   = { s3 = "http://127.0.0.1:5555"' in override
+    assert (
+        'backend "s3" {' in override
+        and 'endpoints                   = { s3 = "http://127.0.0.1:5555"' in override
+    )
     args = ws.backend_args()
     assert "-backend-config=bucket=shop-prod-local-state" in args
     assert "-backend-config=key=zonke/shop/prod/terraform.tfstate" in args
@@ -152,7 +155,9 @@ def test_targets_supply_everything_that_differs(tmp_path: Path, monkeypatch: pyt
     assert local.backend_args(config) == [
         a.replace("=acme-tf", "=shop-prod-local-state") for a in aws.backend_args(config)
     ]
-    assert local.tfvars_overrides(config, {"state_bucket": "acme-tf"})["state_bucket"] == "shop-prod-local-state"
+    assert (
+        local.tfvars_overrides(config, {"state_bucket": "acme-tf"})["state_bucket"] == "shop-prod-local-state"
+    )
     overrides = local.tfvars_overrides(config, {"repository_id": "acme/shop"})
     assert overrides["force_destroy"] is True and "repository_id" not in overrides
     assert overrides["state_bucket"] == "shop-prod-local-state"
