@@ -514,7 +514,7 @@ def _from_api(shape: Any, value: Any) -> Any:
     return value
 
 
-def _sdk_call(api_client: Any, action: str, params: dict[str, Any]) -> Any:
+def _sdk_call(api_client: Any, action: str, params: dict[str, Any], error_prefix: str | None = None) -> Any:
     model = api_client.meta.service_model
     op_name = next((o for o in model.operation_names if o.lower() == action.lower()), None)
     if op_name is None:
@@ -529,7 +529,7 @@ def _sdk_call(api_client: Any, action: str, params: dict[str, Any]) -> Any:
     except Exception as exc:  # botocore ClientError becomes the task's error
         err = getattr(exc, "response", {}).get("Error", {})
         code = err.get("Code") or type(exc).__name__
-        service = _pascal(model.service_name) if model.service_name != "ecs" else "Ecs"
+        service = error_prefix or (_pascal(model.service_name) if model.service_name != "ecs" else "Ecs")
         raise asl.TaskError(f"{service}.{code}", err.get("Message") or str(exc)) from None
     response.pop("ResponseMetadata", None)
     return _from_api(op.output_shape, response)
@@ -554,6 +554,12 @@ class RunnerAws:
             return _sdk_call(self.client(service), sdk.group(2), params)
         if re.match(r"arn:aws[a-z-]*:states:::ecs:runTask\.sync$", resource):
             return self._run_task_sync(params)
+        ddb = re.match(r"arn:aws[a-z-]*:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$", resource)
+        if ddb:
+            # The optimized DynamoDB integration: the API's own request and response, errors
+            # named "DynamoDB.<code>"
+            # (https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html).
+            return _sdk_call(self.client("dynamodb"), ddb.group(1), params, error_prefix="DynamoDB")
         raise asl.TaskError("States.Runtime", f"the local runner cannot call {resource}")
 
     def _run_task_sync(self, params: dict[str, Any]) -> Any:
