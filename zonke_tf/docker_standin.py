@@ -12,7 +12,10 @@ The Build stage's buildspec runs as written; its ``docker`` commands reach this 
 - ``cp N:PATH DEST``: copies from that copy, PATH read relative to the ``WORKDIR``;
 - ``rm N``: removes the copy;
 - ``push IMAGE``: registers an image manifest for IMAGE in ECR with ``PutImage`` (with the
-  build's credentials, at ``AWS_ENDPOINT_URL``) instead of uploading layers.
+  build's credentials, at ``AWS_ENDPOINT_URL``) instead of uploading layers; the manifest
+  notes which folder of the source checkout the image's files are;
+- ``pull IMAGE``: reads such a manifest back (a retry of the same commit reuses its image)
+  and takes that folder of this checkout as the image's files.
 
 Each step prints a ``local:`` line saying what stood in for Docker. State between calls
 lives in ``ZONKE_DOCKER_STANDIN_STATE``.
@@ -29,6 +32,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+# The image manifests the stand-in registers (OCI, which ECR accepts), and its annotations
+# naming where the image's files are in the build's source checkout.
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+CONTEXT_ANNOTATION = "dev.zonke.standin.context"
+WORKDIR_ANNOTATION = "dev.zonke.standin.workdir"
 
 
 def _state_dir() -> Path:
@@ -200,23 +209,76 @@ def cmd_push(args: list[str]) -> int:
     # rebuild of the same commit has a new digest: an IMMUTABLE repository refuses its tag,
     # as ECR refuses a real rebuild's push.
     config = json.dumps({"image": image, "created": time.time_ns()}).encode()
-    manifest = {
+    manifest: dict[str, Any] = {
         "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "mediaType": OCI_MANIFEST,
         "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "mediaType": "application/vnd.oci.image.config.v1+json",
             "size": len(config),
             "digest": "sha256:" + hashlib.sha256(config).hexdigest(),
         },
         "layers": [],
     }
+    # Where the image's files come from, relative to the build's source checkout: a later
+    # `docker pull` of this image (a retry of the same commit) finds them there again.
+    built = _load("images").get(image)
+    src = os.environ.get("CODEBUILD_SRC_DIR")
+    if built and src and Path(built["context"]).is_relative_to(Path(src).resolve()):
+        manifest["annotations"] = {
+            CONTEXT_ANNOTATION: str(Path(built["context"]).relative_to(Path(src).resolve())),
+            WORKDIR_ANNOTATION: built["workdir"],
+        }
     ecr = boto3.client("ecr", endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
     try:
-        ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+        ecr.put_image(
+            repositoryName=repository,
+            imageManifest=json.dumps(manifest),
+            imageManifestMediaType=OCI_MANIFEST,
+            imageTag=tag,
+        )
     except Exception as exc:  # botocore ClientError: shown as docker would fail the push
         print(f"docker stand-in: push of {image} failed: {exc}", file=sys.stderr)
         return 1
     print(f"local: no Docker here; registered an image manifest for {image} in ECR with PutImage")
+    return 0
+
+
+def cmd_pull(args: list[str]) -> int:
+    """``pull IMAGE`` of an image this stand-in pushed: its manifest is read from ECR, and
+    its files are the checkout's folder that its push recorded (the same commit's source)."""
+    import boto3
+
+    if len(args) != 1 or ":" not in args[0].rsplit("/", 1)[-1]:
+        print("docker stand-in: pull needs REPOSITORY_URL:TAG", file=sys.stderr)
+        return 2
+    image = args[0]
+    repo_url, tag = image.rsplit(":", 1)
+    ecr = boto3.client("ecr", endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
+    try:
+        found = ecr.batch_get_image(repositoryName=repo_url.split("/", 1)[1], imageIds=[{"imageTag": tag}])
+    except Exception as exc:  # botocore ClientError: shown as docker would fail the pull
+        print(f"docker stand-in: pull of {image} failed: {exc}", file=sys.stderr)
+        return 1
+    if not found.get("images"):
+        print(f"Error response from daemon: manifest for {image} not found", file=sys.stderr)
+        return 1
+    notes = json.loads(found["images"][0]["imageManifest"]).get("annotations") or {}
+    src = os.environ.get("CODEBUILD_SRC_DIR")
+    if CONTEXT_ANNOTATION not in notes or not src:
+        print(
+            f"docker stand-in: {image} was not pushed by the stand-in: its files are unknown", file=sys.stderr
+        )
+        return 1
+    images = _load("images")
+    images[image] = {
+        "context": str(Path(src).resolve() / notes[CONTEXT_ANNOTATION]),
+        "workdir": notes[WORKDIR_ANNOTATION],
+    }
+    _save("images", images)
+    print(
+        f"local: no Docker here; {image} found in ECR, its files are this checkout's "
+        f"{notes[CONTEXT_ANNOTATION]} (the same commit's source)"
+    )
     return 0
 
 
@@ -234,6 +296,7 @@ COMMANDS = {
     "cp": cmd_cp,
     "rm": cmd_rm,
     "push": cmd_push,
+    "pull": cmd_pull,
     "login": cmd_login,
 }
 
