@@ -6,7 +6,7 @@ pipeline locally ``--runs`` times, prints a Markdown table (seconds per stage an
 median over the runs, with each run's status) and one JSON line, then destroys the stack.
 
     .venv/bin/python benchmarks/bench_pipeline_local.py --runs 2
-    .venv/bin/python benchmarks/bench_pipeline_local.py --skip Infrastructure --skip Migrate
+    .venv/bin/python benchmarks/bench_pipeline_local.py --skip Infrastructure
 
 A failed stage is reported with its error (the run stops there, as CodePipeline does).
 Nothing leaves the machine.
@@ -48,8 +48,12 @@ def zonke(project: Path, env: dict[str, str], *args: str) -> subprocess.Complete
 def make_project(base: Path) -> Path:
     project = base / "shop"
     project.mkdir()
-    shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
-    # where the stack's default app_path points, until app_path comes from zonke.toml
+    # a user's layout: zonke.toml at the root (the Infrastructure stage runs there)
+    (project / "zonke.toml").write_text(
+        (EXAMPLE / "zonke.toml")
+        .read_text()
+        .replace('project_path = "examples/django-monolith"\n', 'project_path = "."\n', 1)
+    )
     shutil.copytree(
         EXAMPLE / "app",
         project / "examples" / "django-monolith" / "app",

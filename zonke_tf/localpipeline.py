@@ -57,6 +57,9 @@ CODEBUILD = "codebuild.amazonaws.com"
 CODEPIPELINE = "codepipeline.amazonaws.com"
 STATES = "states.amazonaws.com"
 
+# How much of a stage's output its result keeps (an apply's summary and outputs fit).
+LOG_TAIL_CHARS = 12000
+
 _VARIABLE = re.compile(r"#\{([A-Za-z0-9_@\-]+)\.([A-Za-z0-9_@\-]+)\}")
 
 
@@ -435,7 +438,7 @@ def codebuild_action(
     try:
         final = run_buildspec(spec, src, env, src.parent / "state", log)
     finally:
-        result.log_tail = "\n".join(log)[-4000:]
+        result.log_tail = "\n".join(log)[-LOG_TAIL_CHARS:]
         for chunk in log:
             for line in chunk.splitlines():
                 if line.startswith("local:") and line not in result.notes:
