@@ -234,6 +234,7 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     outputs = ws.outputs()
     save_outputs(ws, outputs)
     summary = result.summary()
+    seeded = _seed_generated_secrets(ws, console, outputs)
     unset: list[str] = []
     if outputs.get("secret_keys"):
         try:
@@ -248,11 +249,14 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             "outputs": outputs,
             "local": ws.target.name == "local",
             "unset_secrets": unset,
+            "generated_secrets": seeded,
         }
     )
     console.result(describe_changes(summary, "apply", progress.elapsed if progress else None))
     if outputs:
         console.result("Outputs:\n" + _render_outputs(outputs))
+    if seeded:
+        console.result(f"Generated the first value of {', '.join(seeded)} in the app secret.")
     if unset:
         console.result(
             f"Secrets not set yet: {', '.join(unset)}. Tasks cannot start until they are: "
@@ -265,6 +269,21 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
         + f"`zonke destroy{ws.target.cli_flag}` to remove it"
     )
     return EXIT_OK
+
+
+def _seed_generated_secrets(ws: Workspace, console: Console, outputs: dict[str, Any]) -> list[str]:
+    """After an apply: the app secret's first value (ops.seed_generated_secrets). Its failure
+    fails the command, whose message says the apply itself finished."""
+    if not outputs.get("generated_secret_keys"):
+        return []
+    try:
+        return ops.seed_generated_secrets(connect_workspace(ws)).keys
+    except ZonkeError:
+        console.info(
+            "The apply finished, but the app secret's first value could not be written; "
+            f"`zonke apply{ws.target.cli_flag}` writes it (it never replaces a value)."
+        )
+        raise
 
 
 def cmd_destroy(args: argparse.Namespace, console: Console) -> int:

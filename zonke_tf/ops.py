@@ -112,11 +112,106 @@ def secrets_list(stack: Stack) -> list[str]:
 
 
 def unset_secrets(stack: Stack) -> list[str]:
-    """Declared secret keys (zonke.toml [secrets] keys) that have no value yet: the stack never
-    seeds them, and a task referencing one cannot start until it is set."""
+    """Declared secret keys (zonke.toml [secrets] keys, and the generated DJANGO_SECRET_KEY
+    until :func:`seed_generated_secrets` wrote it) that have no value yet: the stack never
+    seeds a declared key, and a task referencing one cannot start until it is set."""
     declared = stack.outputs.get("secret_keys") or []
     data, _ = _read(stack)
     return sorted(str(k) for k in declared if k not in data)
+
+
+# The first value of the app secret. Terraform writes no value (modules/secrets/main.tf):
+# after every apply, the keys the stack names in its output `generated_secret_keys` get a
+# random value, once, while the secret has no AWSCURRENT version. This runs as whoever
+# applies, the pipeline's Infrastructure role included, which may not read a secret value:
+# whether there is a value comes from DescribeSecret's VersionIdsToStages (metadata only).
+# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
+# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
+# PutSecretValue with a ClientRequestToken that names an existing version is ignored when
+# the value is the same and refused (ResourceExistsException) when it differs, and the
+# first version of a secret gets AWSCURRENT. A token derived from the secret's ARN makes a
+# second writer (a retry after a lost answer, the pipeline and a person at once) a no-op
+# or a refusal, never a second first value.
+# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html
+SEED_PASSWORD_LENGTH = 64
+SEED_TOKEN_NAMESPACE = uuid.UUID("6f1c0d7e-6a53-4c55-9a8e-3f0c2b7d5e41")
+# Every call the seeding makes: the Infrastructure role's policy allows exactly these on the
+# app secret (GetRandomPassword takes no resource), and never GetSecretValue.
+SEED_ACTIONS = (
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetRandomPassword",
+    "secretsmanager:PutSecretValue",
+)
+
+
+@dataclass
+class SeedResult:
+    """What :func:`seed_generated_secrets` did. Never holds a value."""
+
+    keys: list[str]  # the keys it wrote (empty: nothing written)
+    outcome: str  # "seeded", "has a value", "seeded by another run", "nothing to generate"
+    version_id: str | None = None
+
+
+def seed_token(secret_arn: str) -> str:
+    """The ClientRequestToken (and so the version id) of the secret's generated first value."""
+    return str(uuid.uuid5(SEED_TOKEN_NAMESPACE, f"{secret_arn}#first-value"))
+
+
+def _seed_failed(exc: Exception, what: str) -> OperationError:
+    """An AWS error of the seeding as a typed error (AWS's messages name no secret value)."""
+    error = getattr(exc, "response", {}).get("Error", {})
+    detail = ": ".join(str(p) for p in (error.get("Code") or type(exc).__name__, error.get("Message")) if p)
+    return OperationError(f"could not {what}: {detail}")
+
+
+def seed_generated_secrets(stack: Stack) -> SeedResult:
+    """Write the app secret's first value, the keys of the output ``generated_secret_keys``
+    with random values (64 letters and digits), when the secret has no current value yet.
+    A secret that has one (the generated value, or any a person set) is left as it is. Reads
+    metadata only, never a value; returns the key names, never the values."""
+    keys = sorted(str(k) for k in stack.outputs.get("generated_secret_keys") or [])
+    if not keys:
+        return SeedResult([], "nothing to generate")
+    arn = str(stack.out("secret_arn"))
+    sm = stack.client("secretsmanager")
+    try:
+        described = sm.describe_secret(SecretId=arn)
+    except OperationError:
+        raise
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) == "ResourceNotFoundException":
+            raise OperationError(
+                f"the app secret {arn} does not exist: is the stack deployed? run `zonke apply`"
+            ) from None
+        raise _seed_failed(exc, "describe the app secret") from exc
+    if any("AWSCURRENT" in stages for stages in (described.get("VersionIdsToStages") or {}).values()):
+        return SeedResult([], "has a value")
+    values: dict[str, str] = {}
+    for key in keys:
+        try:
+            password = sm.get_random_password(PasswordLength=SEED_PASSWORD_LENGTH, ExcludePunctuation=True)
+        except OperationError:
+            raise
+        except Exception as exc:
+            raise _seed_failed(exc, f"generate {key}") from exc
+        values[key] = str(password["RandomPassword"])
+        if len(values[key]) != SEED_PASSWORD_LENGTH or not values[key].isalnum():
+            raise OperationError(f"Secrets Manager generated a {key} that is not 64 letters and digits")
+    token = seed_token(arn)
+    try:
+        sm.put_secret_value(
+            SecretId=arn,
+            ClientRequestToken=token,
+            SecretString=json.dumps(values, sort_keys=True, separators=(",", ":")),
+        )
+    except OperationError:
+        raise
+    except Exception as exc:
+        if _code(exc) == "ResourceExistsException":  # another run wrote the first value
+            return SeedResult([], "seeded by another run", token)
+        raise _seed_failed(exc, f"write the first value of {arn}") from exc
+    return SeedResult(keys, "seeded", token)
 
 
 def secrets_get(stack: Stack, name: str) -> str:

@@ -3,7 +3,9 @@ data-loss guard `zonke apply` and the pipeline apply before anything changes.
 
 The plan representation: https://developer.hashicorp.com/terraform/internals/json-format
 (``resource_changes[].change.actions`` is one of ["no-op"], ["create"], ["read"],
-["update"], ["delete", "create"], ["create", "delete"] or ["delete"]).
+["update"], ["delete", "create"], ["create", "delete"], ["delete"], or ["forget"]: a
+`removed` block with `destroy = false` drops the resource from the state and keeps the
+object, as modules/secrets/removed.tf does with the old seed version).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ DATA_BEARING_TYPES: frozenset[str] = frozenset(
 class ResourceChange:
     address: str
     type: str
-    action: str  # create, update, replace, delete, read
+    action: str  # create, update, replace, delete, read, forget
     reason: str | None = None
 
     @property
@@ -41,7 +43,9 @@ class ResourceChange:
         return self.type in DATA_BEARING_TYPES and self.action in ("replace", "delete")
 
     def line(self) -> str:
-        mark = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "read": "<="}[self.action]
+        mark = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "read": "<=", "forget": "."}[
+            self.action
+        ]
         text = f"{mark:>3} {self.address} ({self.action}"
         if self.reason:
             text += f": {self.reason.replace('_', ' ')}"
@@ -62,7 +66,7 @@ def _action(actions: list[str]) -> str | None:
         return "replace"
     if actions in (["no-op"], []):
         return None
-    if len(actions) == 1 and actions[0] in ("create", "update", "delete", "read"):
+    if len(actions) == 1 and actions[0] in ("create", "update", "delete", "read", "forget"):
         return actions[0]
     raise OperationError(f"unknown plan actions {actions!r}: this Terraform is newer than zonke understands")
 

@@ -78,6 +78,11 @@ output "secret_keys" {
   value       = module.secrets.secret_keys
 }
 
+output "generated_secret_keys" {
+  description = "Keys of the app's secret whose first value `zonke apply` generates after the apply, once, while the secret has no value (Terraform never writes one)."
+  value       = module.secrets.generated_secret_keys
+}
+
 output "database_secret_arn" {
   description = "The RDS-managed master user secret."
   value       = module.database.master_user_secret_arn

@@ -143,7 +143,10 @@ locals {
     [for a in local.alarm_keys : "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-${a}"],
   )
 
-  # Secrets: metadata and the writes Terraform makes; never a value (no GetSecretValue).
+  # Secrets: metadata and the writes Terraform makes, and the app secret's first value that
+  # `zonke apply` writes after the apply (DescribeSecret, then PutSecretValue; its random
+  # password comes from GetRandomPassword below). Never a value: no GetSecretValue
+  # (zonke_tf/ops.py: SEED_ACTIONS, seed_generated_secrets).
   secret_write_actions = [
     "secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:UpdateSecret",
     "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:TagResource",
@@ -219,7 +222,9 @@ data "aws_iam_policy_document" "infra_state" {
     sid = "CreateWhatHasNoNameInItsArn"
     # AWS forces "*": these create resources with generated IDs (distributions, origin
     # access controls, cache policies, certificates, task definitions), or support no
-    # resource-level permissions (log delivery, random passwords).
+    # resource-level permissions (log delivery; random passwords, for the app secret's first
+    # value that `zonke apply` writes: it returns a password and touches no resource).
+    # https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
     actions = [
       "cloudfront:CreateDistribution*", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution",
       "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:CreateOriginAccessControl",

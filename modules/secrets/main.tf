@@ -135,32 +135,13 @@ resource "aws_secretsmanager_secret" "this" {
   tags = local.tags
 }
 
-# The first value of the secret: a generated DJANGO_SECRET_KEY, and none of the declared
-# keys. A declared key is never seeded with an empty string (an app would run with an empty
-# API key and fail later, somewhere else): until someone sets it (`zonke secrets set`),
+# The secret's first value is not Terraform's. Reading back a version (to refresh it) calls
+# GetSecretValue, which the pipeline's Infrastructure role is denied on app secrets, so no
+# aws_secretsmanager_secret_version lives in this module (removed.tf forgets the one older
+# stacks have). After each apply the zonke wrapper writes, once, a first value holding the
+# keys of `generated_secret_keys` (a random DJANGO_SECRET_KEY), and only while the secret has
+# no AWSCURRENT version; it never reads a value (zonke_tf/ops.py: seed_generated_secrets).
+# A declared key is never seeded with an empty string (an app would run with an empty API
+# key and fail later, somewhere else): until someone sets it (`zonke secrets set`),
 # `zonke status` and `zonke deploy` name it as unset, and ECS cannot start a task that
-# references it, so a deploy fails before a wrongly configured app takes traffic. The password is
-# ephemeral and goes through a write-only argument: neither is ever stored in the state or
-# the plan. The version carries its own staging label, so Secrets Manager never deletes it
-# as an outdated version: if it did, Terraform would write the seed again over the values
-# people set. `ignore_changes` lets AWSCURRENT move on to the versions the wrapper writes.
-ephemeral "aws_secretsmanager_random_password" "django" {
-  count = var.generate_django_secret_key ? 1 : 0
-
-  password_length     = 64
-  exclude_punctuation = true
-}
-
-resource "aws_secretsmanager_secret_version" "seed" {
-  secret_id = aws_secretsmanager_secret.this.id
-  secret_string_wo = jsonencode(merge(
-    var.generate_django_secret_key ? { (local.django_key_name) = ephemeral.aws_secretsmanager_random_password.django[0].random_password } : {},
-  ))
-  # Never change this number: a new number writes a new seed over the values people set.
-  secret_string_wo_version = 1
-  version_stages           = ["ZONKE_SEED"]
-
-  lifecycle {
-    ignore_changes = [version_stages]
-  }
-}
+# references it, so a deploy fails before a wrongly configured app takes traffic.

@@ -18,6 +18,11 @@ output "secret_keys" {
   value       = sort(local.all_keys)
 }
 
+output "generated_secret_keys" {
+  description = "Keys whose first value is generated outside Terraform, once, while the secret has no current value: `[\"DJANGO_SECRET_KEY\"]` with `generate_django_secret_key`, else `[]`. The zonke wrapper does it after every apply (Secrets Manager GetRandomPassword, 64 letters and digits, then PutSecretValue), never reading a value; without the wrapper, put the first value yourself."
+  value       = var.generate_django_secret_key ? [local.django_key_name] : []
+}
+
 output "container_secrets" {
   description = "ECS container `secrets` entries, one per declared key, sorted by name: `{ name = <env var>, valueFrom = \"<secret-arn>:<KEY>::\" }`."
   value = [

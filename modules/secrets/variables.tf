@@ -30,7 +30,7 @@ variable "secret_keys" {
 }
 
 variable "generate_django_secret_key" {
-  description = "Write a generated 64-character `DJANGO_SECRET_KEY` into the secret's first version, when the secret is created. The value comes from an ephemeral resource and a write-only argument, so it never lands in the Terraform state or plan."
+  description = "Declare a `DJANGO_SECRET_KEY` whose first value is generated (64 letters and digits) outside Terraform, and name it in the output `generated_secret_keys`: the zonke wrapper writes it after apply while the secret has no current value. Terraform never writes or reads a value of the secret."
   type        = bool
   default     = true
 }

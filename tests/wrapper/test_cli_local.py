@@ -1,5 +1,6 @@
 """The zonke CLI end to end in local mode, on a small stand-in stack (fast to apply):
-init, deploy --local with progress, output, plan, destroy --local; bad input; Ctrl-C."""
+init, deploy --local with progress, output, plan, destroy --local; the app secret's
+generated first value; bad input; Ctrl-C."""
 
 from __future__ import annotations
 
@@ -44,6 +45,28 @@ def test_init_deploy_output_plan_destroy(zonke: Runner, project: Path) -> None:
     destroy = zonke("destroy", "--local")
     assert "4 destroyed" in destroy.stdout and "Stopped the local AWS emulator" in destroy.stderr
     assert LocalEmulator(project).running_url() is None
+
+
+def test_deploy_generates_the_django_key_once_and_never_prints_it(zonke: Runner, project: Path) -> None:
+    """Terraform writes no secret value: `zonke deploy` writes the first value of the keys the
+    stack names (`generated_secret_keys`), once, and a later deploy keeps the value a person
+    set. No deploy output ever holds a value."""
+    (project / "zonke.toml").write_text('[app]\nname = "demo"\n')
+    first = zonke("deploy", "--local")
+    assert "Generated the first value of DJANGO_SECRET_KEY in the app secret." in first.stdout
+    key = zonke("secrets", "get", "DJANGO_SECRET_KEY", "--local", "--reveal").stdout.strip()
+    assert len(key) == 64 and key.isalnum()
+    assert key not in first.stdout + first.stderr
+
+    mine = "set-by-a-person-" + key[:8]
+    zonke("secrets", "set", "DJANGO_SECRET_KEY", mine, "--local", "--no-restart")
+    again = zonke("deploy", "--local", "--json")
+    doc = json.loads(again.stdout)
+    assert doc["generated_secrets"] == [] and doc["unset_secrets"] == []
+    assert zonke("secrets", "get", "DJANGO_SECRET_KEY", "--local", "--reveal").stdout.strip() == mine
+    for text in (again.stdout, again.stderr):
+        assert key not in text and mine not in text
+    zonke("destroy", "--local")
 
 
 def test_bad_input_exits_2_before_touching_anything(zonke: Runner, project: Path) -> None:

@@ -75,6 +75,24 @@ def test_every_data_bearing_type_is_guarded_on_destroy(rtype: str) -> None:
         check_data_loss(plan_changes(plan), allow_data_loss=False)
 
 
+def test_a_forgotten_resource_is_listed_and_loses_no_data() -> None:
+    """The first plan of a stack made before the secret's first value left Terraform: the
+    old seed version is forgotten (removed from the state, kept in Secrets Manager)."""
+    plan = {
+        "resource_changes": [
+            rc("module.secrets.aws_secretsmanager_secret_version.seed", ["forget"]),
+            rc("module.secrets.aws_secretsmanager_secret.this", ["forget"]),
+        ]
+    }
+    changes = plan_changes(plan)
+    assert [(c.address, c.action) for c in changes] == [
+        ("module.secrets.aws_secretsmanager_secret_version.seed", "forget"),
+        ("module.secrets.aws_secretsmanager_secret.this", "forget"),
+    ]
+    assert changes[0].line() == "  . module.secrets.aws_secretsmanager_secret_version.seed (forget)"
+    check_data_loss(changes, allow_data_loss=False)  # the objects stay: nothing is lost
+
+
 def test_updates_and_creates_pass_the_guard() -> None:
     plan = {
         "resource_changes": [

@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from tests.modules.codepipeline.common import base_vars
 from tests.tfharness import REPO_ROOT, TerraformEnv, TerraformRoot
+from zonke_tf import ops
 from zonke_tf.emulator import REGION, Emulator, provider_block
 
 pytestmark = pytest.mark.apply
@@ -197,6 +198,30 @@ def test_the_infrastructure_role_never_reads_a_secret_value(stack: tuple[Session
         push = assume(admin, outputs["codebuild_role_arns"]["infra"]).client("secretsmanager")
         assert push.describe_secret(SecretId=arn)["Name"] == f"zonke/{NAME}/app"  # metadata: yes
         denied(push.get_secret_value, SecretId=arn)  # the value: never
+    finally:
+        sm.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
+
+
+def test_the_infrastructure_role_writes_the_first_value_of_the_app_secret(
+    stack: tuple[Session, dict[str, Any]],
+) -> None:
+    """What `zonke apply --yes` does in this stage after the apply (ops.seed_generated_secrets):
+    allowed as the Infrastructure role, which still cannot read the value it wrote. (The
+    emulator matches Secrets Manager requests against any resource, so that no sibling's
+    secret can be written is asserted on the policy: test_iam_terraform.py.)"""
+    admin, outputs = stack
+    sm = admin.client("secretsmanager")
+    arn = sm.create_secret(Name=f"zonke/{NAME}/app")["ARN"]  # as Terraform leaves it: no value
+    try:
+        push = assume(admin, outputs["codebuild_role_arns"]["infra"])
+        seed = ops.Stack(
+            outputs={"secret_arn": arn, "generated_secret_keys": ["DJANGO_SECRET_KEY"]}, client=push.client
+        )
+        assert ops.seed_generated_secrets(seed).keys == ["DJANGO_SECRET_KEY"]
+        assert ops.seed_generated_secrets(seed).outcome == "has a value"
+        denied(push.client("secretsmanager").get_secret_value, SecretId=arn)
+        value = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])["DJANGO_SECRET_KEY"]
+        assert len(value) == ops.SEED_PASSWORD_LENGTH
     finally:
         sm.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
 

@@ -27,6 +27,7 @@ from tests.helpers.iam import (
 from tests.helpers.iamlint import lint
 from tests.modules.codepipeline.common import base_vars
 from tests.tfharness import PlanResult, TerraformRoot
+from zonke_tf import ops
 
 NAME = "shop-prod"
 SIBLINGS = ("shop-prod2", "shop-prod-x", "shop-pro", "shop-prod-build")
@@ -269,6 +270,26 @@ def test_secrets_metadata_and_writes_never_a_value(
     assert rds["Condition"] == {
         "StringEquals": {"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": DB_ARN}
     }
+
+
+def test_the_wrapper_can_seed_the_app_secret_and_still_never_read_it(infra: list[dict[str, Any]]) -> None:
+    """Issue 13: `zonke apply --yes` in this stage writes the app secret's first value after
+    the apply. Every call it makes (ops.SEED_ACTIONS) is allowed on the app secret, the
+    listing of versions too, and its write on no sibling's secret (DescribeSecret is a
+    metadata read on "*"); GetSecretValue on the app secret is denied, and granted by no
+    Allow statement (so granting it fails this test either way)."""
+    secret = stack_arns(NAME)["app secret"][1]
+    for action in ops.SEED_ACTIONS:
+        # GetRandomPassword takes no resource: AWS evaluates it against "*"
+        resource = "*" if action == "secretsmanager:GetRandomPassword" else secret
+        assert allowed(infra, action, resource, conditions=False), action
+    for sibling in SIBLINGS:
+        other = secret.replace(f"zonke/{NAME}/", f"zonke/{sibling}/")
+        assert not allowed(infra, "secretsmanager:PutSecretValue", other), sibling
+    assert allowed(infra, "secretsmanager:ListSecretVersionIds", secret, conditions=False)
+    assert "secretsmanager:GetSecretValue" not in ops.SEED_ACTIONS
+    assert decide(infra, "secretsmanager:GetSecretValue", secret) == "deny"
+    assert not matching(infra, "secretsmanager:GetSecretValue", secret)
 
 
 def test_reads_terraform_makes_on_refresh_are_allowed(

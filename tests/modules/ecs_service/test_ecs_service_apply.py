@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.tfharness import applied
+from zonke_tf import ops
 
 pytestmark = pytest.mark.apply
 
@@ -73,12 +74,15 @@ def test_app_tier_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped
         assert web["readonlyRootFilesystem"] is True
         injected = sorted(web["secrets"], key=lambda s: s["name"])
         assert injected == secrets["container_secrets"]
-        values = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
         for entry in injected:
             key = entry["valueFrom"].removeprefix(f"{secret_arn}:").removesuffix("::")
             assert key == entry["name"]
-        # Only the generated Django key has a value: declared keys are never seeded with an
-        # empty string (zonke status and the deploy name them until someone sets them).
+        # Terraform writes no value; after the apply the wrapper seeds the generated Django
+        # key only: declared keys are never seeded with an empty string (zonke status and the
+        # deploy name them until someone sets them).
+        assert not sm.describe_secret(SecretId=secret_arn).get("VersionIdsToStages")
+        ops.seed_generated_secrets(ops.Stack(outputs=secrets, client=aws.client))
+        values = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
         assert set(values) == {"DJANGO_SECRET_KEY"}
         assert {e["name"] for e in injected} >= {"STRIPE_API_KEY", "SENTRY_DSN", "DJANGO_SECRET_KEY"}
 
