@@ -441,7 +441,8 @@ def codebuild_action(
         result.log_tail = "\n".join(log)[-LOG_TAIL_CHARS:]
         for chunk in log:
             for line in chunk.splitlines():
-                if line.startswith("local:") and line not in result.notes:
+                # what stood in for AWS, and a Terraform apply's outcome (the Infrastructure stage)
+                if line.startswith(("local:", "Apply complete")) and line not in result.notes:
                     result.notes.append(line)
     exported = (spec.get("env", {}) or {}).get("exported-variables") or []
     _export(run, action, {k: final.get(k, "") for k in exported})
