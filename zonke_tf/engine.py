@@ -8,6 +8,7 @@ state is written and the lock released before the engine returns.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -56,6 +57,33 @@ class TerraformBinary:
 
     def describe(self) -> str:
         return f"{' '.join(self.argv)} ({self.source})"
+
+    def version(self) -> str | None:
+        """The Terraform release this binary is ("1.11.4"), None for OpenTofu or when it
+        cannot tell: the stack records it so the pipeline runs the same release."""
+        return _terraform_version(self.argv)
+
+
+@functools.lru_cache(maxsize=8)
+def _terraform_version(argv: tuple[str, ...]) -> str | None:
+    try:
+        proc = subprocess.run(
+            [*argv, "version", "-json"], capture_output=True, text=True, timeout=60, check=False
+        )
+        data = json.loads(proc.stdout)
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
+        return None
+    version = data.get("terraform_version") if isinstance(data, dict) else None
+    # OpenTofu answers with its own release under the same key; it is not a Terraform release
+    if any("tofu" in Path(a).name for a in argv):
+        return None
+    if (
+        not isinstance(version, str)
+        or "tofu" in proc.stdout.lower()
+        or not re.fullmatch(r"\d+\.\d+\.\d+", version)
+    ):
+        return None
+    return version
 
 
 def discover_terraform(
@@ -325,6 +353,9 @@ class Workspace:
     def tfvars(self) -> str:
         data = json.loads(render_tfvars(self.config))
         data.update(self.target.tfvars_overrides(self.config, data))
+        version = self.terraform.version()
+        if version:
+            data["terraform_version"] = version  # the release the pipeline installs
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def prepare(self) -> Path:

@@ -247,6 +247,7 @@ module "pipeline" {
   project_path           = var.project_path
   environment            = var.environment
   zonke_version          = var.zonke_version
+  terraform_version      = var.terraform_version
   zonke_wheel_url        = var.zonke_wheel_url
   managed_name_prefix    = local.name
   managed_resource_tag   = { key = "zonke:stack", value = local.name }

@@ -222,6 +222,18 @@ variable "project_path" {
   nullable    = false
 }
 
+variable "terraform_version" {
+  description = "The Terraform release that applies this stack (zonke sets it to the one it runs): the pipeline's Infrastructure stage runs exactly this one."
+  type        = string
+  default     = "1.11.4"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.terraform_version))
+    error_message = "terraform_version must be a release number such as \"1.11.4\"."
+  }
+}
+
 variable "zonke_version" {
   description = "The zonke-tf release that deploys this stack (zonke sets it to its own version): the pipeline installs exactly this one."
   type        = string

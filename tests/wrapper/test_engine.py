@@ -291,3 +291,31 @@ def test_terraform_process_forwards_one_interrupt_and_waits(tmp_path: Path) -> N
         signal.signal(signal.SIGINT, previous)
     assert count.read_text() == "int\n", "Terraform must get exactly one SIGINT"
     assert interrupts == [1] and lines[-1] == "stopped\n", "zonke waited for Terraform to finish"
+
+
+def _fake_terraform(tmp_path: Path, name: str, answer: str) -> TerraformBinary:
+    script = tmp_path / name
+    script.write_text(f"#!/bin/sh\n[ \"$1 $2\" = 'version -json' ] && echo '{answer}'\n")
+    script.chmod(0o755)
+    return TerraformBinary((str(script),), "test")
+
+
+def test_the_stack_records_the_terraform_release_the_cli_runs(tmp_path: Path) -> None:
+    """The pipeline's Infrastructure stage installs the release recorded in the stack: the
+    one the person's `zonke apply` ran (issue 12: CLI and pipeline run the same Terraform)."""
+    config = parse_config({"app": {"name": "shop"}, "state": {"bucket": "acme-tf"}})
+    terraform = _fake_terraform(
+        tmp_path, "terraform", '{"terraform_version": "1.11.4", "platform": "linux_amd64"}'
+    )
+    ws = Workspace(config, tmp_path, terraform, sources=REPO, environ={})
+    assert json.loads(ws.tfvars())["terraform_version"] == "1.11.4"
+    tofu = _fake_terraform(
+        tmp_path, "tofu", '{"terraform_version": "1.8.3", "platform": "linux_amd64", "tofu": true}'
+    )
+    assert "terraform_version" not in json.loads(
+        Workspace(config, tmp_path, tofu, sources=REPO, environ={}).tfvars()
+    )
+    broken = _fake_terraform(tmp_path, "broken", "not json")
+    assert broken.version() is None
+    stack_vars = (REPO / "examples" / "django-monolith" / "variables.tf").read_text()
+    assert 'variable "terraform_version"' in stack_vars, "the stack root takes it"
