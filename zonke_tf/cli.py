@@ -120,10 +120,10 @@ def _render_outputs(outputs: dict[str, Any]) -> str:
 
 
 def _run_with_progress(
-    ws: Workspace, console: Console, op: str, fn: Callable[..., Any]
+    ws: Workspace, console: Console, op: str, fn: Callable[..., Any], probe: bool = True
 ) -> tuple[Any, Progress | None]:
     console.info(f"Preparing {ws.root} ...")
-    ws.prepare()
+    ws.prepare(probe)
     console.info("terraform init ...")
     ws.init()
     if console.as_json:
@@ -271,7 +271,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
     if ws.target.confirm_destroy and not args.yes:
         raise UsageError("destroying a stack in AWS deletes its database and files: pass --yes to confirm")
-    result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p))
+    result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p), probe=False)
     summary = result.summary()
     (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
     stopped = ws.target.after_destroy()
@@ -285,7 +285,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_output(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
-    ws.prepare()
+    ws.prepare(probe=False)
     outputs = ws.outputs()
     if args.name:
         if args.name not in outputs:

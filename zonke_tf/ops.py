@@ -286,6 +286,64 @@ def secrets_delete(
     return change
 
 
+# --------------------------------------------------------------------------- the first image
+
+# The tag of the revision Terraform registers (modules/ecs-service `image_tag`, whose default
+# the stack keeps). No build pushes it: the pipeline tags its images with commit SHAs.
+BOOTSTRAP_TAG = "bootstrap"
+# Where the stack keeps its configured autoscaling bounds while the target is held at 0..0
+# (modules/ecs-service service.tf): the pipeline's first deploy reads them.
+MIN_TAG, MAX_TAG = "zonke:min-count", "zonke:max-count"
+
+
+def stack_names(prefix: str) -> dict[str, str]:
+    """The names the stack root derives from ``<app>-<env>`` (examples/django-monolith
+    main.tf ``local.name``; modules/ecs-service names its cluster, service and repository)."""
+    return {"cluster": prefix, "service": prefix, "repository": f"zonke/{prefix}"}
+
+
+def _service_images(ecs: Any, cluster: str, service: str) -> list[str] | None:
+    """The images of the service's current task definition; None when there is no service."""
+    try:
+        found = ecs.describe_services(cluster=cluster, services=[service])
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) == "ClusterNotFoundException":
+            return None
+        raise
+    services = [s for s in found.get("services", []) if s.get("status") != "INACTIVE"]
+    if not services:
+        return None
+    td = ecs.describe_task_definition(taskDefinition=services[0]["taskDefinition"])["taskDefinition"]
+    return [str(c["image"]) for c in td.get("containerDefinitions", [])]
+
+
+def _in_repository(ecr: Any, repository: str, tag: str) -> bool:
+    try:
+        found = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) in ("RepositoryNotFoundException", "ImageNotFoundException"):
+            return False
+        raise
+    return bool(found.get("imageDetails"))
+
+
+def app_image_exists(client: Callable[[str], Any], cluster: str, service: str, repository: str) -> bool:
+    """Whether the web service has an image to run (modules/ecs-service ``app_image_exists``).
+
+    A fresh service runs Terraform's revision, whose image is ``<repository>:bootstrap``,
+    which no build pushes: False while the service is missing or still on that image and
+    the image is not in the repository (the stack waits for its first build). True once
+    the service runs any other image (a deploy or a rollback moved it there; it never goes
+    back to waiting, even when ECR's lifecycle policy expires that image later), or when
+    someone pushed a ``bootstrap`` image by hand. Errors other than "not found" propagate:
+    a guess could hold a running service at 0 tasks."""
+    images = _service_images(client("ecs"), cluster, service)
+    bootstrap = f"/{repository}:{BOOTSTRAP_TAG}"
+    if images and not all(image.endswith(bootstrap) for image in images):
+        return True
+    return _in_repository(client("ecr"), repository, BOOTSTRAP_TAG)
+
+
 # --------------------------------------------------------------------------- scaling
 
 
@@ -578,8 +636,6 @@ def migration_history(stack: Stack, limit: int = 5) -> list[dict[str, Any]]:
         stateMachineArn=stack.out("migration_state_machine_arn"), maxResults=limit
     )
     return [describe_migration(stack, e["executionArn"]) for e in runs.get("executions", [])[:limit]]
-
-
 
 
 def pipeline_run(
