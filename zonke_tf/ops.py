@@ -291,8 +291,8 @@ def secrets_delete(
 # The tag of the revision Terraform registers (modules/ecs-service `image_tag`, whose default
 # the stack keeps). No build pushes it: the pipeline tags its images with commit SHAs.
 BOOTSTRAP_TAG = "bootstrap"
-# Where the stack keeps its configured autoscaling bounds while the target is held at 0..0
-# (modules/ecs-service service.tf): the pipeline's first deploy reads them.
+# The service's tags that hold the configured autoscaling bounds, also while the target is
+# held at 0..0 (modules/ecs-service service.tf): the pipeline's first deploy reads them.
 MIN_TAG, MAX_TAG = "zonke:min-count", "zonke:max-count"
 
 
@@ -375,7 +375,7 @@ def scale(stack: Stack, minimum: int, maximum: int, desired: int | None = None) 
     """Set the autoscaling bounds (and optionally the current count) of the web service.
 
     It writes what Terraform's next apply of the recorded config writes (the caller records
-    the bounds in zonke.toml): the target's bounds and its ``zonke:min-count`` and
+    the bounds in zonke.toml): the target's bounds and the service's ``zonke:min-count`` and
     ``zonke:max-count`` tags. While the stack waits for its first image Terraform holds the
     target at 0..0 (modules/ecs-service), and so does this: only the tags change, which the
     pipeline's first deploy applies; a desired count is refused, as no task could start."""
@@ -402,11 +402,13 @@ def scale(stack: Stack, minimum: int, maximum: int, desired: int | None = None) 
             MinCapacity=minimum,
             MaxCapacity=maximum,
         )
-    aas.tag_resource(
-        ResourceARN=targets[0]["ScalableTargetARN"], Tags={MIN_TAG: str(minimum), MAX_TAG: str(maximum)}
+    ecs = stack.client("ecs")
+    ecs.tag_resource(
+        resourceArn=_service(stack)["serviceArn"],
+        tags=[{"key": MIN_TAG, "value": str(minimum)}, {"key": MAX_TAG, "value": str(maximum)}],
     )
     if desired is not None:
-        stack.client("ecs").update_service(
+        ecs.update_service(
             cluster=stack.out("cluster_name"), service=stack.out("service_name"), desiredCount=desired
         )
     return ScaleResult(minimum, maximum, desired, previous, waiting)

@@ -134,7 +134,7 @@ def cmd_scale(args: argparse.Namespace, console: Any) -> int:
     was = result.previous
     if result.waiting:
         console.result(
-            f"Autoscaling bounds {result.min}..{result.max} recorded on the target: the service waits "
+            f"Autoscaling bounds {result.min}..{result.max} recorded on the service: it waits "
             f"for its first build (held at 0 tasks until then), and its first deploy applies them"
         )
     else:

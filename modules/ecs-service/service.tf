@@ -103,7 +103,14 @@ resource "aws_ecs_service" "this" {
   propagate_tags          = "SERVICE"
   wait_for_steady_state   = false
 
-  tags = local.tags
+  # The configured autoscaling bounds, also while the target below is held at 0..0: the
+  # pipeline's first deploy reads them to start min_count tasks and register
+  # min_count..max_count, the values the target has once app_image_exists is true, so the
+  # next apply changes nothing. On the service, whose ARN the deploy role is scoped to.
+  tags = merge(local.tags, {
+    "zonke:min-count" = tostring(var.min_count)
+    "zonke:max-count" = tostring(var.max_count)
+  })
 
   lifecycle {
     # After creation the task count belongs to autoscaling, the pipeline's first deploy and
@@ -125,16 +132,7 @@ resource "aws_ecs_service" "this" {
 # keeps every scaling policy from starting a task. MinCapacity 0 is allowed for ECS
 # services, and an update puts the current capacity back inside the bounds:
 # https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
-# The configured bounds stay readable on the target's tags: the pipeline's first deploy
-# reads them to start min_count tasks and register min_count..max_count, the values this
-# resource has once app_image_exists is true, so the next apply changes nothing.
-locals {
-  scaling_bounds_tags = {
-    "zonke:min-count" = tostring(var.min_count)
-    "zonke:max-count" = tostring(var.max_count)
-  }
-}
-
+# The configured bounds stay readable on the service's tags (above).
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
   resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
@@ -142,7 +140,7 @@ resource "aws_appautoscaling_target" "this" {
   min_capacity       = var.app_image_exists ? var.min_count : 0
   max_capacity       = var.app_image_exists ? var.max_count : 0
 
-  tags = merge(local.tags, local.scaling_bounds_tags)
+  tags = local.tags
 }
 
 resource "aws_appautoscaling_policy" "cpu" {

@@ -130,11 +130,12 @@ def test_defaults_a_small_team_can_run(default_plan: PlanResult) -> None:
 
 def test_a_fresh_stack_waits_for_its_first_image(default_plan: PlanResult) -> None:
     # no tasks and nothing that could start one until the pipeline's first deploy, which
-    # reads the configured bounds from the target's tags
-    assert default_plan.one("aws_ecs_service")["desired_count"] == 0
+    # reads the configured bounds from the service's tags
+    service = default_plan.one("aws_ecs_service")
+    assert service["desired_count"] == 0
     target = default_plan.one("aws_appautoscaling_target")
     assert (target["min_capacity"], target["max_capacity"]) == (0, 0)
-    bounds = {k: target["tags"][k] for k in ("zonke:min-count", "zonke:max-count")}
+    bounds = {k: service["tags"][k] for k in ("zonke:min-count", "zonke:max-count")}
     assert bounds == {"zonke:min-count": "1", "zonke:max-count": "4"}  # the stack's defaults
 
 

@@ -120,14 +120,16 @@ def _target(stack: ops.Stack) -> dict[str, Any]:
     aas = stack.client("application-autoscaling")
     found = aas.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=["service/shop-prod/shop-prod"])
     target = found["ScalableTargets"][0]
-    tags = aas.list_tags_for_resource(ResourceARN=target["ScalableTargetARN"])["Tags"]
+    ecs = stack.client("ecs")
+    arn = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]["serviceArn"]
+    tags = {t["key"]: t["value"] for t in ecs.list_tags_for_resource(resourceArn=arn).get("tags", [])}
     return {"min": target["MinCapacity"], "max": target["MaxCapacity"], "tags": tags}
 
 
 def test_scale_within_and_outside_bounds(stack: ops.Stack) -> None:
     result = ops.scale(stack, 2, 6, desired=3)
     assert result.previous == {"min": 1, "max": 4} and not result.waiting
-    # the bounds, and the tags Terraform keeps them on (so the next plan changes neither)
+    # the bounds, and the service's tags Terraform keeps them on (so the next plan changes neither)
     assert _target(stack) == {"min": 2, "max": 6, "tags": {ops.MIN_TAG: "2", ops.MAX_TAG: "6"}}
     svc = stack.client("ecs").describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
     assert svc["desiredCount"] == 3

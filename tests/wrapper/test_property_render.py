@@ -121,4 +121,4 @@ def test_accepted_configs_render_plannable_tfvars(
     # a stack whose image is not built yet is held at 0..0 (the wrapper looked it up)
     bounds = config.compute.max if tfvars["app_image_exists"] else 0
     assert plan.one("aws_appautoscaling_target")["max_capacity"] == bounds
-    assert plan.one("aws_appautoscaling_target")["tags"]["zonke:max-count"] == str(config.compute.max)
+    assert plan.one("aws_ecs_service")["tags"]["zonke:max-count"] == str(config.compute.max)

@@ -207,7 +207,7 @@ def create_app(dash: Dashboard) -> Starlette:
                 "/scaling",
                 "good",
                 f"Autoscaling bounds {result.min}..{result.max} recorded in {dash.config_path.name} and "
-                "on the target: the first deploy applies them.",
+                "on the service: the first deploy applies them.",
             )
         return back(
             request,
