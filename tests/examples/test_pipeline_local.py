@@ -107,7 +107,10 @@ class Project:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Project]:
     path = tmp_path_factory.mktemp("shop-repo")
-    shutil.copy(EXAMPLE / "zonke.toml", path / "zonke.toml")
+    # Bounds other than the defaults, so that the first deploy shows where it read them.
+    config = (EXAMPLE / "zonke.toml").read_text()
+    assert "\nmin = 1\nmax = 4\n" in config
+    (path / "zonke.toml").write_text(config.replace("\nmin = 1\nmax = 4\n", "\nmin = 2\nmax = 5\n", 1))
     # The app sits where the stack's default app_path points (examples/django-monolith/app)
     # until app_path comes from zonke.toml (issue 12, "Why" item 1).
     shutil.copytree(
@@ -200,7 +203,19 @@ def _image_and_statics(project: Project, commit: str) -> tuple[list[str], list[s
     return tags, keys, image
 
 
+def _service_and_bounds(project: Project) -> tuple[int, tuple[int, int]]:
+    svc = project.client("ecs").describe_services(
+        cluster=project.outputs["cluster_name"], services=[project.outputs["service_name"]]
+    )["services"][0]
+    target = project.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[project.outputs["autoscaling_resource_id"]]
+    )["ScalableTargets"][0]
+    return svc["desiredCount"], (target["MinCapacity"], target["MaxCapacity"])
+
+
 def test_build_and_deploy_run_as_their_roles_and_ship_the_commit(project: Project) -> None:
+    # a fresh stack: no image yet, so no tasks and nothing that could start one
+    assert _service_and_bounds(project) == (0, (0, 0))
     commit = project.commit_id()
     result = project.run_stages(SKIP_FOR_NOW)
     assert result["status"] == "Succeeded", json.dumps(result, indent=2)[-6000:]
@@ -213,6 +228,14 @@ def test_build_and_deploy_run_as_their_roles_and_ship_the_commit(project: Projec
     assert commit in tags, tags
     assert "static/admin/css/base.css" in keys, keys[:20]
     assert image == f"{project.outputs['ecr_repository_url']}:{commit}", image
+    # the first deploy started the configured minimum and gave the target the configured
+    # bounds (zonke.toml's, from the service's tags) ...
+    assert _service_and_bounds(project) == (2, (2, 5))
+    # ... which is what the next plan, now seeing the built image, wants too: no change
+    plan = project.zonke("plan", "--local", "--json")
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    changed = {c["address"] for c in json.loads(plan.stdout)["resources"]}
+    assert not any("appautoscaling" in a or "aws_ecs_service" in a for a in changed), changed
 
 
 def test_a_build_role_without_its_push_statement_fails_naming_the_denied_action(project: Project) -> None:
