@@ -258,6 +258,11 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             f"Secrets not set yet: {', '.join(unset)}. Tasks cannot start until they are: "
             f"`zonke secrets set NAME VALUE{ws.target.cli_flag}`"
         )
+    if ws.app_image_exists is False:
+        console.info(
+            "The web service runs no tasks until the first build (no app image yet): push to the "
+            f"pipeline's branch or `zonke pipeline run{ws.target.cli_flag}`; its deploy starts the service."
+        )
     site = outputs.get("site_url")
     console.next_step(
         (f"open {site}, " if site else "")

@@ -562,6 +562,7 @@ def test_a_fresh_stack_waits_for_its_first_build(stack: Deployed) -> None:
     assert status["scaling"] == {"min": 0, "max": 0}
     text = stack.zonke("status", "--local").stdout
     assert "waiting for the first build" in text and "zonke pipeline run" in text
+    assert "runs no tasks until the first build" in stack.deploy_stderr
 
 
 def test_scale_within_and_outside_bounds(stack: Deployed) -> None:
