@@ -355,8 +355,8 @@ class ScaleResult:
     max: int
     desired: int | None
     previous: dict[str, int]
-    # True: the target is held at 0..0 until the first image (the bounds were recorded on its
-    # tags for the first deploy, not applied)
+    # True: the target is held at 0..0 until the first image (the bounds were recorded on the
+    # service's tags for the first deploy, not applied)
     waiting: bool = False
 
 

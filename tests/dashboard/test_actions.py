@@ -44,7 +44,10 @@ def test_a_fresh_stack_shows_it_waits_for_its_first_build(client: Any, stack: op
     as_fresh_stack(stack)
     overview = client.get("/").text
     assert "Waiting for the first build" in overview and "zonke pipeline run" in overview
-    csrf = csrf_of(client.get("/scaling").text)
+    scaling = client.get("/scaling").text
+    # the target's 0..0 is no bound to offer (the form allows 1 to 100): the fields start empty
+    assert "held at 0 tasks" in scaling and scaling.count('required value="">') == 2
+    csrf = csrf_of(scaling)
     r = client.post("/scaling", data={"min": "2", "max": "5", "desired": "", "csrf": csrf})
     assert r.status_code == 303
     assert "the first deploy applies them" in client.get(r.headers["location"]).text
