@@ -53,6 +53,9 @@ UNSCOPABLE_ACTIONS = {
     "ecs:DiscoverPollEndpoint",
     "ecs:Poll",
     "ecs:StartTelemetrySession",
+    # a scalable target's ARN holds a generated ID; the boundary allows it on "*" (it has no
+    # room for a condition), the Deploy role's own statement holds it to ECS desired counts
+    "application-autoscaling:RegisterScalableTarget",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
     "ecs:DeregisterTaskDefinition",
