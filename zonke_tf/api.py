@@ -103,7 +103,7 @@ def stack_outputs(ws: Workspace, refresh: bool = False) -> dict[str, Any]:
     cache = ws.dir / OUTPUTS_CACHE
     if cache.is_file() and not refresh:
         return dict(json.loads(cache.read_text()))
-    ws.prepare()
+    ws.prepare(probe=False)
     ws.init()
     outputs = ws.outputs()
     save_outputs(ws, outputs)

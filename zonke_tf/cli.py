@@ -120,10 +120,10 @@ def _render_outputs(outputs: dict[str, Any]) -> str:
 
 
 def _run_with_progress(
-    ws: Workspace, console: Console, op: str, fn: Callable[..., Any]
+    ws: Workspace, console: Console, op: str, fn: Callable[..., Any], probe: bool = True
 ) -> tuple[Any, Progress | None]:
     console.info(f"Preparing {ws.root} ...")
-    ws.prepare()
+    ws.prepare(probe)
     console.info("terraform init ...")
     ws.init()
     if console.as_json:
@@ -262,6 +262,11 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             f"Secrets not set yet: {', '.join(unset)}. Tasks cannot start until they are: "
             f"`zonke secrets set NAME VALUE{ws.target.cli_flag}`"
         )
+    if ws.app_image_exists is False:
+        console.info(
+            "The web service runs no tasks until the first build (no app image yet): push to the "
+            f"pipeline's branch or `zonke pipeline run{ws.target.cli_flag}`; its deploy starts the service."
+        )
     site = outputs.get("site_url")
     console.next_step(
         (f"open {site}, " if site else "")
@@ -290,7 +295,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
     if ws.target.confirm_destroy and not args.yes:
         raise UsageError("destroying a stack in AWS deletes its database and files: pass --yes to confirm")
-    result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p))
+    result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p), probe=False)
     summary = result.summary()
     (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
     stopped = ws.target.after_destroy()
@@ -304,7 +309,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_output(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
-    ws.prepare()
+    ws.prepare(probe=False)
     outputs = ws.outputs()
     if args.name:
         if args.name not in outputs:

@@ -339,6 +339,8 @@ class Workspace:
         self.dir = project_dir / ".zonke" / f"{config.prefix}{target.workspace_suffix}"
         self.root = self.dir / STACK_ROOT
         self._environ = dict(os.environ if environ is None else environ)
+        # What the last tfvars() read from the account (None: not looked up).
+        self.app_image_exists: bool | None = None
 
     @property
     def local(self) -> bool:
@@ -350,19 +352,27 @@ class Workspace:
         """Kept for earlier callers; new code asks ``self.target``."""
         return self.target.endpoint if isinstance(self.target, LocalTarget) else None
 
-    def tfvars(self) -> str:
+    def tfvars(self, probe: bool = True) -> str:
+        """The stack's variables: what ``zonke.toml`` renders to, the target's overrides, and
+        what only the account can tell: whether the web service has an image to run
+        (``app_image_exists``; a fresh stack runs no tasks until its first build). With
+        ``probe=False`` that look-up is skipped and the value is false: for commands that
+        plan nothing of the service with it (output, destroy, a targeted apply)."""
         data = json.loads(render_tfvars(self.config))
         data.update(self.target.tfvars_overrides(self.config, data))
         version = self.terraform.version()
         if version:
             data["terraform_version"] = version  # the release the pipeline installs
+        self.app_image_exists = self.target.app_image_exists(self.config) if probe else None
+        data["app_image_exists"] = bool(self.app_image_exists)
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
-    def prepare(self) -> Path:
-        """Copy the stack and modules in, write tfvars, backend and provider settings."""
+    def prepare(self, probe: bool = True) -> Path:
+        """Copy the stack and modules in, write tfvars, backend and provider settings
+        (``probe``: see :meth:`tfvars`)."""
         _copy_tree(self.sources / "modules", self.dir / "modules")
         _copy_tree(self.sources / STACK_ROOT, self.root)
-        (self.root / "terraform.tfvars.json").write_text(self.tfvars())
+        (self.root / "terraform.tfvars.json").write_text(self.tfvars(probe))
         for name, text in (
             (BACKEND_FILE, self.target.backend_file()),
             (

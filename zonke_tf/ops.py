@@ -381,6 +381,66 @@ def secrets_delete(
     return change
 
 
+# --------------------------------------------------------------------------- the first image
+
+# The tag of the revision Terraform registers (modules/ecs-service `image_tag`, whose default
+# the stack keeps). No build pushes it: the pipeline tags its images with commit SHAs.
+BOOTSTRAP_TAG = "bootstrap"
+# The service's tags that hold the configured autoscaling bounds, also while the target is
+# held at 0..0 (modules/ecs-service service.tf): the pipeline's first deploy reads them.
+MIN_TAG, MAX_TAG = "zonke:min-count", "zonke:max-count"
+
+
+def stack_names(prefix: str) -> dict[str, str]:
+    """The names the stack root derives from ``<app>-<env>`` (examples/django-monolith
+    main.tf ``local.name``; modules/ecs-service names its cluster, service and repository)."""
+    return {"cluster": prefix, "service": prefix, "repository": f"zonke/{prefix}"}
+
+
+def _service_images(ecs: Any, cluster: str, service: str) -> list[str] | None:
+    """The images of the service's current task definition; None when there is no service."""
+    try:
+        found = ecs.describe_services(cluster=cluster, services=[service])
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) == "ClusterNotFoundException":
+            return None
+        raise
+    services = [s for s in found.get("services", []) if s.get("status") != "INACTIVE"]
+    if not services:
+        return None
+    td = ecs.describe_task_definition(taskDefinition=services[0]["taskDefinition"])["taskDefinition"]
+    return [str(c["image"]) for c in td.get("containerDefinitions", [])]
+
+
+def _in_repository(ecr: Any, repository: str, tag: str) -> bool:
+    try:
+        found = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])
+    except Exception as exc:  # botocore ClientError
+        if _code(exc) in ("RepositoryNotFoundException", "ImageNotFoundException"):
+            return False
+        raise
+    return bool(found.get("imageDetails"))
+
+
+def app_image_exists(client: Callable[[str], Any], cluster: str, service: str, repository: str) -> bool:
+    """Whether the web service has an image to run (modules/ecs-service ``app_image_exists``).
+
+    A fresh service runs Terraform's revision, whose image is ``<repository>:bootstrap``,
+    which no build pushes: False while the service is missing or still on that image and
+    the image is not in the repository (the stack waits for its first build). True once
+    the service runs any other image (a deploy or a rollback moved it there; it never goes
+    back to waiting, even when ECR's lifecycle policy expires that image later), or when
+    someone pushed a ``bootstrap`` image by hand. Errors other than "not found" propagate:
+    a guess could hold a running service at 0 tasks."""
+    return _has_image(client, _service_images(client("ecs"), cluster, service), repository)
+
+
+def _has_image(client: Callable[[str], Any], images: list[str] | None, repository: str) -> bool:
+    if images and not all(image.endswith(f"/{repository}:{BOOTSTRAP_TAG}") for image in images):
+        return True
+    return _in_repository(client("ecr"), repository, BOOTSTRAP_TAG)
+
+
 # --------------------------------------------------------------------------- scaling
 
 
@@ -390,6 +450,9 @@ class ScaleResult:
     max: int
     desired: int | None
     previous: dict[str, int]
+    # True: the target is held at 0..0 until the first image (the bounds were recorded on the
+    # service's tags for the first deploy, not applied)
+    waiting: bool = False
 
 
 def check_bounds(minimum: int, maximum: int, desired: int | None) -> None:
@@ -404,7 +467,13 @@ def check_bounds(minimum: int, maximum: int, desired: int | None) -> None:
 
 
 def scale(stack: Stack, minimum: int, maximum: int, desired: int | None = None) -> ScaleResult:
-    """Set the autoscaling bounds (and optionally the current count) of the web service."""
+    """Set the autoscaling bounds (and optionally the current count) of the web service.
+
+    It writes what Terraform's next apply of the recorded config writes (the caller records
+    the bounds in zonke.toml): the target's bounds and the service's ``zonke:min-count`` and
+    ``zonke:max-count`` tags. While the stack waits for its first image Terraform holds the
+    target at 0..0 (modules/ecs-service), and so does this: only the tags change, which the
+    pipeline's first deploy applies; a desired count is refused, as no task could start."""
     check_bounds(minimum, maximum, desired)
     aas = stack.client("application-autoscaling")
     resource_id = stack.out("autoscaling_resource_id")
@@ -413,18 +482,31 @@ def scale(stack: Stack, minimum: int, maximum: int, desired: int | None = None) 
     if not targets:
         raise OperationError(f"no autoscaling target {resource_id}: is the stack deployed?")
     previous = {"min": targets[0]["MinCapacity"], "max": targets[0]["MaxCapacity"]}
-    aas.register_scalable_target(
-        ServiceNamespace="ecs",
-        ResourceId=resource_id,
-        ScalableDimension="ecs:service:DesiredCount",
-        MinCapacity=minimum,
-        MaxCapacity=maximum,
+    waiting = previous["max"] == 0
+    if waiting and desired is not None:
+        raise OperationError(
+            f"the service waits for its first build: no task can start before it, so --desired "
+            f"{desired} is refused and nothing was changed. Push to the pipeline's branch or run "
+            "`zonke pipeline run`; its deploy starts the minimum"
+        )
+    if not waiting:
+        aas.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=resource_id,
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=minimum,
+            MaxCapacity=maximum,
+        )
+    ecs = stack.client("ecs")
+    ecs.tag_resource(
+        resourceArn=_service(stack)["serviceArn"],
+        tags=[{"key": MIN_TAG, "value": str(minimum)}, {"key": MAX_TAG, "value": str(maximum)}],
     )
     if desired is not None:
-        stack.client("ecs").update_service(
+        ecs.update_service(
             cluster=stack.out("cluster_name"), service=stack.out("service_name"), desiredCount=desired
         )
-    return ScaleResult(minimum, maximum, desired, previous)
+    return ScaleResult(minimum, maximum, desired, previous, waiting)
 
 
 # --------------------------------------------------------------------------- status
@@ -462,17 +544,34 @@ def _try(status: Status, what: str, fn: Callable[[], dict[str, Any]]) -> dict[st
     return {}
 
 
+WAITING_NEXT = "push to the pipeline's branch or run `zonke pipeline run`: its deploy starts the service"
+
+
 def _service_status(stack: Stack) -> dict[str, Any]:
     svc = _service(stack)
     primary = next((d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {})
-    return {
+    # The stack waits for its first build (the same look-up the wrapper makes for Terraform's
+    # app_image_exists): no tasks run, by design, until the pipeline's first deploy.
+    td = stack.client("ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    images = [str(c["image"]) for c in td.get("containerDefinitions", [])]
+    repository = str(stack.out("ecr_repository_url")).split("/", 1)[1]
+    waiting = not _has_image(stack.client, images, repository)
+    out = {
         "desired": svc.get("desiredCount"),
         "running": svc.get("runningCount"),
         "pending": svc.get("pendingCount"),
         "rollout": primary.get("rolloutState", "UNKNOWN"),
         "deployments": len(svc.get("deployments", [])),
         "task_definition": svc.get("taskDefinition"),
+        "waiting_for_first_build": waiting,
     }
+    if waiting:
+        out["next"] = (
+            WAITING_NEXT
+            if stack.outputs.get("pipeline_name")
+            else f"no pipeline: push an image as {repository}:{BOOTSTRAP_TAG}, then `zonke apply`"
+        )
+    return out
 
 
 def _scaling_status(stack: Stack) -> dict[str, Any]:

@@ -123,13 +123,25 @@ def cmd_scale(args: argparse.Namespace, console: Any) -> int:
     result = ops.scale(stack, args.min, args.max, args.desired)
     record_scaling(path, args.env, args.min, args.max)
     console.emit(
-        {"min": result.min, "max": result.max, "desired": result.desired, "previous": result.previous}
+        {
+            "min": result.min,
+            "max": result.max,
+            "desired": result.desired,
+            "previous": result.previous,
+            "waiting_for_first_build": result.waiting,
+        }
     )
     was = result.previous
-    console.result(
-        f"Autoscaling bounds: {was['min']}..{was['max']} -> {result.min}..{result.max}"
-        + (f"; desired count {result.desired}" if result.desired is not None else "")
-    )
+    if result.waiting:
+        console.result(
+            f"Autoscaling bounds {result.min}..{result.max} recorded on the service: it waits "
+            f"for its first build (held at 0 tasks until then), and its first deploy applies them"
+        )
+    else:
+        console.result(
+            f"Autoscaling bounds: {was['min']}..{was['max']} -> {result.min}..{result.max}"
+            + (f"; desired count {result.desired}" if result.desired is not None else "")
+        )
     console.info(f"Recorded min and max in {path.name}: the next `zonke plan` keeps them.")
     console.next_step(f"`zonke status{_local(args)}` to see the tasks start or stop")
     return 0
@@ -137,13 +149,21 @@ def cmd_scale(args: argparse.Namespace, console: Any) -> int:
 
 def _status_text(st: ops.Status) -> str:
     lines = [f"Site:       {st.site_url or '-'}"]
-    if st.service:
+    waiting = bool(st.service.get("waiting_for_first_build"))
+    if waiting:
+        # Not a failure: a fresh stack runs no tasks until its first image is built.
+        lines.append(
+            f"Service:    waiting for the first build (no app image yet, so no tasks); {st.service['next']}"
+        )
+    elif st.service:
         s = st.service
         lines.append(
             f"Service:    {s['running']} running, {s['pending']} pending, {s['desired']} desired; "
             f"rollout {s['rollout']}"
         )
-    if st.scaling:
+    if st.scaling and waiting and st.scaling["max"] == 0:
+        lines.append("Scaling:    held at 0 tasks until the first deploy, which applies the bounds")
+    elif st.scaling:
         lines.append(f"Scaling:    {st.scaling['min']} to {st.scaling['max']} tasks")
     if st.pipeline:
         last = st.pipeline.get("last_execution")

@@ -108,6 +108,16 @@ class Target(ABC):
         """Extra ``terraform init`` arguments for the stack root ``root``."""
         return []
 
+    def app_image_exists(self, config: AppConfig) -> bool:
+        """Whether the stack's web service has an image to run, read from where the stack
+        lives (:func:`zonke_tf.ops.app_image_exists`): the stack's ``app_image_exists``."""
+        from zonke_tf.ops import app_image_exists, stack_names
+
+        names = stack_names(config.prefix)
+        return app_image_exists(
+            self.client_factory(config.app.region), names["cluster"], names["service"], names["repository"]
+        )
+
 
 class AwsTarget(Target):
     """A real AWS account: credentials from the usual AWS sources, state in S3."""

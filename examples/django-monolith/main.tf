@@ -172,6 +172,7 @@ module "service" {
   }
   min_count           = var.min_count
   max_count           = var.max_count
+  app_image_exists    = var.app_image_exists
   cpu_target          = var.cpu_target
   requests_per_target = var.requests_per_target
   enable_exec         = var.enable_exec

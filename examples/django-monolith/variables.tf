@@ -81,6 +81,12 @@ variable "max_count" {
   default     = 4
 }
 
+variable "app_image_exists" {
+  description = "Whether the image the web service starts with exists: false on a fresh stack until the pipeline's first build, and the service then runs no tasks (autoscaling cannot start any) until the first deploy. zonke sets it on every plan from the service and its ECR repository; no default, so that nothing applies the stack without saying."
+  type        = bool
+  nullable    = false
+}
+
 variable "cpu_target" {
   description = "Average CPU (%) autoscaling aims for."
   type        = number

@@ -237,7 +237,7 @@ resource "aws_iam_role" "deploy" {
 }
 
 data "aws_iam_policy_document" "deploy" {
-  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition, RegisterTaskDefinition and DescribeScalableTargets use "*": AWS offers no resource-level permissions for them.
+  # checkov:skip=CKV_AWS_356:Only DescribeTaskDefinition, RegisterTaskDefinition and the scalable target's calls use "*": AWS offers no resource-level permissions for them, or (the target) names it by a generated ID; RegisterScalableTarget is held to ECS desired counts.
   statement {
     sid = "ReadAndRegisterTheServiceRevision"
     # AWS forces "*": DescribeTaskDefinition and RegisterTaskDefinition support no
@@ -260,15 +260,37 @@ data "aws_iam_policy_document" "deploy" {
 
   statement {
     sid = "ReadTheServiceScalingBounds"
-    # The first deploy starts the autoscaling target's minimum. AWS forces "*": Application
-    # Auto Scaling's Describe actions support no resource-level permissions.
+    # The first deploy reads the autoscaling target (the configured bounds are on the
+    # service's tags, below). AWS forces "*": Application Auto Scaling's Describe actions
+    # support no resource-level permissions.
     actions   = ["application-autoscaling:DescribeScalableTargets"]
     resources = ["*"]
   }
 
   statement {
+    sid = "ApplyTheBoundsOnTheFirstDeploy"
+    # The first deploy registers the configured bounds (and a failed first deploy 0..0 again).
+    # AWS forces "*": a scalable target's ARN holds a generated ID, unknown before it exists.
+    # Held to ECS services' desired counts.
+    actions   = ["application-autoscaling:RegisterScalableTarget"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "application-autoscaling:service-namespace"
+      values   = ["ecs"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "application-autoscaling:scalable-dimension"
+      values   = ["ecs:service:DesiredCount"]
+    }
+  }
+
+  statement {
     sid       = "DeployTheService"
-    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService", "ecs:ListTagsForResource"]
     resources = ["${local.ecs_arn}:service/${var.cluster_name}/${var.service_name}"]
   }
 

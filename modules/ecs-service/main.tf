@@ -18,8 +18,9 @@ locals {
     "16384" = range(32768, 122881, 8192)
   }
 
-  is_ec2        = var.capacity.type == "EC2"
-  desired_count = coalesce(var.desired_count, var.min_count)
+  is_ec2 = var.capacity.type == "EC2"
+  # Until the image the service starts with exists, it runs no tasks (see service.tf).
+  desired_count = var.app_image_exists ? coalesce(var.desired_count, var.min_count) : 0
 
   # One capacity provider strategy for the cluster's default and the service.
   capacity_provider_strategy = {

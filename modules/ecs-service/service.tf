@@ -103,11 +103,18 @@ resource "aws_ecs_service" "this" {
   propagate_tags          = "SERVICE"
   wait_for_steady_state   = false
 
-  tags = local.tags
+  # The configured autoscaling bounds, also while the target below is held at 0..0: the
+  # pipeline's first deploy reads them to start min_count tasks and register
+  # min_count..max_count, the values the target has once app_image_exists is true, so the
+  # next apply changes nothing. On the service, whose ARN the deploy role is scoped to.
+  tags = merge(local.tags, {
+    "zonke:min-count" = tostring(var.min_count)
+    "zonke:max-count" = tostring(var.max_count)
+  })
 
   lifecycle {
-    # After creation the task count belongs to autoscaling and the wrapper, and the
-    # revision to the pipeline: Terraform must not move either back.
+    # After creation the task count belongs to autoscaling, the pipeline's first deploy and
+    # the wrapper, and the revision to the pipeline: Terraform must not move either back.
     ignore_changes = [desired_count, task_definition]
   }
 
@@ -119,12 +126,19 @@ resource "aws_ecs_service" "this" {
 
 # --- autoscaling: target tracking on CPU and on ALB requests per task ---
 
+# Until the image the service starts with exists (app_image_exists = false: a fresh stack
+# before its first build), the target is held at 0..0: registering a minimum above the
+# current count makes Application Auto Scaling raise the count at once, and a maximum of 0
+# keeps every scaling policy from starting a task. MinCapacity 0 is allowed for ECS
+# services, and an update puts the current capacity back inside the bounds:
+# https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+# The configured bounds stay readable on the service's tags (above).
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
   resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
   scalable_dimension = "ecs:service:DesiredCount"
-  min_capacity       = var.min_count
-  max_capacity       = var.max_count
+  min_capacity       = var.app_image_exists ? var.min_count : 0
+  max_capacity       = var.app_image_exists ? var.max_count : 0
 
   tags = local.tags
 }

@@ -389,8 +389,15 @@ variable "max_count" {
   }
 }
 
+variable "app_image_exists" {
+  description = "Whether the image the service starts with exists. false (a fresh stack before its first build): the service is created with no tasks and the autoscaling target is held at 0..0, so that nothing starts tasks that cannot pull their image; the pipeline's first deploy brings it up. true: `min_count` to `max_count`. The wrapper sets it from the service and its ECR repository (see README)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "desired_count" {
-  description = "Tasks to start with when the service is created (null: `min_count`). Afterwards autoscaling and the wrapper own the number: Terraform never resets it."
+  description = "Tasks to start with when the service is created (null: `min_count`; 0 whatever its value while `app_image_exists` is false). Afterwards autoscaling, the pipeline's first deploy and the wrapper own the number: Terraform never resets it."
   type        = number
   default     = null
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.dashboard.helpers import csrf_of, secret_json, toml, version_of
+from tests.helpers.standin import as_fresh_stack
 from zonke_tf import ops
 from zonke_tf.dashboard.app import Dashboard
 
@@ -37,6 +38,23 @@ def test_scale_records_the_bounds_like_the_cli(client: Any, stack: ops.Stack, da
     entries = dash.audit.last()
     assert entries[0].action == "scale" and entries[0].detail == "min=2 max=6 desired=3"
     assert entries[0].who.startswith("arn:aws:")
+
+
+def test_a_fresh_stack_shows_it_waits_for_its_first_build(client: Any, stack: ops.Stack) -> None:
+    as_fresh_stack(stack)
+    overview = client.get("/").text
+    assert "Waiting for the first build" in overview and "zonke pipeline run" in overview
+    scaling = client.get("/scaling").text
+    # the target's 0..0 is no bound to offer (the form allows 1 to 100): the fields start empty
+    assert "held at 0 tasks" in scaling and scaling.count('required value="">') == 2
+    csrf = csrf_of(scaling)
+    r = client.post("/scaling", data={"min": "2", "max": "5", "desired": "", "csrf": csrf})
+    assert r.status_code == 303
+    assert "the first deploy applies them" in client.get(r.headers["location"]).text
+    target = stack.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")[
+        "ScalableTargets"
+    ][0]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (0, 0)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,9 @@ LOCAL_VARS = {
     "app_name": "shop",
     "environment": "test",
     "repository_id": "acme/shop",
+    # a fresh stack: the image the service starts with is not built yet (zonke reads this
+    # from the emulator on every plan; the plan tests say it)
+    "app_image_exists": False,
     **local_tfvars_overrides(_CONFIG, json.loads(render_tfvars(_CONFIG))),
 }
 

@@ -28,6 +28,7 @@ PRODUCTION = {
     "require_approval": True,
     "min_count": 2,
     "max_count": 8,
+    "app_image_exists": True,  # a stack whose pipeline has deployed
 }
 
 
@@ -127,6 +128,17 @@ def test_defaults_a_small_team_can_run(default_plan: PlanResult) -> None:
     assert "default_tags" in provider["expressions"]
 
 
+def test_a_fresh_stack_waits_for_its_first_image(default_plan: PlanResult) -> None:
+    # no tasks and nothing that could start one until the pipeline's first deploy, which
+    # reads the configured bounds from the service's tags
+    service = default_plan.one("aws_ecs_service")
+    assert service["desired_count"] == 0
+    target = default_plan.one("aws_appautoscaling_target")
+    assert (target["min_capacity"], target["max_capacity"]) == (0, 0)
+    bounds = {k: service["tags"][k] for k in ("zonke:min-count", "zonke:max-count")}
+    assert bounds == {"zonke:min-count": "1", "zonke:max-count": "4"}  # the stack's defaults
+
+
 def test_production_variant(production_plan: PlanResult) -> None:
     assert production_plan.counts["aws_nat_gateway"] == 2
     assert production_plan.one("aws_db_instance")["multi_az"] is True
@@ -136,6 +148,7 @@ def test_production_variant(production_plan: PlanResult) -> None:
     assert dist["viewer_certificate"][0]["minimum_protocol_version"] == "TLSv1.2_2021"
     target = production_plan.one("aws_appautoscaling_target")
     assert (target["min_capacity"], target["max_capacity"]) == (2, 8)
+    assert production_plan.one("aws_ecs_service")["desired_count"] == 2
 
 
 def rollout_seconds(plan: PlanResult) -> int:

@@ -108,11 +108,13 @@ class Project:
 def project(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Project]:
     path = tmp_path_factory.mktemp("shop-repo")
     # A user's layout: zonke.toml at the repository's root (the pipeline's Infrastructure
-    # stage runs `zonke apply` there), the Django app in the folder [django] names.
+    # stage runs `zonke apply` there), the Django app in the folder [django] names; bounds
+    # other than the defaults, so that the first deploy shows where it read them.
+    config = (EXAMPLE / "zonke.toml").read_text()
+    assert "\nmin = 1\nmax = 4\n" in config
+    config = config.replace("\nmin = 1\nmax = 4\n", "\nmin = 2\nmax = 5\n", 1)
     (path / "zonke.toml").write_text(
-        (EXAMPLE / "zonke.toml")
-        .read_text()
-        .replace('project_path = "examples/django-monolith"\n', 'project_path = "."\n', 1)
+        config.replace('project_path = "examples/django-monolith"\n', 'project_path = "."\n', 1)
     )
     shutil.copytree(
         EXAMPLE / "app",
@@ -161,6 +163,8 @@ def _roles_of_the_stack(proj: Project) -> dict[str, str]:
 
 
 def test_each_stage_runs_as_the_role_the_stack_gives_it(project: Project) -> None:
+    # a fresh stack: no image yet, so no tasks and nothing that could start one
+    assert _service_and_bounds(project) == (0, (0, 0))
     result = project.run_pipeline()
     assert result["local"] is True and result["iam_enforced"] is True
     roles = _roles_of_the_stack(project)
@@ -182,6 +186,14 @@ def test_each_stage_runs_as_the_role_the_stack_gives_it(project: Project) -> Non
     assert infra["stage"] == "Infrastructure", infra
     applied = [n for n in infra["notes"] if n.startswith("Apply complete")]
     assert len(applied) == 1 and "0 added, 0 changed, 0 destroyed" in applied[0], infra["notes"]
+    # the first deploy started the configured minimum and gave the target the configured
+    # bounds (zonke.toml's, from the service's tags) ...
+    assert _service_and_bounds(project) == (2, (2, 5))
+    # ... which is what the next plan, now seeing the built image, wants too: no change
+    plan = project.zonke("plan", "--local", "--json")
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    changed = {c["address"] for c in json.loads(plan.stdout)["resources"]}
+    assert not any("appautoscaling" in a or "aws_ecs_service" in a for a in changed), changed
 
 
 def _image_and_statics(project: Project, commit: str) -> tuple[list[str], list[str], str]:
@@ -204,6 +216,16 @@ def _image_and_statics(project: Project, commit: str) -> tuple[list[str], list[s
     return tags, keys, image
 
 
+def _service_and_bounds(project: Project) -> tuple[int, tuple[int, int]]:
+    svc = project.client("ecs").describe_services(
+        cluster=project.outputs["cluster_name"], services=[project.outputs["service_name"]]
+    )["services"][0]
+    target = project.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[project.outputs["autoscaling_resource_id"]]
+    )["ScalableTargets"][0]
+    return svc["desiredCount"], (target["MinCapacity"], target["MaxCapacity"])
+
+
 def test_build_and_deploy_run_as_their_roles_and_ship_the_commit(project: Project) -> None:
     commit = project.commit_empty("a new commit: its image is built and pushed")
     result = project.run_stages(set())
@@ -217,6 +239,7 @@ def test_build_and_deploy_run_as_their_roles_and_ship_the_commit(project: Projec
     assert commit in tags, tags
     assert "static/admin/css/base.css" in keys, keys[:20]
     assert image == f"{project.outputs['ecr_repository_url']}:{commit}", image
+    assert _service_and_bounds(project) == (2, (2, 5)), "later deploys keep the count and bounds"
 
 
 def test_a_build_role_without_its_push_statement_fails_naming_the_denied_action(project: Project) -> None:

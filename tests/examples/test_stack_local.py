@@ -53,6 +53,9 @@ UNSCOPABLE_ACTIONS = {
     "ecs:DiscoverPollEndpoint",
     "ecs:Poll",
     "ecs:StartTelemetrySession",
+    # a scalable target's ARN holds a generated ID; the boundary allows it on "*" (it has no
+    # room for a condition), the Deploy role's own statement holds it to ECS desired counts
+    "application-autoscaling:RegisterScalableTarget",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
     "ecs:DeregisterTaskDefinition",
@@ -558,13 +561,39 @@ def test_secrets_round_trip_through_the_cli(stack: Deployed) -> None:
     assert bad.returncode == 2 and "environment variable name" in bad.stderr
 
 
+def test_a_fresh_stack_waits_for_its_first_build(stack: Deployed) -> None:
+    """No image is built yet (no pipeline run): the service runs no tasks and nothing can
+    start one; the wrapper planned that from the emulator, and status says so."""
+    svc = stack.client("ecs").describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+    assert svc["desiredCount"] == 0
+    td = stack.client("ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    assert td["containerDefinitions"][0]["image"].endswith(":bootstrap"), "still on Terraform's image"
+    status = json.loads(stack.zonke("status", "--local", "--json").stdout)
+    assert status["service"]["waiting_for_first_build"] is True
+    assert status["scaling"] == {"min": 0, "max": 0}
+    text = stack.zonke("status", "--local").stdout
+    assert "waiting for the first build" in text and "zonke pipeline run" in text
+    assert "runs no tasks until the first build" in stack.deploy_stderr
+
+
 def test_scale_within_and_outside_bounds(stack: Deployed) -> None:
-    done = stack.zonke("scale", "--min", "2", "--max", "6", "--desired", "3", "--local")
-    assert "2..6" in done.stdout
-    target = stack.client("application-autoscaling").describe_scalable_targets(
+    # while the stack waits for its first build the target stays at 0..0: the bounds go to
+    # zonke.toml and the service's tags, for the first deploy
+    done = stack.zonke("scale", "--min", "2", "--max", "6", "--local")
+    assert "2..6 recorded on the service" in done.stdout
+    aas = stack.client("application-autoscaling")
+    target = aas.describe_scalable_targets(
         ServiceNamespace="ecs", ResourceIds=[stack.outputs["autoscaling_resource_id"]]
     )["ScalableTargets"][0]
-    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (0, 0)
+    ecs = stack.client("ecs")
+    arn = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]["serviceArn"]
+    tags = {t["key"]: t["value"] for t in ecs.list_tags_for_resource(resourceArn=arn)["tags"]}
+    assert (tags["zonke:min-count"], tags["zonke:max-count"]) == ("2", "6")
+    refused_desired = stack.zonke(
+        "scale", "--min", "2", "--max", "6", "--desired", "3", "--local", check=False
+    )
+    assert refused_desired.returncode != 0 and "waits for its first build" in refused_desired.stderr
     # the plan afterwards leaves the bounds alone (other tests may have left task definition
     # revisions to register, which do not touch scaling)
     plan = stack.plan_changes()

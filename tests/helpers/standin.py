@@ -126,6 +126,7 @@ def make_stand_in(aws: Any) -> ops.Stack:
         "cluster_name": "shop-prod",
         "service_name": "shop-prod",
         "container_name": "django",
+        "ecr_repository_url": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop-prod",
         "task_definition_family": "shop-prod",
         "autoscaling_resource_id": "service/shop-prod/shop-prod",
         "pipeline_name": "shop-prod",
@@ -133,3 +134,27 @@ def make_stand_in(aws: Any) -> ops.Stack:
         "site_url": "https://d111.cloudfront.net/",
     }
     return ops.Stack(outputs=outputs, client=aws.client)
+
+
+def as_fresh_stack(stack: ops.Stack) -> None:
+    """The stand-in as a fresh stack leaves it: the service on Terraform's revision (the
+    bootstrap image, which no build pushes), no tasks, the target held at 0..0."""
+    ecs, aas = stack.client("ecs"), stack.client("application-autoscaling")
+    td = ecs.describe_task_definition(taskDefinition="shop-prod")["taskDefinition"]
+    container = dict(td["containerDefinitions"][0], image=f"{stack.outputs['ecr_repository_url']}:bootstrap")
+    arn = ecs.register_task_definition(
+        family="shop-prod",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[container],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.update_service(cluster="shop-prod", service="shop-prod", taskDefinition=arn, desiredCount=0)
+    aas.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId="service/shop-prod/shop-prod",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=0,
+        MaxCapacity=0,
+    )

@@ -37,9 +37,11 @@ class FakeWorkspace:
     target: Any = field(default_factory=AwsTarget)
     calls: list[str] = field(default_factory=list)
     root: str = "/tmp/stack"
+    app_image_exists: bool | None = True
 
-    def prepare(self) -> None:
-        self.calls.append("prepare")
+    def prepare(self, probe: bool = True) -> None:
+        # plan and apply look up whether the service has an image to run
+        self.calls.append("prepare" if probe else "prepare without look-up")
 
     def init(self) -> None:
         self.calls.append("init")
@@ -111,3 +113,12 @@ def test_local_applies_without_asking(fake: Any, monkeypatch: pytest.MonkeyPatch
     ws = fake(FakeWorkspace(UPDATE_ONLY, target=LocalTarget("http://127.0.0.1:9")))
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert cli.main(["apply", "--local"]) == 0 and ws.calls[-1] == "apply-saved"
+
+
+def test_apply_of_a_fresh_stack_says_it_waits_for_the_first_build(
+    fake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = fake(FakeWorkspace(UPDATE_ONLY, target=LocalTarget("http://127.0.0.1:9"), app_image_exists=False))
+    assert cli.main(["apply", "--local"]) == 0
+    assert ws.calls[0] == "prepare"
+    assert "runs no tasks until the first build" in capsys.readouterr().err

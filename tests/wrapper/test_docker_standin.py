@@ -64,4 +64,5 @@ def test_an_image_the_stand_in_did_not_push_cannot_be_pulled(build_env: Path, aw
         imageManifestMediaType=docker_standin.OCI_MANIFEST,
         imageTag="foreign",
     )
-    assert docker_standin.main(["pull", "123456789012.dkr.ecr.us-east-1.amazonaws.com/zonke/shop:foreign"]) == 1
+    foreign = "123456789012.dkr.ecr.us-east-1.amazonaws.com/zonke/shop:foreign"
+    assert docker_standin.main(["pull", foreign]) == 1

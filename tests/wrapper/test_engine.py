@@ -67,7 +67,7 @@ def test_local_workspace_files(tmp_path: Path) -> None:
         },
     )
     (tmp_path / "mirror").mkdir()
-    root = ws.prepare()
+    root = ws.prepare(probe=False)  # nothing listens there (test_first_image.py looks up)
     assert root == tmp_path / ".zonke" / "shop-prod-local" / "examples" / "django-monolith"
     tfvars = json.loads((root / "terraform.tfvars.json").read_text())
     assert tfvars["db_deletion_protection"] is False and tfvars["force_destroy"] is True
@@ -94,7 +94,7 @@ def test_local_workspace_files(tmp_path: Path) -> None:
     assert ws.environ()["AWS_ACCESS_KEY_ID"] == "testing"
     # a file removed from the stack disappears from the workspace on the next prepare
     (root / "stale.tf").write_text("# old\n")
-    ws.prepare()
+    ws.prepare(probe=False)
     assert not (root / "stale.tf").exists()
 
 
@@ -121,7 +121,7 @@ def test_the_stack_ships_its_backend_and_provider_lock(tmp_path: Path) -> None:
     assert 'version     = "5.100.0"' in lock and "h1:" in lock
     config = parse_config({"app": {"name": "shop"}, "state": {"bucket": "acme-tf"}})
     ws = Workspace(config, tmp_path, TerraformBinary(("terraform",), "t"), sources=REPO, environ={})
-    root = ws.prepare()
+    root = ws.prepare(probe=False)
     assert (root / "backend.tf").read_text() == (stack / "backend.tf").read_text()
     assert (root / ".terraform.lock.hcl").read_text() == lock
     assert not (root / "zonke_backend.tf").exists() and not (root / "zonke_local_override.tf").exists()

@@ -10,9 +10,23 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.standin import make_stand_in
+from tests.helpers.standin import as_fresh_stack, make_stand_in
 from zonke_tf import ops
 from zonke_tf.errors import OperationError
+from zonke_tf.ops_cli import _status_text
+
+MANIFEST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+        },
+        "layers": [],
+    }
+)
 
 
 @pytest.fixture
@@ -102,13 +116,21 @@ def test_a_stale_compare_and_swap_is_refused_by_secrets_manager(stack: ops.Stack
         )
 
 
+def _target(stack: ops.Stack) -> dict[str, Any]:
+    aas = stack.client("application-autoscaling")
+    found = aas.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=["service/shop-prod/shop-prod"])
+    target = found["ScalableTargets"][0]
+    ecs = stack.client("ecs")
+    arn = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]["serviceArn"]
+    tags = {t["key"]: t["value"] for t in ecs.list_tags_for_resource(resourceArn=arn).get("tags", [])}
+    return {"min": target["MinCapacity"], "max": target["MaxCapacity"], "tags": tags}
+
+
 def test_scale_within_and_outside_bounds(stack: ops.Stack) -> None:
     result = ops.scale(stack, 2, 6, desired=3)
-    assert result.previous == {"min": 1, "max": 4}
-    target = stack.client("application-autoscaling").describe_scalable_targets(
-        ServiceNamespace="ecs", ResourceIds=["service/shop-prod/shop-prod"]
-    )["ScalableTargets"][0]
-    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
+    assert result.previous == {"min": 1, "max": 4} and not result.waiting
+    # the bounds, and the service's tags Terraform keeps them on (so the next plan changes neither)
+    assert _target(stack) == {"min": 2, "max": 6, "tags": {ops.MIN_TAG: "2", ops.MAX_TAG: "6"}}
     svc = stack.client("ecs").describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
     assert svc["desiredCount"] == 3
     for args, message in (
@@ -138,6 +160,34 @@ def test_status_fresh_then_after_a_pipeline_run_and_a_migration(stack: ops.Stack
     st = ops.status(stack)
     assert st.pipeline["last_execution"]["id"] == run["execution_id"]
     assert st.migration["last_run"]["execution"] == migration["execution"]
+
+
+def test_status_says_a_fresh_stack_waits_for_its_first_build(stack: ops.Stack, aws: Any) -> None:
+    assert ops.status(stack, ("service",)).service["waiting_for_first_build"] is False
+    as_fresh_stack(stack)
+    st = ops.status(stack, ("service", "scaling"))
+    assert st.service["waiting_for_first_build"] is True and st.service["desired"] == 0
+    assert "zonke pipeline run" in st.service["next"] and st.scaling == {"min": 0, "max": 0}
+    text = _status_text(st)
+    assert "Service:    waiting for the first build" in text and "zonke pipeline run" in text
+    assert "0 running" not in text and "held at 0 tasks until the first deploy" in text
+    # an image pushed under the bootstrap tag by hand: the service has something to run
+    aws.client("ecr").create_repository(repositoryName="shop-prod")
+    aws.client("ecr").put_image(repositoryName="shop-prod", imageManifest=MANIFEST, imageTag="bootstrap")
+    assert ops.status(stack, ("service",)).service["waiting_for_first_build"] is False
+
+
+def test_scale_while_waiting_records_the_bounds_for_the_first_deploy(stack: ops.Stack) -> None:
+    as_fresh_stack(stack)
+    with pytest.raises(OperationError, match="waits for its first build"):
+        ops.scale(stack, 2, 5, desired=2)
+    assert _target(stack)["tags"] == {}, "a refused call changes nothing"
+    result = ops.scale(stack, 2, 5)
+    assert result.waiting and result.previous == {"min": 0, "max": 0}
+    # still held at 0..0 (no task could start); the first deploy reads the tags
+    assert _target(stack) == {"min": 0, "max": 0, "tags": {ops.MIN_TAG: "2", ops.MAX_TAG: "5"}}
+    svc = stack.client("ecs").describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+    assert svc["desiredCount"] == 0
 
 
 @pytest.mark.parametrize(

@@ -118,4 +118,7 @@ def test_accepted_configs_render_plannable_tfvars(
     assert plan.one("aws_vpc")["cidr_block"] == config.network.cidr
     # local mode always has a repository (a stand-in when the config names none)
     assert plan.counts.get("aws_codepipeline") == 1
-    assert plan.one("aws_appautoscaling_target")["max_capacity"] == config.compute.max
+    # a stack whose image is not built yet is held at 0..0 (the wrapper looked it up)
+    bounds = config.compute.max if tfvars["app_image_exists"] else 0
+    assert plan.one("aws_appautoscaling_target")["max_capacity"] == bounds
+    assert plan.one("aws_ecs_service")["tags"]["zonke:max-count"] == str(config.compute.max)

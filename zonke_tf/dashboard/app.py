@@ -201,6 +201,14 @@ def create_app(dash: Dashboard) -> Starlette:
             st = ops.status(dash.stack, ("service", "scaling"))
             return page(request, "scaling.html", status_code=400, st=st, form=values, error=str(exc))
         was = result.previous
+        if result.waiting:
+            return back(
+                request,
+                "/scaling",
+                "good",
+                f"Autoscaling bounds {result.min}..{result.max} recorded in {dash.config_path.name} and "
+                "on the service: the first deploy applies them.",
+            )
         return back(
             request,
             "/scaling",

@@ -393,7 +393,9 @@ case "$1 $2" in
   "ecs describe-services")
     if [[ " $* " == *" --query "* ]]; then echo "$DESIRED"; else cat "$STATE/fixture-services.json"; fi ;;
   "ecs update-service") echo '{}' ;;
-  "application-autoscaling describe-scalable-targets") echo "${MIN:-1}" ;;
+  "application-autoscaling describe-scalable-targets") cat "$STATE/fixture-target.json" ;;
+  "ecs list-tags-for-resource") cat "$STATE/fixture-tags.json" ;;
+  "application-autoscaling register-scalable-target") echo '{"ScalableTargetARN": "arn:target"}' ;;
   "ecs wait") exit 0 ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
@@ -434,15 +436,26 @@ def run_deploy(
     rollout: str = "COMPLETED",
     desired: int = 2,
     base: dict[str, Any] = BASE_REVISION,
+    bounds: tuple[int, int] = (1, 4),
+    bounds_tags: dict[str, str] = {"zonke:min-count": "1", "zonke:max-count": "4"},  # noqa: B006
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
-    state = tmp_path / f"deploy-{primary.rsplit(':', 1)[-1]}-{rollout}-{desired}-{len(base['tags'])}"
+    state = tmp_path / (
+        f"deploy-{primary.rsplit(':', 1)[-1]}-{rollout}-{desired}-{len(base['tags'])}"
+        f"-{bounds[0]}-{bounds[1]}-{len(bounds_tags)}"
+    )
     (state / "bin").mkdir(parents=True)
     (state / "bin" / "aws").write_text(FAKE_ECS)
     (state / "bin" / "aws").chmod(0o755)
     (state / "fixture-base.json").write_text(json.dumps(base))
+    target = {"ScalableTargetARN": TARGET_ARN, "MinCapacity": bounds[0], "MaxCapacity": bounds[1]}
+    (state / "fixture-target.json").write_text(json.dumps({"ScalableTargets": [target]}))
+    tags = {"zonke:module": "ecs-service", **bounds_tags}
+    listed = {"tags": [{"key": k, "value": v} for k, v in tags.items()]}
+    (state / "fixture-tags.json").write_text(json.dumps(listed))
     services = {
         "services": [
             {
+                "serviceArn": SERVICE_ARN,
                 "desiredCount": desired,
                 "deployments": [
                     {
@@ -475,6 +488,12 @@ def run_deploy(
 
 
 NEW_REVISION = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:8"
+TARGET_ARN = "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0ec5e0a1b2c3"
+SERVICE_ARN = "arn:aws:ecs:us-east-1:123456789012:service/shop-prod/shop-prod-web"
+REGISTER = (
+    "aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id "
+    "service/shop-prod/shop-prod-web --scalable-dimension ecs:service:DesiredCount"
+)
 
 
 def test_deploy_registers_terraforms_latest_revision_with_only_the_image_changed(
@@ -533,12 +552,77 @@ def test_deploy_fails_when_the_circuit_breaker_rolled_back(full: PlanResult, tmp
     assert done.returncode != 0 and "tasks failed to start" in done.stderr
 
 
-def test_first_deploy_starts_the_service_that_waited_for_an_image(full: PlanResult, tmp_path: Path) -> None:
+def test_first_deploy_starts_the_minimum_then_gives_the_target_the_configured_bounds(
+    full: PlanResult, tmp_path: Path
+) -> None:
+    """A fresh stack waits with no tasks and its target held at 0..0; the configured bounds
+    are on the target's tags. The first deploy leaves exactly what the next Terraform apply
+    (app_image_exists now true) plans: min tasks, the target at min..max."""
     spec = buildspec(full, "deploy")
-    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, desired=0)
+    tags = {"zonke:min-count": "3", "zonke:max-count": "7"}
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, desired=0, bounds=(0, 0), bounds_tags=tags)
+    assert done.returncode == 0, done.stderr
+    assert "First image: starting 3 task(s), autoscaling 3..7" in done.stdout
+    calls = (state / "calls").read_text().splitlines()
+    assert f"aws ecs list-tags-for-resource --resource-arn {SERVICE_ARN} --output json" in calls
+    update = "aws ecs update-service --cluster shop-prod --service shop-prod-web"
+    start = calls.index(f"{update} --task-definition {NEW_REVISION} --desired-count 3")
+    # the bounds only once the service is on the new revision: a minimum registered above the
+    # current count raises it at once, which must not start tasks of the bootstrap revision
+    assert calls.index(f"{REGISTER} --min-capacity 3 --max-capacity 7") > start
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        {},
+        {"zonke:min-count": "3"},
+        {"zonke:min-count": "5", "zonke:max-count": "2"},
+        {"zonke:min-count": "0", "zonke:max-count": "2"},
+    ],
+)
+def test_first_deploy_without_the_configured_bounds_changes_nothing(
+    full: PlanResult, tmp_path: Path, tags: dict[str, str]
+) -> None:
+    spec = buildspec(full, "deploy")
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, desired=0, bounds=(0, 0), bounds_tags=tags)
+    assert done.returncode != 0 and "are not the configured bounds" in done.stderr
+    calls = (state / "calls").read_text()
+    assert "update-service" not in calls and "register-scalable-target" not in calls
+
+
+def test_a_failed_first_deploy_puts_the_service_back_to_waiting(full: PlanResult, tmp_path: Path) -> None:
+    spec = buildspec(full, "deploy")
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, rollout="FAILED", desired=0, bounds=(0, 0))
+    assert done.returncode != 0 and "tasks failed to start" in done.stderr
+    assert "waits for its first image again" in done.stderr
+    calls = (state / "calls").read_text().splitlines()
+    back = calls.index(f"{REGISTER} --min-capacity 0 --max-capacity 0")
+    assert calls.index(f"{REGISTER} --min-capacity 1 --max-capacity 4") < back
+    assert (
+        calls[back + 1]
+        == "aws ecs update-service --cluster shop-prod --service shop-prod-web --desired-count 0"
+    )
+
+
+def test_later_deploys_leave_the_count_and_the_bounds_to_their_owners(
+    full: PlanResult, tmp_path: Path
+) -> None:
+    spec = buildspec(full, "deploy")
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, rollout="FAILED")
+    assert done.returncode != 0
+    calls = (state / "calls").read_text()
+    assert "--desired-count" not in calls and "register-scalable-target" not in calls
+    assert "list-tags-for-resource" not in calls
+
+
+def test_a_service_left_at_0_by_hand_gets_the_targets_minimum(full: PlanResult, tmp_path: Path) -> None:
+    spec = buildspec(full, "deploy")
+    done, state = run_deploy(spec, tmp_path, primary=NEW_REVISION, desired=0, bounds=(2, 4))
     assert done.returncode == 0, done.stderr
     calls = (state / "calls").read_text()
-    assert f"--task-definition {NEW_REVISION} --desired-count 1" in calls
+    assert f"--task-definition {NEW_REVISION} --desired-count 2" in calls
+    assert "register-scalable-target" not in calls
 
 
 def test_deploy_stage_is_the_codebuild_step_with_the_built_image(full: PlanResult) -> None:

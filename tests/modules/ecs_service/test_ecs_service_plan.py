@@ -137,6 +137,20 @@ def test_autoscaling_bounds_and_cooldowns(ecs: TerraformRoot) -> None:
     assert (cpu["target_value"], cpu["scale_in_cooldown"], cpu["scale_out_cooldown"]) == (55, 600, 30)
 
 
+@pytest.mark.parametrize(
+    ("image_exists", "expected"),
+    [(False, "expected_waiting_for_first_image.yaml"), (True, "expected_first_image_exists.yaml")],
+)
+def test_the_first_image_decides_the_first_tasks_and_bounds(
+    ecs: TerraformRoot, image_exists: bool, expected: str
+) -> None:
+    # desired_count is set too: while the image is missing it cannot raise the count above 0
+    plan = ecs.plan(
+        {**BASE, "min_count": 3, "max_count": 5, "desired_count": 3, "app_image_exists": image_exists}
+    )
+    assert_plan_matches(plan, HERE / expected)
+
+
 def test_secrets_reach_the_container_and_only_those_secrets_are_readable(ecs: TerraformRoot) -> None:
     secrets = [
         {"name": "DJANGO_SECRET_KEY", "valueFrom": f"{SECRET_ARN}:DJANGO_SECRET_KEY::"},
