@@ -252,6 +252,9 @@ module "pipeline" {
   zonke_wheel_url        = var.zonke_wheel_url
   managed_name_prefix    = local.name
   managed_resource_tag   = { key = "zonke:stack", value = local.name }
+  # What the Infrastructure role may manage for the custom domain (domain.tf).
+  domain_name     = var.domain_name
+  route53_zone_id = local.manage_dns ? var.route53_zone_id : null
 
   dockerfile     = coalesce(var.dockerfile, "${var.app_path}/Dockerfile")
   docker_context = coalesce(var.docker_context, var.app_path)

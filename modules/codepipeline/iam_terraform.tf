@@ -169,7 +169,7 @@ resource "aws_iam_role" "infra" {
 
 data "aws_iam_policy_document" "infra_state" {
   # checkov:skip=CKV_AWS_356:The "*" statements hold read-only Describe/List/Get calls that Terraform's refresh makes, and calls AWS offers no resource-level permission for; no object or secret value reads.
-  # checkov:skip=CKV_AWS_111:The only writes on "*" are creations of resources with generated IDs (CloudFront, ACM, task definitions) and log delivery, which support no resource-level permissions.
+  # checkov:skip=CKV_AWS_111:The only writes on "*" are creations of resources with generated IDs (CloudFront, task definitions) and log delivery, which support no resource-level permissions.
   statement {
     sid       = "ListStateBucket"
     actions   = ["s3:ListBucket"]
@@ -201,7 +201,7 @@ data "aws_iam_policy_document" "infra_state" {
       "ec2:Describe*", "ec2:GetManagedPrefixListEntries", "elasticloadbalancing:Describe*", "ecs:Describe*",
       "ecs:List*", "autoscaling:Describe*", "application-autoscaling:Describe*",
       "application-autoscaling:ListTagsForResource", "rds:Describe*", "rds:ListTagsForResource",
-      "cloudfront:Get*", "cloudfront:List*", "acm:Describe*", "acm:List*", "logs:Describe*",
+      "cloudfront:Get*", "cloudfront:List*", "logs:Describe*",
       "logs:ListTagsForResource", "logs:ListTagsLogGroup", "kms:DescribeKey", "kms:GetKeyPolicy",
       "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags", "iam:GetRole", "iam:GetRolePolicy",
       "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:GetPolicy",
@@ -221,7 +221,7 @@ data "aws_iam_policy_document" "infra_state" {
   statement {
     sid = "CreateWhatHasNoNameInItsArn"
     # AWS forces "*": these create resources with generated IDs (distributions, origin
-    # access controls, cache policies, certificates, task definitions), or support no
+    # access controls, cache policies, task definitions; certificates: iam_domain.tf), or support no
     # resource-level permissions (log delivery; random passwords, for the app secret's first
     # value that `zonke apply` writes: it returns a password and touches no resource).
     # https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
@@ -230,8 +230,7 @@ data "aws_iam_policy_document" "infra_state" {
       "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:CreateOriginAccessControl",
       "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl",
       "cloudfront:CreateCachePolicy", "cloudfront:UpdateCachePolicy", "cloudfront:DeleteCachePolicy",
-      "cloudfront:CreateInvalidation", "acm:RequestCertificate", "acm:AddTagsToCertificate",
-      "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:CreateCapacityProvider",
+      "cloudfront:CreateInvalidation", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:CreateCapacityProvider",
       "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
       "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
       "secretsmanager:GetRandomPassword",
@@ -349,18 +348,6 @@ data "aws_iam_policy_document" "infra_tagged" {
     sid       = "ManageOnlyTaggedKeys"
     actions   = ["kms:*"]
     resources = ["${local.ap}:kms:${local.acc}:key/*"]
-
-    condition {
-      test     = local.resource_tagged.test
-      variable = local.resource_tagged.variable
-      values   = local.resource_tagged.values
-    }
-  }
-
-  statement {
-    sid       = "DeleteOnlyTaggedCertificates"
-    actions   = ["acm:DeleteCertificate", "acm:RemoveTagsFromCertificate", "acm:UpdateCertificateOptions"]
-    resources = ["${local.ap}:acm:${local.acc}:certificate/*"]
 
     condition {
       test     = local.resource_tagged.test
@@ -652,12 +639,16 @@ resource "aws_iam_policy" "boundary" {
 }
 
 locals {
-  infra_policies = {
-    state     = data.aws_iam_policy_document.infra_state_and_build.json
-    resources = data.aws_iam_policy_document.infra_resources.json
-    tagged    = data.aws_iam_policy_document.infra_tagged.json
-    iam       = data.aws_iam_policy_document.infra_guard.json
-  }
+  infra_policies = merge(
+    {
+      state     = data.aws_iam_policy_document.infra_state_and_build.json
+      resources = data.aws_iam_policy_document.infra_resources.json
+      tagged    = data.aws_iam_policy_document.infra_tagged.json
+      iam       = data.aws_iam_policy_document.infra_guard.json
+    },
+    # Only with a custom domain (iam_domain.tf).
+    var.domain_name == null ? {} : { domain = data.aws_iam_policy_document.infra_domain[0].json },
+  )
 }
 
 # Managed policies, not inline: together they exceed the 10 KB a role's inline policies

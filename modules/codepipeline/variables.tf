@@ -473,3 +473,27 @@ variable "iam_path" {
     error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
   }
 }
+
+# --- custom domain: what the Infrastructure stage may manage for it ---
+
+variable "domain_name" {
+  description = "The stack's custom domain (lowercase, for example `shop.example.com`), or null. With it, the Infrastructure role may read the account's ACM certificates in the stack's region and us-east-1 (CloudFront's); with `route53_zone_id` too, it may request certificates for the domain and `origin.<domain>` and delete those carrying the stack's tag, and change the domain's records in that zone. Null: no ACM or Route 53 permission at all."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.domain_name == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", coalesce(var.domain_name, "x")))
+    error_message = "domain_name must be null or a lowercase DNS name such as \"shop.example.com\"."
+  }
+}
+
+variable "route53_zone_id" {
+  description = "The Route 53 hosted zone of `domain_name` when the stack creates and validates its certificates and records (`aws_route53_record`, `aws_acm_certificate`), or null (certificates and records managed elsewhere)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.route53_zone_id == null || (var.domain_name != null && can(regex("^Z[A-Z0-9]{1,31}$", coalesce(var.route53_zone_id, "x"))))
+    error_message = "route53_zone_id must be null or a hosted zone ID such as \"Z0123456789ABCDEFGHIJ\", and needs domain_name."
+  }
+}

@@ -89,6 +89,16 @@ def test_the_stack_creates_and_validates_both_certificates(public_plan: PlanResu
     assert public_plan.one("aws_lb")["internal"] is False
 
 
+def test_the_pipeline_may_manage_the_certificates_and_records_of_the_domain(public_plan: PlanResult) -> None:
+    """The Infrastructure role gets the domain's ACM and Route 53 permissions from the stack
+    (modules/codepipeline/iam_domain.tf; their scoping is tested there)."""
+    policy = public_plan.values.get('module.pipeline[0].aws_iam_policy.infra["domain"]')
+    assert policy is not None, "the stack does not hand its domain to the pipeline module"
+    text = policy["policy"]
+    assert f"hostedzone/{ZONE}" in text and "origin.shop.example.com" in text
+    assert "route53:ChangeResourceRecordSets" in text and "acm:RequestCertificate" in text
+
+
 def test_private_mode_uses_an_internal_alb_and_a_vpc_origin(private_plan: PlanResult) -> None:
     lb = private_plan.one("aws_lb")
     assert lb["internal"] is True

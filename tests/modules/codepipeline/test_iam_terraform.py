@@ -26,8 +26,9 @@ from tests.helpers.iam import (
 )
 from tests.helpers.iamlint import lint
 from tests.modules.codepipeline.common import base_vars
-from tests.tfharness import PlanResult, TerraformRoot
+from tests.tfharness import REPO_ROOT, PlanResult, TerraformEnv, TerraformRoot
 from zonke_tf import ops
+from zonke_tf.emulator import Emulator, provider_block
 
 NAME = "shop-prod"
 SIBLINGS = ("shop-prod2", "shop-prod-x", "shop-pro", "shop-prod-build")
@@ -468,4 +469,148 @@ def test_the_scan_sees_the_seed_escalations() -> None:
     }
     assert {"PutRolePolicy", "AttachRolePolicy", "CreateNewPolicyVersion", "UpdateRolePolicyToAssumeIt"} <= (
         escalations(seed)
+    )
+
+
+# --- a custom domain: ACM and Route 53, only with a domain, scoped (iam_domain.tf) ---
+
+DOMAIN = "shop.example.com"
+ZONE = "Z0123456789ABCDEFGHIJ"
+EU = "eu-west-1"  # the stack's region; CloudFront's certificate lives in us-east-1
+ZONE_ARN = f"arn:aws:route53:::hostedzone/{ZONE}"
+
+
+def cert(region: str) -> str:
+    return f"arn:aws:acm:{region}:{ACCOUNT}:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+
+
+def acm_or_route53(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(Sid, action) of every Allow statement that names an ACM or Route 53 action."""
+    return [
+        (s.get("Sid", "?"), a)
+        for s in statements(*docs)
+        if s["Effect"] == "Allow"
+        for a in as_list(s["Action"])
+        if a.lower().startswith(("acm:", "route53:")) or a == "*"
+    ]
+
+
+@pytest.fixture(scope="module")
+def eu_root(
+    emulator: Emulator, tf_env: TerraformEnv, tmp_path_factory: pytest.TempPathFactory
+) -> TerraformRoot:
+    workdir = tmp_path_factory.mktemp("codepipeline-eu")
+    provider = provider_block(emulator.url, region=EU)
+    return TerraformRoot(REPO_ROOT / "modules/codepipeline", workdir, tf_env, provider).init()
+
+
+@pytest.fixture(scope="module")
+def with_zone(eu_root: TerraformRoot) -> PlanResult:
+    tag = {"key": "zonke:stack", "value": NAME}
+    return eu_root.plan(base_vars(managed_resource_tag=tag, domain_name=DOMAIN, route53_zone_id=ZONE))
+
+
+def test_no_acm_or_route53_permission_without_a_domain(plan: PlanResult, infra: list[dict[str, Any]]) -> None:
+    assert 'aws_iam_policy.infra["domain"]' not in plan.values
+    assert not acm_or_route53(infra)
+    for action, resource in [
+        ("acm:RequestCertificate", "*"),
+        ("acm:DeleteCertificate", cert("us-east-1")),
+        ("acm:DescribeCertificate", cert("us-east-1")),
+        ("route53:ChangeResourceRecordSets", ZONE_ARN),
+        ("route53:GetChange", "arn:aws:route53:::change/C0123456789"),
+    ]:
+        assert not allowed(infra, action, resource), action
+
+
+def test_a_domain_with_a_zone_gets_exactly_the_calls_of_its_certificates_and_records(
+    with_zone: PlanResult,
+) -> None:
+    domain = doc(with_zone, 'aws_iam_policy.infra["domain"]')
+    assert 'aws_iam_role_policy_attachment.infra["domain"]' in with_zone.values
+    assert not lint(domain), lint(domain)
+    assert len(json.dumps(domain, separators=(",", ":"))) < MANAGED_SIZE
+    # every call the provider makes for aws_acm_certificate(_validation) and aws_route53_record,
+    # in both regions of the certificates
+    for region in (EU, "us-east-1"):
+        for action in (
+            "acm:RequestCertificate",
+            "acm:DescribeCertificate",
+            "acm:ListTagsForCertificate",
+            "acm:AddTagsToCertificate",
+            "acm:RemoveTagsFromCertificate",
+            "acm:DeleteCertificate",
+        ):
+            assert allowed([domain], action, cert(region)), (action, region)
+    for action in (
+        "route53:GetHostedZone",
+        "route53:ListResourceRecordSets",
+        "route53:ChangeResourceRecordSets",
+    ):
+        assert allowed([domain], action, ZONE_ARN), action
+    assert allowed([domain], "route53:GetChange", "arn:aws:route53:::change/C0123456789")
+
+    # scoped: another region's certificates, another zone, nothing on "*"
+    for action in ("acm:DescribeCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate"):
+        assert not allowed([domain], action, cert("ap-southeast-2")), action
+    for action in ("route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"):
+        assert not allowed([domain], action, "arn:aws:route53:::hostedzone/ZOTHERZONE0000"), action
+    # "*" only where AWS names no resource (RequestCertificate), and then only in the two regions
+    on_star = [s["Sid"] for s in statements(domain) if "*" in as_list(s["Resource"])]
+    assert on_star == ["RequestCertificatesOfTheDomainWithTheStackTag"]
+    assert {a for _, a in acm_or_route53([domain])} == {
+        "acm:RequestCertificate",
+        "acm:DescribeCertificate",
+        "acm:ListTagsForCertificate",
+        "acm:AddTagsToCertificate",
+        "acm:RemoveTagsFromCertificate",
+        "acm:DeleteCertificate",
+        "route53:GetHostedZone",
+        "route53:ListResourceRecordSets",
+        "route53:ChangeResourceRecordSets",
+        "route53:GetChange",
+    }
+
+    # what rests on a condition (the emulator evaluates none): the stack's tag, the domain's names
+    sids = by_sid(domain)
+    tag = {"aws:RequestTag/zonke:stack": NAME}
+    request = sids["RequestCertificatesOfTheDomainWithTheStackTag"]["Condition"]
+    assert {k: v for k, v in request["StringEquals"].items() if k != "aws:RequestedRegion"} == tag
+    assert sorted(as_list(request["StringEquals"]["aws:RequestedRegion"])) == sorted([EU, "us-east-1"])
+    assert sorted(as_list(request["ForAllValues:StringEquals"]["acm:DomainNames"])) == sorted(
+        [DOMAIN, f"origin.{DOMAIN}"]
+    )
+    assert sids["TagCertificatesWithTheStackTag"]["Condition"] == {"StringEquals": tag}
+    assert sids["ChangeOnlyTaggedCertificates"]["Condition"] == {
+        "StringEquals": {"aws:ResourceTag/zonke:stack": NAME}
+    }
+    records = sids["ChangeTheDomainRecords"]["Condition"]
+    assert sorted(
+        as_list(records["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"])
+    ) == sorted([DOMAIN, f"origin.{DOMAIN}", f"_*.{DOMAIN}"])
+    assert sorted(
+        as_list(records["ForAllValues:StringEquals"]["route53:ChangeResourceRecordSetsRecordTypes"])
+    ) == [
+        "A",
+        "AAAA",
+        "CNAME",
+    ]
+
+
+def test_a_domain_without_a_zone_only_reads_its_certificates(eu_root: TerraformRoot) -> None:
+    tag = {"key": "zonke:stack", "value": NAME}
+    plan = eu_root.plan(base_vars(managed_resource_tag=tag, domain_name=DOMAIN))
+    domain = doc(plan, 'aws_iam_policy.infra["domain"]')
+    assert {a for _, a in acm_or_route53([domain])} == {
+        "acm:DescribeCertificate",
+        "acm:ListTagsForCertificate",
+    }
+    assert sorted(as_list(by_sid(domain)["ReadCertificates"]["Resource"])) == sorted(
+        [cert(r).rsplit("/", 1)[0] + "/*" for r in ("us-east-1", EU)]
+    )
+
+
+def test_a_zone_needs_a_domain(eu_root: TerraformRoot) -> None:
+    assert "route53_zone_id must be null or a hosted zone ID" in eu_root.plan_error(
+        base_vars(route53_zone_id=ZONE)
     )
