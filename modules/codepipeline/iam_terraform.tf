@@ -149,11 +149,9 @@ locals {
   # (zonke_tf/ops.py: SEED_ACTIONS, seed_generated_secrets).
   secret_write_actions = [
     "secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:UpdateSecret",
-    "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:TagResource",
-    "secretsmanager:UntagResource", "secretsmanager:GetResourcePolicy", "secretsmanager:PutResourcePolicy",
-    "secretsmanager:DeleteResourcePolicy", "secretsmanager:ValidateResourcePolicy", "secretsmanager:PutSecretValue",
-    "secretsmanager:UpdateSecretVersionStage", "secretsmanager:ListSecretVersionIds",
-    "secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret",
+    "secretsmanager:DeleteSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+    "secretsmanager:GetResourcePolicy", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
+    "secretsmanager:ValidateResourcePolicy", "secretsmanager:PutSecretValue", "secretsmanager:ListSecretVersionIds",
   ]
 }
 

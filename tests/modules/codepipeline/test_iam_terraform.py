@@ -251,11 +251,14 @@ def test_secrets_metadata_and_writes_never_a_value(
     for action in (
         "DescribeSecret",
         "PutSecretValue",
-        "UpdateSecretVersionStage",
         "TagResource",
         "DeleteSecret",
     ):
         assert allowed(infra, f"secretsmanager:{action}", secret), action
+    # Terraform keeps no version of the app secret: a push may not move AWSCURRENT back to an
+    # older value (UpdateSecretVersionStage) nor start or stop a rotation of it
+    for action in ("UpdateSecretVersionStage", "RotateSecret", "CancelRotateSecret", "RestoreSecret"):
+        assert not allowed(infra, f"secretsmanager:{action}", secret), action
     for resource in (secret, rds_secret, "*"):
         assert decide(infra, "secretsmanager:GetSecretValue", resource) == "deny", resource
     assert not any(
