@@ -6,10 +6,11 @@ import json
 
 import pytest
 
+from tests.examples.local_root import point_at_emulator
 from tests.tfharness import TerraformRoot
 from zonke_tf.config import parse_config, render_tfvars
 from zonke_tf.emulator import Emulator
-from zonke_tf.target import PROVIDER_OVERRIDE_FILE, LocalTarget, local_tfvars_overrides
+from zonke_tf.target import local_tfvars_overrides
 
 EXAMPLE = "examples/django-monolith"
 
@@ -34,7 +35,4 @@ def example(make_root, emulator: Emulator) -> TerraformRoot:  # type: ignore[no-
     """The example root, initialised once per test module; its own provider block is
     pointed at the emulator by the override file `zonke --local` writes."""
     root = make_root(EXAMPLE, with_provider=False)
-    (root.dir / PROVIDER_OVERRIDE_FILE).write_text(
-        LocalTarget(emulator.url).provider_override("us-east-1") or ""
-    )
-    return root.init()
+    return point_at_emulator(root, emulator.url).init()

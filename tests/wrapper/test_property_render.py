@@ -83,13 +83,10 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def stack_root(make_root, emulator: Emulator) -> TerraformRoot:  # type: ignore[no-untyped-def]
-    from zonke_tf.target import PROVIDER_OVERRIDE_FILE, LocalTarget
+    from tests.examples.local_root import point_at_emulator
 
     root = make_root("examples/django-monolith", with_provider=False)
-    (root.dir / PROVIDER_OVERRIDE_FILE).write_text(
-        LocalTarget(emulator.url).provider_override("us-east-1") or ""
-    )
-    return root.init()
+    return point_at_emulator(root, emulator.url).init()
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
