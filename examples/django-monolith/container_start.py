@@ -5,13 +5,109 @@
 # key as its own variable and cannot compose them, hence this step. User, password and
 # database name are percent-encoded. Without DB_HOST (a build) or with DATABASE_URL already
 # set, the environment is left as it is. Standard library only: any Python image runs it.
+#
+# In the migration container only, ECS also injects the RDS master user (DB_MASTER_USER,
+# DB_MASTER_PASSWORD). PostgreSQL: before COMMAND, signed in as the master user over the
+# same TLS settings, this makes sure the app's own user (DB_USER) exists with the password
+# of its secret (DB_PASSWORD), may connect and create in the public schema, and owns the
+# tables and views there that the master user owns (stacks that ran migrations as the
+# master user before). The password is sent as a SCRAM-SHA-256 verifier, so the server's
+# DDL log never holds it. Then both master variables leave the environment: the release
+# commands and the web service run as the app user only, whose password RDS never rotates.
+# It needs the app's PostgreSQL driver (psycopg 3 or psycopg2).
+# https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
+# https://www.postgresql.org/docs/15/sql-createrole.html (a pre-encrypted SCRAM password)
+import base64
+import hashlib
+import hmac
 import os
+import re
+import secrets
 import sys
 from urllib.parse import quote
 
 scheme, query = sys.argv[1], sys.argv[2]
 command = sys.argv[3:]
 env = os.environ
+
+
+def scram_verifier(password, iterations=4096):
+    salt = secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    stored = hashlib.sha256(client_key).digest()
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored)}:{b64(server_key)}"
+
+
+def ensure_app_user(master_user, master_password):
+    user, password = env.get("DB_USER", ""), env.get("DB_PASSWORD", "")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", user) or user == master_user or not password:
+        sys.exit(
+            f"zonke: DB_USER {user!r} cannot be the app's database user "
+            "(a lower-case name, not the master user, with a password)"
+        )
+    try:
+        import psycopg as driver
+    except ImportError:
+        try:
+            import psycopg2 as driver
+        except ImportError:
+            sys.exit(
+                "zonke: the migration step creates the app's database user with the app's "
+                "PostgreSQL driver; add psycopg (or psycopg2) to the image"
+            )
+    options = dict(p.split("=", 1) for p in query.split("&") if "=" in p) if query not in ("", "-") else {}
+    conn = driver.connect(
+        host=env["DB_HOST"],
+        port=env.get("DB_PORT") or "5432",
+        dbname=env.get("DB_NAME", ""),
+        user=master_user,
+        password=master_password,
+        **options,
+    )
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,))
+    verb = "ALTER" if cur.fetchone() else "CREATE"
+    # format() quotes the name and the verifier on the server: no SQL is built from text here
+    cur.execute(
+        f"SELECT format('{verb} ROLE %%I LOGIN PASSWORD %%L', %s::text, %s::text)",
+        (user, scram_verifier(password)),
+    )
+    cur.execute(cur.fetchone()[0])
+    statements = [
+        "SELECT format('GRANT %%I TO %%I', %s::text, current_user)",  # so ownership can be handed over
+        "SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %%I TO %%I', current_database(), %s::text)",
+        "SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %%I', %s::text)",
+    ]
+    for statement in statements:
+        cur.execute(statement, (user,))
+        cur.execute(cur.fetchone()[0])
+    # Tables, views and free sequences of the public schema still owned by the master user.
+    # A sequence owned by a column moves with its table.
+    cur.execute(
+        "SELECT format('ALTER %%s %%I.%%I OWNER TO %%I', CASE c.relkind WHEN 'S' THEN 'SEQUENCE'"
+        " WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE'"
+        " ELSE 'TABLE' END, n.nspname, c.relname, %s::text) FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+        " AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
+        " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid"
+        " AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))",
+        (user,),
+    )
+    for (statement,) in cur.fetchall():
+        cur.execute(statement)
+    conn.close()
+    done = "created" if verb == "CREATE" else "password and grants checked"
+    print(f"zonke: database user {user} ready ({done})", file=sys.stderr)
+
+
+master_user, master_password = env.pop("DB_MASTER_USER", ""), env.pop("DB_MASTER_PASSWORD", "")
+if master_user and env.get("DB_HOST") and scheme == "postgres":
+    ensure_app_user(master_user, master_password)
 if env.get("DB_HOST") and not env.get("DATABASE_URL"):
     user = quote(env.get("DB_USER", ""), safe="")
     password = quote(env.get("DB_PASSWORD", ""), safe="")

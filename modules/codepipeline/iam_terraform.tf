@@ -194,7 +194,9 @@ data "aws_iam_policy_document" "infra_state" {
     sid = "ReadForRefresh"
     # Read-only, and AWS forces "*": refresh, data sources and waiters call Describe/List
     # APIs that support no resource-level permissions. No data-plane reads (objects,
-    # secret values) are in this list.
+    # secret values) are in this list. The provider validates a changed state machine
+    # definition at plan time (ValidateStateMachineDefinition: "*" only).
+    # https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html
     actions = [
       "ec2:Describe*", "ec2:GetManagedPrefixListEntries", "elasticloadbalancing:Describe*", "ecs:Describe*",
       "ecs:List*", "autoscaling:Describe*", "application-autoscaling:Describe*",
@@ -207,7 +209,7 @@ data "aws_iam_policy_document" "infra_state" {
       "iam:ListInstanceProfilesForRole", "iam:ListInstanceProfileTags", "ecr:DescribeRepositories",
       "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
       "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets",
-      "states:Describe*", "states:List*", "events:Describe*", "events:List*", "codebuild:BatchGetProjects",
+      "states:Describe*", "states:List*", "states:ValidateStateMachineDefinition", "events:Describe*", "events:List*", "codebuild:BatchGetProjects",
       "codepipeline:GetPipeline", "codepipeline:ListTagsForResource", "codestar-connections:GetConnection",
       "codestar-connections:ListTagsForResource", "codeconnections:GetConnection",
       "codeconnections:ListTagsForResource", "s3:ListAllMyBuckets", "ssm:DescribeParameters",

@@ -1,116 +1,152 @@
-"""The app's own database user, created with the master user's secret (mysite.dbusers),
-against a real PostgreSQL 15 with TLS verify-full and the emulator's Secrets Manager."""
+"""The app's own database user, made by the stack's container start wrapper in the migration
+container from the master user's credentials (examples/django-monolith/container_start.py),
+against a real PostgreSQL 15 with TLS verify-full. The master user is what RDS creates: a
+non-superuser with CREATEROLE, owner of the database (and, in older stacks, of the tables
+migrations made as it)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.helpers.postgres import Postgres, postgres_server
 from tests.tfharness import REPO_ROOT
 
-APP = REPO_ROOT / "examples" / "django-monolith" / "app"
+START = REPO_ROOT / "examples" / "django-monolith" / "container_start.py"
+MASTER, MASTER_PASSWORD = "rds_master", "master-" + secrets.token_hex(12)
+APP_USER = "zonke_app"
+DB = "shop"
+# What the release command sees: the variables, and who it is connected as.
+SHOW = (
+    "import json, os; print(json.dumps({k: v for k, v in os.environ.items()"
+    " if k.startswith(('DB_', 'DATABASE_URL'))}))"
+)
 
 
 @pytest.fixture
 def pg() -> Iterator[Postgres]:
     with postgres_server() as server:
+        import psycopg
+
+        with psycopg.connect(
+            **_tls(server), user=server.user, password=server.password, autocommit=True
+        ) as c:
+            c.execute(f"CREATE ROLE {MASTER} LOGIN CREATEROLE CREATEDB PASSWORD '{MASTER_PASSWORD}'")
+            c.execute(f"CREATE DATABASE {DB} OWNER {MASTER}")
+            c.execute("ALTER SYSTEM SET log_statement = 'ddl'")  # as the stack's parameter group
+            c.execute("SELECT pg_reload_conf()")
         yield server
 
 
-def _bootstrap(
-    tmp_path: Path, pg: Postgres, emulator: Any, master: str, app: str
+def _tls(pg: Postgres, dbname: str | None = None) -> dict[str, object]:
+    return {
+        "host": pg.host,
+        "port": pg.port,
+        "dbname": dbname or pg.dbname,
+        "sslmode": "verify-full",
+        "sslrootcert": pg.ca_file,
+    }
+
+
+def _start(
+    pg: Postgres, password: str, master: bool = True, user: str = APP_USER
 ) -> subprocess.CompletedProcess[str]:
-    copy = tmp_path / "app"
-    if not copy.exists():
-        shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__", "staticfiles", "db.sqlite3"))
     env = {
         "PATH": os.environ["PATH"],
-        "PYTHONPATH": "",
         "DB_HOST": pg.host,
         "DB_PORT": str(pg.port),
-        "DB_NAME": pg.dbname,
-        "DB_SSLROOTCERT": pg.ca_file,
-        "DB_MASTER_SECRET_ARN": master,
-        "DB_SECRET_ARN": app,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": emulator.url,
+        "DB_NAME": DB,
+        "DB_USER": user,
+        "DB_PASSWORD": password,
     }
+    if master:
+        env |= {"DB_MASTER_USER": MASTER, "DB_MASTER_PASSWORD": MASTER_PASSWORD}
+    query = f"sslmode=verify-full&sslrootcert={pg.ca_file}"
     return subprocess.run(
-        [sys.executable, "-m", "mysite.dbusers"],
-        cwd=copy,
+        [sys.executable, "-c", START.read_text(), "postgres", query, sys.executable, "-c", SHOW],
         env=env,
         capture_output=True,
         text=True,
+        timeout=60,
         check=False,
     )
 
 
-def test_the_app_user_is_created_once_with_its_own_generated_secret(
-    aws: Any, emulator: Any, pg: Postgres, tmp_path: Path
+def _server_log(pg: Postgres) -> str:
+    return (Path(pg.ca_file).parent / "log").read_text(errors="replace")
+
+
+def test_the_migration_container_makes_the_app_user_and_hands_over_the_master_users_tables(
+    pg: Postgres,
 ) -> None:
     import psycopg
 
-    sm = aws.client("secretsmanager")
-    master = sm.create_secret(
-        Name="rds!db-master", SecretString=json.dumps({"username": pg.user, "password": pg.password})
-    )["ARN"]
-    app = sm.create_secret(Name="shop-test/db-app-user")["ARN"]  # no value yet
+    # an older stack: its migrations ran as the master user
+    with psycopg.connect(**_tls(pg, DB), user=MASTER, password=MASTER_PASSWORD, autocommit=True) as c:
+        c.execute("CREATE TABLE legacy (id serial PRIMARY KEY, note text)")
+        c.execute("CREATE VIEW legacy_notes AS SELECT note FROM legacy")
+        c.execute("CREATE SEQUENCE invoice_numbers")
 
-    first = _bootstrap(tmp_path, pg, emulator, master, app)
+    password = secrets.token_urlsafe(32)
+    first = _start(pg, password)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert json.loads(first.stdout) == {"user": "app_user", "created_role": True, "generated_password": True}
-    creds = json.loads(sm.get_secret_value(SecretId=app)["SecretString"])
-    assert creds["username"] == "app_user" and len(creds["password"]) >= 32
-    for text in (first.stdout, first.stderr):
-        assert creds["password"] not in text and pg.password not in text
+    seen = json.loads(first.stdout)
+    assert (
+        "DB_MASTER_USER" not in seen and "DB_MASTER_PASSWORD" not in seen
+    )  # the release command never sees them
+    assert seen["DATABASE_URL"].startswith(f"postgres://{APP_USER}:")
+    assert "created" in first.stderr and password not in first.stderr  # the wrapper's own output
 
-    connect = {
-        "host": pg.host,
-        "port": pg.port,
-        "dbname": pg.dbname,
-        "sslmode": "verify-full",
-        "sslrootcert": pg.ca_file,
-    }
-    with psycopg.connect(**connect, user="app_user", password=creds["password"], autocommit=True) as conn:
-        conn.execute("CREATE TABLE app_owned (id int)")  # migrations run as the app user
-        owner = conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'app_owned'").fetchone()
-        assert owner == ("app_user",)
+    with psycopg.connect(**_tls(pg, DB), user=APP_USER, password=password, autocommit=True) as conn:
+        conn.execute("CREATE TABLE app_owned (id int)")  # the next migrations run as the app user
+        conn.execute("ALTER TABLE legacy ADD COLUMN amount int")  # and may change the old tables
+        conn.execute("INSERT INTO legacy (note) VALUES ('x')")  # (the serial sequence moved with it)
+        conn.execute("SELECT nextval('invoice_numbers')")
+        owners = dict(
+            conn.execute(
+                "SELECT c.relname, r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+            ).fetchall()
+        )
+        assert set(owners.values()) == {APP_USER}, owners
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("CREATE ROLE intruder")  # not the master user's power
+            conn.execute("CREATE ROLE intruder")  # none of the master user's powers
 
-    version = sm.describe_secret(SecretId=app)["VersionIdsToStages"]
-    second = _bootstrap(tmp_path, pg, emulator, master, app)
-    assert second.returncode == 0, second.stderr[-2000:]
-    assert json.loads(second.stdout) == {
-        "user": "app_user",
-        "created_role": False,
-        "generated_password": False,
-    }
-    assert sm.describe_secret(SecretId=app)["VersionIdsToStages"] == version  # the secret is left alone
+    # the server's DDL log has the role statements, never a password (a SCRAM verifier is sent)
+    log = _server_log(pg)
+    assert "ROLE" in log and "SCRAM-SHA-256$" in log
+    assert password not in log and MASTER_PASSWORD not in log
 
 
-def test_the_app_user_cannot_be_the_master_user(
-    aws: Any, emulator: Any, pg: Postgres, tmp_path: Path
-) -> None:
-    sm = aws.client("secretsmanager")
-    master = sm.create_secret(
-        Name="rds!db-master", SecretString=json.dumps({"username": pg.user, "password": pg.password})
-    )["ARN"]
-    app = sm.create_secret(
-        Name="shop-test/db-app-user", SecretString=json.dumps({"username": pg.user, "password": "x"})
-    )["ARN"]
-    proc = _bootstrap(tmp_path, pg, emulator, master, app)
+def test_a_second_run_keeps_the_user_and_takes_the_secrets_current_password(pg: Postgres) -> None:
+    import psycopg
+
+    assert _start(pg, "first-" + secrets.token_hex(16)).returncode == 0
+    password = "second-" + secrets.token_hex(16)  # the app user's secret was changed
+    again = _start(pg, password)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "password and grants checked" in again.stderr
+    with psycopg.connect(**_tls(pg, DB), user=APP_USER, password=password) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == (APP_USER,)
+
+
+def test_the_app_user_cannot_be_the_master_user(pg: Postgres) -> None:
+    proc = _start(pg, MASTER_PASSWORD, user=MASTER)
     assert proc.returncode != 0
-    assert "the app user must not be the master user" in proc.stderr
-    assert pg.password not in proc.stderr
+    assert "DB_USER" in proc.stderr and "not the master user" in proc.stderr
+    assert MASTER_PASSWORD not in proc.stderr + proc.stdout
+
+
+def test_web_containers_never_connect_as_the_master_user(pg: Postgres) -> None:
+    """Without the master variables (the web service), the wrapper only builds DATABASE_URL."""
+    proc = _start(pg, "unused", master=False, user="nobody_here")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert "nobody_here" not in _server_log(pg)

@@ -288,7 +288,13 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     text = config.read_text()
     text = text.replace("[secrets]\nkeys = []\n", '[secrets]\nkeys = ["PAYMENT_API_KEY"]\n', 1)
     text = text.replace("[django]\n", '[django]\nenvironment = { FEATURE_CHECKOUT = "on" }\n', 1)
+    # a second release command changes the migration runner's definition: the provider
+    # validates it at plan time, as the Infrastructure role (states:ValidateStateMachineDefinition)
+    text = text.replace(
+        "[django]\n", '[django]\nrelease_commands = ["migrate --noinput", "createcachetable"]\n', 1
+    )
     assert "PAYMENT_API_KEY" in text and "FEATURE_CHECKOUT" in text, "the example's zonke.toml changed shape"
+    assert "release_commands" not in config.read_text(), "the example's zonke.toml sets release_commands"
     config.write_text(text)
     commit = project.commit("checkout: a setting and a secret key")
     second = project.run_stages(set())
@@ -313,6 +319,11 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     migrate = _container(migrate_td, next(c["name"] for c in migrate_td["containerDefinitions"]))
     assert {"name": "FEATURE_CHECKOUT", "value": "on"} in migrate["environment"], migrate["environment"]
     assert "PAYMENT_API_KEY" in {s["name"] for s in migrate["secrets"]}, migrate["secrets"]
+
+    machine = project.client("stepfunctions").describe_state_machine(
+        stateMachineArn=project.outputs["migration_state_machine_arn"]
+    )
+    assert "manage.py createcachetable" in machine["definition"]
 
     repository = project.outputs["ecr_repository_url"].split("/", 1)[1]
     pushed = project.client("ecr").describe_images(repositoryName=repository, imageIds=[{"imageTag": commit}])

@@ -82,6 +82,8 @@ UNSCOPABLE_ACTIONS = {
     "codestar-connections:UseConnection",
     "ec2:DescribeAvailabilityZones",
     "sts:GetCallerIdentity",
+    # read-only; the provider calls it when a state machine's definition changes
+    "states:ValidateStateMachineDefinition",
 }
 # The pipeline's Infrastructure stage (Terraform) creates CloudFront distributions, origin
 # access controls and certificates, whose IDs AWS generates: these stay on "*", with the
@@ -159,10 +161,15 @@ class Deployed:
         return str(s3.get_object(Bucket=STATE_BUCKET, Key=STATE_KEY)["Body"].read().decode())
 
     def plan_changes(self) -> dict[str, Any]:
-        return dict(json.loads(self.zonke("plan", "--local", "--json").stdout))
+        """`zonke plan --local --json`, plus "detail": the attributes each change alters (for
+        failure messages: which value differs, not only which resource)."""
+        plan = dict(json.loads(self.zonke("plan", "--local", "--json").stdout))
+        if plan.get("resources"):
+            plan["detail"] = self.changed_attributes()
+        return plan
 
-    def planned_container_secrets(self) -> dict[str, set[str]]:
-        """Secret names of each task definition in the last `zonke plan`'s saved plan."""
+    def shown_plan(self) -> dict[str, Any]:
+        """The last `zonke plan`'s saved plan, as `terraform show -json` prints it."""
         workspace = self.project / ".zonke" / "shop-prod-local"
         env = {**self.env, "TF_CLI_CONFIG_FILE": str(workspace / "terraform.tfrc")}
         shown = subprocess.run(
@@ -173,8 +180,26 @@ class Deployed:
             text=True,
             check=True,
         )
+        return dict(json.loads(shown.stdout))
+
+    def changed_attributes(self) -> dict[str, dict[str, Any]]:
+        """address -> {attribute: (before, after)} of every planned change but reads."""
+        out: dict[str, dict[str, Any]] = {}
+        for change in self.shown_plan()["resource_changes"]:
+            if change["change"]["actions"] in (["no-op"], ["read"]):
+                continue
+            before, after = change["change"]["before"] or {}, change["change"]["after"] or {}
+            out[change["address"]] = {
+                k: (str(before.get(k))[:3000], str(after.get(k))[:3000])
+                for k in sorted(set(before) | set(after))
+                if before.get(k) != after.get(k)
+            }
+        return out
+
+    def planned_container_secrets(self) -> dict[str, set[str]]:
+        """Secret names of each task definition in the last `zonke plan`'s saved plan."""
         out = {}
-        for change in json.loads(shown.stdout)["resource_changes"]:
+        for change in self.shown_plan()["resource_changes"]:
             if change["type"] == "aws_ecs_task_definition" and change["change"]["after"]:
                 containers = json.loads(change["change"]["after"]["container_definitions"])
                 out[change["address"]] = {s["name"] for c in containers for s in c.get("secrets", [])}
@@ -252,9 +277,9 @@ def test_deploy_showed_progress_and_outputs(stack: Deployed) -> None:
 
 def test_replan_right_after_deploy_has_no_changes(stack: Deployed) -> None:
     plan = stack.first_plan
-    assert plan["ok"] and not any(plan["changes"].get(k) for k in ("add", "change", "remove")), plan[
-        "resources"
-    ]
+    assert plan["ok"] and not any(plan["changes"].get(k) for k in ("add", "change", "remove")), plan.get(
+        "detail"
+    )
 
 
 # --------------------------------------------------------------------------- security invariants
@@ -551,7 +576,7 @@ def test_secrets_round_trip_through_the_cli(stack: Deployed) -> None:
     assert changed <= {
         "module.service.aws_ecs_task_definition.this",
         "module.migrations.aws_ecs_task_definition.this",
-    }, plan["resources"]
+    }, plan.get("detail")
     for address, names in stack.planned_container_secrets().items():
         assert "STRIPE_KEY" in names, f"the plan would drop STRIPE_KEY from {address}"
 
@@ -598,11 +623,11 @@ def test_scale_within_and_outside_bounds(stack: Deployed) -> None:
     # revisions to register, which do not touch scaling)
     plan = stack.plan_changes()
     changed = {c["address"] for c in plan["resources"]}
-    assert not any("appautoscaling" in a or "aws_ecs_service" in a for a in changed), plan["resources"]
+    assert not any("appautoscaling" in a or "aws_ecs_service" in a for a in changed), plan.get("detail")
     assert changed <= {
         "module.service.aws_ecs_task_definition.this",
         "module.migrations.aws_ecs_task_definition.this",
-    }, plan["resources"]
+    }, plan.get("detail")
     refused = stack.zonke("scale", "--min", "5", "--max", "2", "--local", check=False)
     assert refused.returncode == 2 and "--min 5 is above --max 2" in refused.stderr
 
