@@ -277,15 +277,20 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
 
 
 def _seed_generated_secrets(ws: Workspace, console: Console, outputs: dict[str, Any]) -> list[str]:
-    """After an apply: the app secret's first value (ops.seed_generated_secrets). Its failure
-    fails the command, whose message says the apply itself finished."""
-    if not outputs.get("generated_secret_keys"):
+    """After an apply: the first values of the app secret (ops.seed_generated_secrets) and of
+    the app's database user secret (ops.seed_database_user). A failure fails the command,
+    whose message says the apply itself finished. Returns the app secret keys written."""
+    if not outputs.get("generated_secret_keys") and not outputs.get("database_app_user"):
         return []
     try:
-        return ops.seed_generated_secrets(connect_workspace(ws)).keys
+        stack = connect_workspace(ws)
+        seeded = ops.seed_generated_secrets(stack).keys
+        if ops.seed_database_user(stack).outcome == "seeded":
+            console.info("Generated the database user's password (the next migration creates the user).")
+        return seeded
     except ZonkeError:
         console.info(
-            "The apply finished, but the app secret's first value could not be written; "
+            "The apply finished, but a secret's first value could not be written; "
             f"`zonke apply{ws.target.cli_flag}` writes it (it never replaces a value)."
         )
         raise

@@ -173,7 +173,33 @@ def seed_generated_secrets(stack: Stack) -> SeedResult:
     keys = sorted(str(k) for k in stack.outputs.get("generated_secret_keys") or [])
     if not keys:
         return SeedResult([], "nothing to generate")
-    arn = str(stack.out("secret_arn"))
+    return _seed(
+        stack, str(stack.out("secret_arn")), "the app secret", lambda password: {k: password() for k in keys}
+    )
+
+
+def seed_database_user(stack: Stack) -> SeedResult:
+    """Write the first value of the app's database user secret (output ``database_app_user``,
+    PostgreSQL): JSON ``username`` and a random ``password``, when it has none yet. The
+    migration step creates the user with it (the stack's start wrapper). Never returns or
+    reads a value."""
+    user = stack.outputs.get("database_app_user")
+    if not isinstance(user, dict) or not user.get("secret_arn"):
+        return SeedResult([], "nothing to generate")
+    username = str(user["username"])
+    return _seed(
+        stack,
+        str(user["secret_arn"]),
+        "the database user's secret",
+        lambda password: {"username": username, "password": password()},
+    )
+
+
+def _seed(
+    stack: Stack, arn: str, what: str, make_value: Callable[[Callable[[], str]], dict[str, str]]
+) -> SeedResult:
+    """The first value of secret ``arn`` (see above): ``make_value`` builds it, calling its
+    argument for each random password it needs."""
     sm = stack.client("secretsmanager")
     try:
         described = sm.describe_secret(SecretId=arn)
@@ -182,22 +208,27 @@ def seed_generated_secrets(stack: Stack) -> SeedResult:
     except Exception as exc:  # botocore ClientError
         if _code(exc) == "ResourceNotFoundException":
             raise OperationError(
-                f"the app secret {arn} does not exist: is the stack deployed? run `zonke apply`"
+                f"{what} {arn} does not exist: is the stack deployed? run `zonke apply`"
             ) from None
-        raise _seed_failed(exc, "describe the app secret") from exc
+        raise _seed_failed(exc, f"describe {what}") from exc
     if any("AWSCURRENT" in stages for stages in (described.get("VersionIdsToStages") or {}).values()):
         return SeedResult([], "has a value")
-    values: dict[str, str] = {}
-    for key in keys:
+
+    def password() -> str:
         try:
-            password = sm.get_random_password(PasswordLength=SEED_PASSWORD_LENGTH, ExcludePunctuation=True)
+            generated = sm.get_random_password(PasswordLength=SEED_PASSWORD_LENGTH, ExcludePunctuation=True)
         except OperationError:
             raise
         except Exception as exc:
-            raise _seed_failed(exc, f"generate {key}") from exc
-        values[key] = str(password["RandomPassword"])
-        if len(values[key]) != SEED_PASSWORD_LENGTH or not values[key].isalnum():
-            raise OperationError(f"Secrets Manager generated a {key} that is not 64 letters and digits")
+            raise _seed_failed(exc, f"generate a password for {what}") from exc
+        value = str(generated["RandomPassword"])
+        if len(value) != SEED_PASSWORD_LENGTH or not value.isalnum():
+            raise OperationError(
+                f"Secrets Manager generated a password for {what} that is not 64 letters and digits"
+            )
+        return value
+
+    values = make_value(password)
     token = seed_token(arn)
     try:
         sm.put_secret_value(
@@ -211,7 +242,7 @@ def seed_generated_secrets(stack: Stack) -> SeedResult:
         if _code(exc) == "ResourceExistsException":  # another run wrote the first value
             return SeedResult([], "seeded by another run", token)
         raise _seed_failed(exc, f"write the first value of {arn}") from exc
-    return SeedResult(keys, "seeded", token)
+    return SeedResult(sorted(values), "seeded", token)
 
 
 def secrets_get(stack: Stack, name: str) -> str:

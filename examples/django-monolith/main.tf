@@ -34,8 +34,10 @@ locals {
     DJANGO_SETTINGS_MODULE = var.settings_module
   })
   container_secrets = concat(module.database.container_secrets, module.secrets.container_secrets)
-  secret_arns       = [module.secrets.secret_arn, module.database.master_user_secret_arn]
-  kms_key_arns      = [module.secrets.kms_key_arn, module.database.kms_key_arn]
+  # The execution role resolves the web and migration containers' secrets; only the
+  # migration container gets the master user (module.database.migration_secrets).
+  secret_arns  = concat([module.secrets.secret_arn], module.database.secret_arns)
+  kms_key_arns = [module.secrets.kms_key_arn, module.database.kms_key_arn]
 
   # DATABASE_URL (read by dj-database-url and django-environ) is built when the container
   # starts, from the injected DB_* parts (container_start.py): ECS injects each secret JSON
@@ -113,8 +115,9 @@ module "secrets" {
   reader_role_arns = [module.service.execution_role_arn, module.service.task_role_arn]
   ecs_cluster_name = local.name
   ecs_service_name = local.name
-  # The RDS-managed password rotates: roll the tasks when it does, like any secret change.
-  watched_secret_arns = [module.database.master_user_secret_arn]
+  # MySQL apps sign in as the master user, whose RDS-managed password rotates: roll the
+  # tasks when it does. PostgreSQL apps sign in as their own user, which RDS never rotates.
+  watched_secret_arns = var.db_engine == "mysql" ? [module.database.login_secret_arn] : []
 
   iam_path             = local.iam_path
   permissions_boundary = local.permissions_boundary
@@ -199,7 +202,7 @@ module "migrations" {
   cpu                    = 256
   memory                 = 512
   environment            = local.container_environment
-  secrets                = local.container_secrets
+  secrets                = concat(local.container_secrets, module.database.migration_secrets)
   log_group_name         = module.service.log_group_name
   execution_role_arn     = module.service.execution_role_arn
   task_role_arn          = module.service.task_role_arn

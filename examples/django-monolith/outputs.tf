@@ -88,6 +88,11 @@ output "database_secret_arn" {
   value       = module.database.master_user_secret_arn
 }
 
+output "database_app_user" {
+  description = "PostgreSQL: the app's own database user, `{ username, secret_arn }`; `zonke apply` writes the secret's first value (the migration step creates the user). Null for MySQL."
+  value       = module.database.app_user
+}
+
 output "database_endpoint" {
   description = "Database endpoint (host:port), reachable only from the ECS tasks."
   value       = module.database.endpoint

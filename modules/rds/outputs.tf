@@ -83,11 +83,34 @@ output "log_group_names" {
 }
 
 output "container_secrets" {
-  description = "ECS container definition `secrets` entries: `DB_USER` and `DB_PASSWORD` read from the master user secret at task start. The task execution role needs `secret_read_policy_json`."
+  description = "ECS container definition `secrets` entries: `DB_USER` and `DB_PASSWORD` read at task start from the app user's secret (PostgreSQL) or the master user secret (MySQL). The task execution role needs `secret_read_policy_json`."
   value = [
-    { name = "DB_USER", valueFrom = "${local.master_user_secret_arn}:username::" },
-    { name = "DB_PASSWORD", valueFrom = "${local.master_user_secret_arn}:password::" },
+    { name = "DB_USER", valueFrom = "${local.login_secret_arn}:username::" },
+    { name = "DB_PASSWORD", valueFrom = "${local.login_secret_arn}:password::" },
   ]
+}
+
+output "migration_secrets" {
+  description = "PostgreSQL: extra `secrets` entries for the migration container only, `DB_MASTER_USER` and `DB_MASTER_PASSWORD` from the master user secret, with which the start wrapper creates the app's user before the release commands (and then drops them). Empty for MySQL."
+  value = local.app_user ? [
+    { name = "DB_MASTER_USER", valueFrom = "${local.master_user_secret_arn}:username::" },
+    { name = "DB_MASTER_PASSWORD", valueFrom = "${local.master_user_secret_arn}:password::" },
+  ] : []
+}
+
+output "app_user" {
+  description = "PostgreSQL: the app's own database user, `{ username, secret_arn }` (the secret holds JSON `username` and `password`; `zonke apply` writes its first value). Null for MySQL."
+  value       = local.app_user ? { username = var.app_username, secret_arn = local.app_user_secret_arn } : null
+}
+
+output "secret_arns" {
+  description = "ARNs of the secrets the containers read (`container_secrets`, `migration_secrets`): the master user secret, and the app user's for PostgreSQL."
+  value       = local.database_secret_arns
+}
+
+output "login_secret_arn" {
+  description = "ARN of the secret the app signs in with (`container_secrets`): the app user's (PostgreSQL) or the master user's (MySQL). A change of its value should roll the service only for MySQL, where RDS rotates it."
+  value       = local.login_secret_arn
 }
 
 output "container_environment" {
@@ -100,6 +123,6 @@ output "container_environment" {
 }
 
 output "secret_read_policy_json" {
-  description = "IAM policy (JSON) that lets a role read the master user secret and decrypt it, and nothing else: attach it to the ECS task execution role that resolves `container_secrets`."
+  description = "IAM policy (JSON) that lets a role read the database secrets (`secret_arns`) and decrypt them, and nothing else: attach it to the ECS task execution role that resolves `container_secrets` and `migration_secrets`."
   value       = data.aws_iam_policy_document.secret_read.json
 }

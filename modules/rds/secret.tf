@@ -14,9 +14,9 @@ resource "aws_secretsmanager_secret_rotation" "master_user" {
 
 data "aws_iam_policy_document" "secret_read" {
   statement {
-    sid       = "ReadTheDatabaseSecret"
+    sid       = "ReadTheDatabaseSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.master_user_secret_arn]
+    resources = local.database_secret_arns
   }
 
   statement {

@@ -143,6 +143,30 @@ variable "username" {
   }
 }
 
+variable "app_username" {
+  description = "PostgreSQL: name of the app's own database user, which the web service and the release commands sign in as (the migration step creates it from the master user's credentials). Lower-case letters, digits and underscores, not the master user."
+  type        = string
+  default     = "app_user"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.app_username)) && var.app_username != lower(var.username) && !startswith(var.app_username, "pg_") && !startswith(var.app_username, "rds")
+    error_message = "app_username must be 1-63 lower-case letters, digits or underscores (not starting with a digit, \"pg_\" or \"rds\"), and differ from the master user name."
+  }
+}
+
+variable "app_user_secret_recovery_days" {
+  description = "Days Secrets Manager keeps the app user's secret recoverable after deletion: 0 (delete at once) or 7 to 30."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.app_user_secret_recovery_days == 0 || (var.app_user_secret_recovery_days >= 7 && var.app_user_secret_recovery_days <= 30)
+    error_message = "app_user_secret_recovery_days must be 0 (delete at once) or from 7 to 30."
+  }
+}
+
 variable "multi_az" {
   description = "Run a synchronous standby in a second availability zone, with automatic failover. Doubles the instance cost; recommended for production."
   type        = bool

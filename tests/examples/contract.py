@@ -21,6 +21,9 @@ PLAIN = {
     "HEALTH_CHECK_PATH",
 }
 SECRET = {"DB_USER", "DB_PASSWORD", "DJANGO_SECRET_KEY"}
+# Secrets of the migration container only (PostgreSQL): the master user, with which the
+# start wrapper makes the app's own user, then drops them before the release commands.
+MIGRATION_ONLY = {"DB_MASTER_USER", "DB_MASTER_PASSWORD"}
 # Built when the container starts (examples/django-monolith/container_start.py), and set
 # only when zonke.toml asks for it ([django] settings_module).
 STARTED = {"DATABASE_URL"}

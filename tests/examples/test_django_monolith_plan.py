@@ -8,6 +8,7 @@ import pytest
 
 from tests.examples.conftest import LOCAL_VARS
 from tests.examples.contract import (
+    MIGRATION_ONLY,
     OPTIONAL,
     PLAIN,
     SECRET,
@@ -107,7 +108,27 @@ def test_web_and_migration_containers_share_one_contract(default_plan: PlanResul
     for module in ("service", "migrations"):
         assert "local.container_environment" in refs(default_plan, module, "environment")
         assert "local.container_secrets" in refs(default_plan, module, "secrets")
-    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL, "the README's contract table drifted"
+    # the master user reaches the migration container only
+    assert "module.database.migration_secrets" in refs(default_plan, "migrations", "secrets")
+    assert not any("migration_secrets" in r for r in refs(default_plan, "service", "secrets"))
+    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY, (
+        "the README's contract table drifted"
+    )
+
+
+def test_the_app_signs_in_as_its_own_database_user(default_plan: PlanResult) -> None:
+    """PostgreSQL: a secret of its own for the app's user, encrypted with the database's key,
+    with no value in Terraform (zonke apply writes the first one); the stack hands it on."""
+    secret = default_plan.values["module.database.aws_secretsmanager_secret.app_user[0]"]
+    assert secret["name"] == "zonke/shop-test/db-app-user"
+    config = default_plan.raw["configuration"]["root_module"]["module_calls"]["database"]["module"]
+    declared = next(r for r in config["resources"] if r["address"] == "aws_secretsmanager_secret.app_user")
+    assert "local.kms_key_arn" in declared["expressions"]["kms_key_id"]["references"]
+    assert not default_plan.of_type("aws_secretsmanager_secret_version"), (
+        "Terraform never writes a secret value"
+    )
+    root_outputs = default_plan.raw["configuration"]["root_module"]["outputs"]
+    assert "module.database.app_user" in root_outputs["database_app_user"]["expression"]["references"]
 
 
 def test_pipeline_stages_in_order(default_plan: PlanResult, production_plan: PlanResult) -> None:

@@ -33,7 +33,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.examples.contract import PLAIN, SECRET
+from tests.examples.contract import MIGRATION_ONLY, PLAIN, SECRET
 from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.tfharness.apply import leftovers, snapshot
@@ -387,7 +387,40 @@ def test_task_definition_carries_exactly_the_environment_contract(stack: Deploye
         td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         container = td["containerDefinitions"][0]
         assert {e["name"] for e in container.get("environment", [])} == PLAIN, family
-        assert {s["name"] for s in container.get("secrets", [])} == SECRET, family
+        migration = family == stack.outputs["migration_task_definition_family"]
+        assert {s["name"] for s in container.get("secrets", [])} == SECRET | (
+            MIGRATION_ONLY if migration else set()
+        ), family
+
+
+def test_the_app_signs_in_as_its_own_database_user(stack: Deployed) -> None:
+    """The web and migration containers sign in as the app's user, from its own secret, which
+    `zonke deploy` seeded (username and a generated password; never in the state or output);
+    only the migration container gets the master user, to create that user."""
+    sm, ecs = stack.client("secretsmanager"), stack.client("ecs")
+    user = stack.outputs["database_app_user"]
+    master = stack.outputs["database_secret_arn"]
+    value = json.loads(sm.get_secret_value(SecretId=user["secret_arn"])["SecretString"])
+    stack.secret_values.append(value["password"])
+    assert value["username"] == user["username"] == "app_user"
+    assert len(value["password"]) == 64 and value["password"].isalnum()
+    assert value["password"] not in stack.deploy_stderr
+    described = sm.describe_secret(SecretId=user["secret_arn"])
+    keys = stack.client("kms").list_resource_tags(KeyId=described["KmsKeyId"])["Tags"]
+    assert {"TagKey": "zonke:module", "TagValue": "rds"} in keys, "encrypted with the database's key"
+    for family, arn in stack.task_definitions.items():
+        container = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"][
+            "containerDefinitions"
+        ][0]
+        sources = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+        assert sources["DB_USER"] == f"{user['secret_arn']}:username::", family
+        assert sources["DB_PASSWORD"] == f"{user['secret_arn']}:password::", family
+        if family == stack.outputs["migration_task_definition_family"]:
+            assert sources["DB_MASTER_PASSWORD"] == f"{master}:password::"
+        else:
+            assert not any(master in v for v in sources.values()), (
+                "the web service never gets the master user"
+            )
 
 
 # --------------------------------------------------------------------------- secrets never in state

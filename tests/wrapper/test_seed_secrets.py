@@ -179,3 +179,25 @@ def test_a_denied_call_keeps_its_type_and_another_failure_becomes_an_operation_e
     ):
         ops.seed_generated_secrets(_stack(secret, failing_put("LimitExceededException")))
     assert _versions(aws, secret) == {}
+
+
+def test_the_database_users_secret_gets_a_username_and_a_password_once(aws: Any) -> None:
+    """The app's database user (output database_app_user, PostgreSQL): the same seeding, the
+    same calls and the same once-only rule; no value is read or returned."""
+    arn = str(aws.client("secretsmanager").create_secret(Name="zonke/shop-prod/db-app-user")["ARN"])
+    rec = Recorder(aws.client)
+    stack = ops.Stack(
+        outputs={"database_app_user": {"username": "app_user", "secret_arn": arn}}, client=rec.client
+    )
+    first = ops.seed_database_user(stack)
+    assert (first.keys, first.outcome) == (["password", "username"], "seeded")
+    assert sorted(set(rec.actions)) == sorted(ops.SEED_ACTIONS)
+    value = _value(aws, arn)
+    assert value["username"] == "app_user" and re.fullmatch(r"[A-Za-z0-9]{64}", value["password"])
+    assert value["password"] not in repr(first)
+    assert ops.seed_database_user(stack).outcome == "has a value"
+    assert _value(aws, arn) == value
+    # MySQL stacks have none
+    assert ops.seed_database_user(
+        ops.Stack(outputs={"database_app_user": None}, client=rec.client)
+    ).outcome == ("nothing to generate")

@@ -98,11 +98,27 @@ def test_apply_replan_destroy(make_root, aws: Any) -> None:  # type: ignore[no-u
         assert password not in state
         assert password not in json.dumps(out)
 
+        # The app's own user: a secret of its own, with the module's key and no value yet
+        # (zonke apply writes the first one); the web containers sign in with it, only the
+        # migration container gets the master user.
+        app_user = db_out["app_user"]
+        assert app_user["username"] == "app_user"
+        app_secret = sm.describe_secret(SecretId=app_user["secret_arn"])
+        assert app_secret["Name"] == "zonke/apply-db/db-app-user"
+        assert app_secret["KmsKeyId"] == db_out["kms_key_arn"]
+        assert not app_secret.get("VersionIdsToStages"), "Terraform writes no value"
+        app_arn = app_user["secret_arn"]
+
         # ECS-ready outputs.
         assert db_out["container_secrets"] == [
-            {"name": "DB_USER", "valueFrom": f"{secret_arn}:username::"},
-            {"name": "DB_PASSWORD", "valueFrom": f"{secret_arn}:password::"},
+            {"name": "DB_USER", "valueFrom": f"{app_arn}:username::"},
+            {"name": "DB_PASSWORD", "valueFrom": f"{app_arn}:password::"},
         ]
+        assert db_out["migration_secrets"] == [
+            {"name": "DB_MASTER_USER", "valueFrom": f"{secret_arn}:username::"},
+            {"name": "DB_MASTER_PASSWORD", "valueFrom": f"{secret_arn}:password::"},
+        ]
+        assert db_out["secret_arns"] == [secret_arn, app_arn]
         assert db_out["container_environment"] == {
             "DB_HOST": db["Endpoint"]["Address"],
             "DB_PORT": "5432",
@@ -110,10 +126,10 @@ def test_apply_replan_destroy(make_root, aws: Any) -> None:  # type: ignore[no-u
         }
         assert db_out["endpoint"] == f"{db['Endpoint']['Address']}:5432"
         policy = json.loads(db_out["secret_read_policy_json"])
-        assert [(s["Action"], s["Resource"]) for s in policy["Statement"]] == [
-            ("secretsmanager:GetSecretValue", secret_arn),
-            ("kms:Decrypt", db_out["kms_key_arn"]),
-        ]
+        read, decrypt = policy["Statement"]
+        assert read["Action"] == "secretsmanager:GetSecretValue"
+        assert sorted(read["Resource"]) == sorted([secret_arn, app_arn])
+        assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", db_out["kms_key_arn"])
 
         # Exported logs land in encrypted log groups with a retention.
         logs = aws.client("logs")

@@ -43,7 +43,7 @@ def parameters(plan: PlanResult) -> dict[str, tuple[str, str]]:
 def test_defaults(default_plan: PlanResult) -> None:
     assert_plan_matches(default_plan, HERE / "expected_default.yaml")
     tagged = [a for a, v in default_plan.values.items() if "tags" in v and not a.startswith("data.")]
-    assert len(tagged) == 10, tagged
+    assert len(tagged) == 11, tagged
     for addr in tagged:
         assert default_plan.values[addr]["tags"].get("zonke:module") == "rds", f"{addr} lacks the module tags"
 
@@ -229,6 +229,14 @@ BAD_INPUTS: list[tuple[dict[str, Any], list[str]]] = [
             "at least 10% above allocated_storage",
         ],
     ),
+    (
+        {"app_username": "App-User", "app_user_secret_recovery_days": 3},
+        [
+            "app_username must be 1-63 lower-case letters",
+            "app_user_secret_recovery_days must be 0 (delete at once) or from 7 to 30",
+        ],
+    ),
+    ({"app_username": "app"}, ["differ from the master user name"]),
     (
         {"name": "db-", "engine_version": "8.0", "max_allocated_storage": 70000},
         ["no trailing hyphen", "engine_version must match the engine", "at most 65536"],
