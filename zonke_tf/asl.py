@@ -71,6 +71,7 @@ _SEGMENT = re.compile(r"\.([A-Za-z0-9_\-]+)|\[(\d+)\]")
 
 def get_path(data: Any, path: str, context: dict[str, Any]) -> Any:
     """Resolve a JSONPath of the forms ``$``, ``$.a.b[0].c`` and ``$$.Execution.Name``."""
+    node: Any
     if path.startswith("$$"):
         node, rest = context, path[2:]
     elif path.startswith("$"):
@@ -240,7 +241,7 @@ def apply_jsonata(template: Any, data: Any, context: dict[str, Any]) -> Any:
 
 # --- Choice rules ---
 
-_COMPARATORS = {
+_COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
     "NumericEquals": lambda a, b: a == b,
     "NumericGreaterThan": lambda a, b: a > b,
     "NumericLessThan": lambda a, b: a < b,

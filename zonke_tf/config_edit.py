@@ -73,7 +73,9 @@ def edit_text(text: str, table: str, values: Mapping[str, Any]) -> str:
             tail = lines[last].rsplit("#", 1)
             if tail[0].count('"') % 2 == 0:
                 comment = "  # " + tail[1].strip()
-        indent = pattern.match(lines[found]).group(1)  # type: ignore[union-attr]
+        key_line = pattern.match(lines[found])
+        assert key_line is not None  # found is the index of a line this pattern matched
+        indent = key_line.group(1)
         lines[found : last + 1] = [f"{indent}{rendered}{comment}"]
         end -= last - found
     return "\n".join(lines) + "\n"

@@ -193,7 +193,7 @@ def _input_dir(run: LocalRun, action: dict[str, Any]) -> Path:
 
 
 def _output_dir(run: LocalRun, action: dict[str, Any]) -> Path | None:
-    outs = [a["name"] for a in action.get("outputArtifacts", [])]
+    outs: list[str] = [a["name"] for a in action.get("outputArtifacts", [])]
     if not outs:
         return None
     path = run.work_dir / "artifacts" / outs[0]

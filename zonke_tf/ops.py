@@ -580,7 +580,9 @@ WAITING_NEXT = "push to the pipeline's branch or run `zonke pipeline run`: its d
 
 def _service_status(stack: Stack) -> dict[str, Any]:
     svc = _service(stack)
-    primary = next((d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {})
+    primary: dict[str, Any] = next(
+        (d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {}
+    )
     # The stack waits for its first build (the same look-up the wrapper makes for Terraform's
     # app_image_exists): no tasks run, by design, until the pipeline's first deploy.
     td = stack.client("ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]

@@ -66,6 +66,8 @@ def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) ->
         [str(venv / "bin" / "python"), "-c", "import zonke_tf; print(zonke_tf.__file__)"], cwd=tmp_path
     ).stdout
     assert where.strip().startswith(str(venv)), f"zonke_tf imported from {where}, not the wheel"
+    # PEP 561 marker: importers' type checkers read the package's annotations
+    assert (Path(where.strip()).parent / "py.typed").is_file()
     bundle = Path(where.strip()).parent / "_bundle"
     assert (bundle / "modules" / "network" / "main.tf").is_file()
     assert (bundle / "examples" / "django-monolith" / "variables.tf").is_file()

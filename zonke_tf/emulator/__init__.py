@@ -404,7 +404,7 @@ class Emulator:
         env["AWS_ENDPOINT_URL"] = self.url
         return env
 
-    def boto3_session(self):  # type: ignore[no-untyped-def]
+    def boto3_session(self) -> _EmulatorSession:
         """A boto3 session whose clients talk to this emulator only."""
         import boto3
 
@@ -433,12 +433,12 @@ class Emulator:
 class _EmulatorSession:
     """A thin boto3 session wrapper whose clients always use the emulator endpoint."""
 
-    def __init__(self, session, url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, session: Any, url: str) -> None:
         self._session = session
         self.url = url
         self.region_name = session.region_name
 
-    def client(self, service: str, **kwargs):  # type: ignore[no-untyped-def]
+    def client(self, service: str, **kwargs: Any) -> Any:
         kwargs.setdefault("endpoint_url", self.url)
         return self._session.client(service, **kwargs)
 

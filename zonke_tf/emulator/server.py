@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the emulator binds to the loopback interface only")
 
-    from moto.server import MotoRequestHandler
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
     from zonke_tf.emulator.compat import install_all

@@ -8,6 +8,14 @@ covered by a test in ``tests/emulator/``.
 To add one, create ``zonke_tf/emulator/compat/<service>_<topic>.py`` with a
 function decorated with ``@fix(name=..., restores=...)``; :func:`install_all`
 imports every module of the package and runs every registered fix.
+
+Types: a fix's replacement functions are annotated like any other code (mypy --strict).
+The one line that sets a replacement on an emulator class carries a narrow ignore, since
+mypy refuses assignments to methods (``[method-assign]``) and to attributes a class does
+not declare (``[attr-defined]``), followed by the reason in a comment. A function that
+builds a replacement around the emulator's method returns ``Callable[..., R]``: the
+replacement takes the method's parameters by their names, which a ``Callable[[A, B], R]``
+(positional only) does not promise, so mypy would refuse it in the method's place.
 """
 
 from __future__ import annotations

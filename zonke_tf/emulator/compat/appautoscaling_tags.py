@@ -53,7 +53,7 @@ def _set_tags(target: Any, new: dict[str, str]) -> None:
     target.zonke_tags = merged
 
 
-def _wrap_register(original: Callable[[Any], str]) -> Callable[[Any], str]:
+def _wrap_register(original: Callable[[Any], str]) -> Callable[..., str]:
     def register_scalable_target(self: Any) -> str:
         backend = self.applicationautoscaling_backend
         dimension = self._get_param("ScalableDimension")
@@ -97,7 +97,7 @@ def untag_resource(self: Any) -> str:
 def install() -> None:
     from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse as Response
 
-    Response.register_scalable_target = _wrap_register(Response.register_scalable_target)  # type: ignore[method-assign]
-    Response.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
-    Response.tag_resource = tag_resource  # type: ignore[attr-defined]
-    Response.untag_resource = untag_resource  # type: ignore[attr-defined]
+    Response.register_scalable_target = _wrap_register(Response.register_scalable_target)  # type: ignore[method-assign]  # replaces the emulator's method
+    Response.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]  # adds an action the emulator lacks
+    Response.tag_resource = tag_resource  # type: ignore[attr-defined]  # adds an action the emulator lacks
+    Response.untag_resource = untag_resource  # type: ignore[attr-defined]  # adds an action the emulator lacks

@@ -18,7 +18,7 @@ from typing import Any
 from . import fix
 
 
-def _wrap_delete(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _wrap_delete(original: Callable[[Any], Any]) -> Callable[..., Any]:
     def delete_auto_scaling_group(self: Any) -> Any:
         if self._get_bool_param("ForceDelete", False):
             group = self.autoscaling_backend.autoscaling_groups.get(self._get_param("AutoScalingGroupName"))
@@ -40,6 +40,6 @@ def _wrap_delete(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def install() -> None:
     from moto.autoscaling.responses import AutoScalingResponse
 
-    AutoScalingResponse.delete_auto_scaling_group = _wrap_delete(
+    AutoScalingResponse.delete_auto_scaling_group = _wrap_delete(  # type: ignore[method-assign]  # replaces the emulator's method
         AutoScalingResponse.delete_auto_scaling_group
-    )  # type: ignore[method-assign]
+    )

@@ -69,10 +69,10 @@ def _wrap_certificate(original: Callable[..., None]) -> Callable[..., None]:
 def install() -> None:
     from moto.cloudfront import models
 
-    models.Origin.__init__ = _wrap_origin(models.Origin.__init__)  # type: ignore[method-assign]
-    models.DefaultCacheBehaviour.__init__ = _wrap_behaviour(  # type: ignore[method-assign]
+    models.Origin.__init__ = _wrap_origin(models.Origin.__init__)  # type: ignore[method-assign]  # replaces the emulator's method
+    models.DefaultCacheBehaviour.__init__ = _wrap_behaviour(  # type: ignore[method-assign]  # replaces the emulator's method
         models.DefaultCacheBehaviour.__init__
     )
-    models.ViewerCertificate.__init__ = _wrap_certificate(  # type: ignore[method-assign]
+    models.ViewerCertificate.__init__ = _wrap_certificate(  # type: ignore[method-assign]  # replaces the emulator's method
         models.ViewerCertificate.__init__
     )

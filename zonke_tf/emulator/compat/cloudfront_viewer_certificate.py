@@ -50,6 +50,6 @@ def _wrap(original: Callable[..., None]) -> Callable[..., None]:
 def install() -> None:
     from moto.cloudfront import models
 
-    models.ViewerCertificate.__init__ = _wrap(  # type: ignore[method-assign]
+    models.ViewerCertificate.__init__ = _wrap(  # type: ignore[method-assign]  # replaces the emulator's method
         models.ViewerCertificate.__init__
     )

@@ -18,7 +18,7 @@ from typing import Any
 from . import fix
 
 
-def _wrap(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _wrap(original: Callable[[Any], Any]) -> Callable[..., Any]:
     def describe_alarms(self: Any) -> Any:
         result = original(self)
         prefix = self._get_param("AlarmNamePrefix")
@@ -48,4 +48,4 @@ def install() -> None:
     from moto.cloudwatch.responses import CloudWatchResponse
 
     original = CloudWatchResponse.describe_alarms
-    CloudWatchResponse.describe_alarms = _wrap(original)  # type: ignore[method-assign]
+    CloudWatchResponse.describe_alarms = _wrap(original)  # type: ignore[method-assign]  # replaces the emulator's method

@@ -34,8 +34,10 @@ def install() -> None:
 
     original = CodeBuildBackend.delete_project
 
-    @functools.wraps(original)
-    def delete_project(self: Any, project_name_or_arn: str) -> None:
-        original(self, project_name(self, project_name_or_arn))
+    name_of = project_name  # the parameter below, named as the emulator names it, hides the function
 
-    CodeBuildBackend.delete_project = delete_project  # type: ignore[method-assign]
+    @functools.wraps(original)
+    def delete_project(self: Any, project_name: str) -> None:  # a name or an ARN
+        original(self, name_of(self, project_name))
+
+    CodeBuildBackend.delete_project = delete_project  # type: ignore[method-assign]  # replaces the emulator's method

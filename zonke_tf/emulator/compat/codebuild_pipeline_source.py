@@ -26,7 +26,7 @@ LOCATIONLESS_ARTIFACTS = ("CODEPIPELINE",)
 
 def _allow_missing_location(
     check: Callable[[dict[str, Any]], None], types: tuple[str, ...]
-) -> Callable[[dict[str, Any]], None]:
+) -> Callable[..., None]:
     @functools.wraps(check)
     def wrapper(spec: dict[str, Any]) -> None:
         if spec.get("type") in types and not spec.get("location"):
@@ -47,10 +47,10 @@ def _allow_missing_location(
 def install() -> None:
     from moto.codebuild import responses
 
-    responses._validate_required_params_source = _allow_missing_location(  # type: ignore[assignment]
+    responses._validate_required_params_source = _allow_missing_location(
         responses._validate_required_params_source, LOCATIONLESS_SOURCES
     )
-    responses._validate_required_params_artifacts = _allow_missing_location(  # type: ignore[assignment]
+    responses._validate_required_params_artifacts = _allow_missing_location(
         responses._validate_required_params_artifacts, LOCATIONLESS_ARTIFACTS
     )
 
@@ -65,4 +65,4 @@ def install() -> None:
             project.project_metadata["encryptionKey"] = key
         return result
 
-    responses.CodeBuildResponse.create_project = create_project  # type: ignore[method-assign]
+    responses.CodeBuildResponse.create_project = create_project  # type: ignore[method-assign]  # replaces the emulator's method

@@ -79,4 +79,4 @@ def install() -> None:
         meta["lastModifiedDate"] = unix_time()
         return ActionResult({"project": meta})
 
-    responses.CodeBuildResponse.update_project = update_project  # type: ignore[attr-defined]
+    responses.CodeBuildResponse.update_project = update_project  # type: ignore[attr-defined]  # adds an action the emulator lacks

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from . import fix
 
@@ -62,13 +62,15 @@ def _wrap_list(method: Callable[..., list[dict[str, Any]]], fields: tuple[str, .
 def install() -> None:
     from moto.codepipeline.models import CodePipeline, CodePipelineBackend, PipelineExecution
 
-    original_metadata = CodePipeline.metadata.fget  # type: ignore[attr-defined]
+    # read on the class, a property is the property object (mypy types it as the getter)
+    original_metadata = cast(property, CodePipeline.metadata).fget
+    assert original_metadata is not None  # the emulator's metadata property has a getter
 
     def metadata(self: Any) -> dict[str, Any]:
         return numeric(original_metadata(self), PIPELINE_FIELDS)
 
-    CodePipeline.metadata = property(metadata)  # type: ignore[assignment, method-assign]
-    CodePipelineBackend.list_pipelines = _wrap_list(  # type: ignore[method-assign]
+    CodePipeline.metadata = property(metadata)  # type: ignore[assignment, method-assign]  # a new property in place of the emulator's
+    CodePipelineBackend.list_pipelines = _wrap_list(  # type: ignore[method-assign]  # replaces the emulator's method
         CodePipelineBackend.list_pipelines, PIPELINE_FIELDS
     )
     original_summary = PipelineExecution.to_summary_dict
@@ -76,4 +78,4 @@ def install() -> None:
     def to_summary_dict(self: Any) -> dict[str, Any]:
         return numeric(original_summary(self), EXECUTION_FIELDS)
 
-    PipelineExecution.to_summary_dict = to_summary_dict  # type: ignore[method-assign]
+    PipelineExecution.to_summary_dict = to_summary_dict  # type: ignore[method-assign]  # replaces the emulator's method

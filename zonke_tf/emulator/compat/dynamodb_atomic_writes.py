@@ -34,7 +34,7 @@ def serialized(method: Callable[..., Any]) -> Callable[..., Any]:
         with _LOCK:
             return method(*args, **kwargs)
 
-    locked.__zonke_serialized__ = True  # type: ignore[attr-defined]
+    locked.__zonke_serialized__ = True  # type: ignore[attr-defined]  # a marker attribute on the wrapper function
     return locked
 
 

@@ -13,7 +13,7 @@ unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from . import fix
 
@@ -28,12 +28,14 @@ from . import fix
 def install() -> None:
     from moto.ec2.models.security_groups import SecurityGroupRule
 
-    original = SecurityGroupRule.description
+    # read on the class, a property is the property object (mypy types it as the getter)
+    original = cast(property, SecurityGroupRule.description)
 
     def description(self: Any) -> str | None:
-        found = original.fget(self) if original.fget is not None else None
+        found: str | None = original.fget(self) if original.fget is not None else None
         if found is None and self.source_group:
-            return self.source_group.get("Description")
+            referenced: str | None = self.source_group.get("Description")
+            return referenced
         return found
 
-    SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
+    SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]  # a new property in place of the emulator's

@@ -20,7 +20,7 @@ from typing import Any
 from . import fix
 
 
-def _wrap_create(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _wrap_create(original: Callable[[Any], Any]) -> Callable[..., Any]:
     def create_launch_template(self: Any) -> Any:
         result = original(self)
         template_id = result.result["LaunchTemplate"]["LaunchTemplateId"]
@@ -48,4 +48,4 @@ def _wrap_create(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def install() -> None:
     from moto.ec2.responses.launch_templates import LaunchTemplates
 
-    LaunchTemplates.create_launch_template = _wrap_create(LaunchTemplates.create_launch_template)  # type: ignore[method-assign]
+    LaunchTemplates.create_launch_template = _wrap_create(LaunchTemplates.create_launch_template)  # type: ignore[method-assign]  # replaces the emulator's method

@@ -14,7 +14,7 @@ reports it when the emulator finds no other; other rules are unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from . import fix
 
@@ -32,7 +32,8 @@ def install() -> None:
     from moto.ec2.models.security_groups import SecurityGroupRule
 
     original_init: Callable[..., None] = SecurityGroupRule.__init__
-    original_description = SecurityGroupRule.description
+    # read on the class, a property is the property object (mypy types it as the getter)
+    original_description = cast(property, SecurityGroupRule.description)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
@@ -45,10 +46,10 @@ def install() -> None:
         setattr(self, _ATTR, description)
 
     def description(self: Any) -> str | None:
-        found = original_description.fget(self) if original_description.fget is not None else None
+        found: str | None = original_description.fget(self) if original_description.fget is not None else None
         if found is None and self.prefix_list_id:
             return getattr(self, _ATTR, None)
         return found
 
-    SecurityGroupRule.__init__ = __init__  # type: ignore[method-assign]
-    SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
+    SecurityGroupRule.__init__ = __init__  # type: ignore[method-assign]  # replaces the emulator's method
+    SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]  # a new property in place of the emulator's

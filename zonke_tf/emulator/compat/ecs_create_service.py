@@ -34,7 +34,7 @@ KEPT: dict[str, str] = {
 }
 
 
-def _wrap_create(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _wrap_create(original: Callable[[Any], Any]) -> Callable[..., Any]:
     def create_service(self: Any) -> Any:
         result = original(self)
         service = result.result["service"]
@@ -60,4 +60,4 @@ def _wrap_create(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def install() -> None:
     from moto.ecs.responses import EC2ContainerServiceResponse as Response
 
-    Response.create_service = _wrap_create(Response.create_service)  # type: ignore[method-assign]
+    Response.create_service = _wrap_create(Response.create_service)  # type: ignore[method-assign]  # replaces the emulator's method

@@ -40,4 +40,4 @@ def install() -> None:
         def _set(self: Any, value: str) -> None:
             self.__dict__["_zonke_private_dns_name"] = value
 
-        NetworkInterface.private_dns_name = property(_get, _set)  # type: ignore[attr-defined]
+        NetworkInterface.private_dns_name = property(_get, _set)  # type: ignore[assignment]  # a property in place of the emulator's plain attribute

@@ -22,7 +22,7 @@ from . import fix
 MEMORY_KEYS = ("memory", "memoryReservation", "Memory", "MemoryReservation")
 
 
-def _wrap(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _wrap(original: Callable[[Any], Any]) -> Callable[..., Any]:
     def calculate(task_definition: Any) -> Any:
         containers = list(task_definition.container_definitions)
         unsized = [c for c in containers if not any(c.get(k) is not None for k in MEMORY_KEYS)]
@@ -53,4 +53,4 @@ def install() -> None:
     # A static method in the emulator's backend: wrapped and set back as one.
     original = EC2ContainerServiceBackend._calculate_task_resource_requirements
     wrapped = staticmethod(_wrap(original))
-    EC2ContainerServiceBackend._calculate_task_resource_requirements = wrapped  # type: ignore[method-assign,assignment]
+    EC2ContainerServiceBackend._calculate_task_resource_requirements = wrapped  # type: ignore[method-assign]  # replaces the emulator's method

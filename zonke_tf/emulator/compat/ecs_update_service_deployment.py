@@ -22,7 +22,7 @@ from typing import Any
 from . import fix
 
 
-def _wrap(original: Callable[[Any, dict[str, Any]], Any]) -> Callable[[Any, dict[str, Any]], Any]:
+def _wrap(original: Callable[[Any, dict[str, Any]], Any]) -> Callable[..., Any]:
     def update_service(self: Any, service_properties: dict[str, Any]) -> Any:
         changes_definition = service_properties.get("task_definition") is not None
         service = original(self, service_properties)
@@ -56,4 +56,4 @@ def _wrap(original: Callable[[Any, dict[str, Any]], Any]) -> Callable[[Any, dict
 def install() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
 
-    EC2ContainerServiceBackend.update_service = _wrap(EC2ContainerServiceBackend.update_service)  # type: ignore[method-assign]
+    EC2ContainerServiceBackend.update_service = _wrap(EC2ContainerServiceBackend.update_service)  # type: ignore[method-assign]  # replaces the emulator's method

@@ -17,12 +17,15 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fix
 
+if TYPE_CHECKING:
+    from moto.events.utils import EventMessageType
 
-def _input_for(target: dict[str, Any], event: dict[str, Any]) -> str:
+
+def _input_for(target: dict[str, Any], event: EventMessageType) -> str:
     from moto.events.utils import EventTemplateParser
 
     if target.get("Input") is not None:
@@ -39,7 +42,7 @@ def _input_for(target: dict[str, Any], event: dict[str, Any]) -> str:
 
 
 def _wrap_send(original: Callable[..., None]) -> Callable[..., None]:
-    def send_to_targets(self: Any, original_event: dict[str, Any], transform_input: bool = True) -> None:
+    def send_to_targets(self: Any, original_event: EventMessageType, transform_input: bool = True) -> None:
         machines = [t for t in self.targets if str(t.get("Arn", "")).split(":")[2:3] == ["states"]]
         if not machines:
             original(self, original_event, transform_input)
@@ -52,7 +55,12 @@ def _wrap_send(original: Callable[..., None]) -> Callable[..., None]:
             arn = target["Arn"]
             account, region = arn.split(":")[4], arn.split(":")[3]
             backend = stepfunctions_backends[account][region]
-            backend.start_execution(arn, name=None, execution_input=_input_for(target, original_event))
+            # name=None: the emulator names the execution itself, as AWS does (its annotation says str)
+            backend.start_execution(
+                arn,
+                name=None,  # type: ignore[arg-type]
+                execution_input=_input_for(target, original_event),
+            )
         others = copy.copy(self)
         others.targets = [t for t in self.targets if t not in machines]
         if others.targets:
@@ -71,4 +79,4 @@ def _wrap_send(original: Callable[..., None]) -> Callable[..., None]:
 def install() -> None:
     from moto.events.models import Rule
 
-    Rule.send_to_targets = _wrap_send(Rule.send_to_targets)  # type: ignore[method-assign]
+    Rule.send_to_targets = _wrap_send(Rule.send_to_targets)  # type: ignore[method-assign]  # replaces the emulator's method

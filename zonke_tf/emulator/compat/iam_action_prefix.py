@@ -38,4 +38,4 @@ def install() -> None:
         if prefix is not None:
             self._action = prefix + self._action[len(self._service) :]
 
-    IAMRequestBase.__init__ = __init__  # type: ignore[method-assign]
+    IAMRequestBase.__init__ = __init__  # type: ignore[method-assign]  # replaces the emulator's method

@@ -140,10 +140,10 @@ def install() -> None:
     from moto.stepfunctions.responses import StepFunctionResponse
 
     # Services that name their own resources (IAM, STS, SQS) keep their method.
-    BaseResponse._determine_resource = any_resource  # type: ignore[attr-defined]
-    ECRResponse._determine_resource = _safe(ecr_resource)  # type: ignore[attr-defined]
-    EC2ContainerServiceResponse._determine_resource = _safe(ecs_resource)  # type: ignore[attr-defined]
-    StepFunctionResponse._determine_resource = _safe(sfn_resource)  # type: ignore[attr-defined]
+    BaseResponse._determine_resource = any_resource  # type: ignore[attr-defined]  # a hook the emulator's request checks call when present
+    ECRResponse._determine_resource = _safe(ecr_resource)  # type: ignore[attr-defined]  # a hook the emulator's request checks call when present
+    EC2ContainerServiceResponse._determine_resource = _safe(ecs_resource)  # type: ignore[attr-defined]  # a hook the emulator's request checks call when present
+    StepFunctionResponse._determine_resource = _safe(sfn_resource)  # type: ignore[attr-defined]  # a hook the emulator's request checks call when present
 
     original = IAMPolicyStatement._check_element_matches
 
@@ -152,4 +152,4 @@ def install() -> None:
             return True
         return bool(original(self, statement_element, value))
 
-    IAMPolicyStatement._check_element_matches = _check_element_matches  # type: ignore[method-assign]
+    IAMPolicyStatement._check_element_matches = _check_element_matches  # type: ignore[method-assign]  # replaces the emulator's method

@@ -55,4 +55,4 @@ def install() -> None:
     def _check_principal(self: Any, principal: str) -> bool:
         return principal_matches(self._statement.get("Principal"), principal)
 
-    IAMPolicyStatement._check_principal = _check_principal
+    IAMPolicyStatement._check_principal = _check_principal  # type: ignore[method-assign]  # replaces the emulator's method

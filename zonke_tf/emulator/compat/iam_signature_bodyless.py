@@ -31,4 +31,4 @@ def install() -> None:
             request.data = b""
         return request
 
-    IAMRequestBase._create_aws_request = _create_aws_request  # type: ignore[method-assign]
+    IAMRequestBase._create_aws_request = _create_aws_request  # type: ignore[method-assign]  # replaces the emulator's method

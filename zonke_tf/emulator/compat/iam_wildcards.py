@@ -37,4 +37,4 @@ def match(pattern: str, string: str) -> re.Match[str] | None:
 def install() -> None:
     from moto.iam.access_control import IAMPolicyStatement
 
-    IAMPolicyStatement._match = staticmethod(match)  # type: ignore[method-assign,assignment]
+    IAMPolicyStatement._match = staticmethod(match)  # type: ignore[method-assign]  # replaces the emulator's method

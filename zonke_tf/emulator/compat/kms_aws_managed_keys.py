@@ -24,8 +24,7 @@ from . import fix
 )
 def install() -> None:
     from moto.dynamodb.models.table import Table
-    from moto.kms import kms_backends
-    from moto.kms.models import KmsBackend
+    from moto.kms.models import KmsBackend, kms_backends
 
     generate = KmsBackend._generate_default_keys
 
@@ -36,7 +35,7 @@ def install() -> None:
             self.keys[key_id].key_manager = "AWS"
         return key_id
 
-    KmsBackend._generate_default_keys = generate_default_keys  # type: ignore[method-assign]
+    KmsBackend._generate_default_keys = generate_default_keys  # type: ignore[method-assign]  # replaces the emulator's method
 
     table_default = Table._get_default_encryption_key  # makes aws/dynamodb by itself
 
@@ -46,4 +45,4 @@ def install() -> None:
         kms_backends[account_id][region].describe_key("alias/aws/dynamodb").key_manager = "AWS"
         return str(arn)
 
-    Table._get_default_encryption_key = default_key  # type: ignore[method-assign]
+    Table._get_default_encryption_key = default_key  # type: ignore[method-assign]  # replaces the emulator's method

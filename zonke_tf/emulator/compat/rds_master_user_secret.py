@@ -30,7 +30,7 @@ def generate_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
-def _wrap_generate(original: Callable[[Any], str]) -> Callable[[Any], str]:
+def _wrap_generate(original: Callable[[Any], str]) -> Callable[..., str]:
     def _generate_secret_string(self: Any) -> str:
         username = getattr(self.resource, "master_username", None)
         if not username:
@@ -50,6 +50,6 @@ def _wrap_generate(original: Callable[[Any], str]) -> Callable[[Any], str]:
 def install() -> None:
     from moto.rds.models import MasterUserSecret
 
-    MasterUserSecret._generate_secret_string = _wrap_generate(  # type: ignore[method-assign]
+    MasterUserSecret._generate_secret_string = _wrap_generate(  # type: ignore[method-assign]  # replaces the emulator's method
         MasterUserSecret._generate_secret_string
     )

@@ -20,7 +20,7 @@ from typing import Any
 from . import fix
 
 
-def _wrap_describe(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _wrap_describe(original: Callable[[Any], Any]) -> Callable[..., Any]:
     def describe_db_parameters(self: Any) -> Any:
         response = original(self)
         wanted = self.params.get("Source")
@@ -41,4 +41,4 @@ def _wrap_describe(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def install() -> None:
     from moto.rds.responses import RDSResponse
 
-    RDSResponse.describe_db_parameters = _wrap_describe(RDSResponse.describe_db_parameters)  # type: ignore[method-assign]
+    RDSResponse.describe_db_parameters = _wrap_describe(RDSResponse.describe_db_parameters)  # type: ignore[method-assign]  # replaces the emulator's method

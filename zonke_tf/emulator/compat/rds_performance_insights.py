@@ -64,6 +64,6 @@ def _set_retention(self: Any, value: Any) -> None:
 def install() -> None:
     from moto.rds.models import DBInstance
 
-    DBInstance.__init__ = _wrap_init(DBInstance.__init__)  # type: ignore[method-assign]
-    DBInstance.performance_insights_enabled = property(_enabled)  # type: ignore[attr-defined]
-    DBInstance.performance_insights_retention_period = property(_retention, _set_retention)  # type: ignore[attr-defined]
+    DBInstance.__init__ = _wrap_init(DBInstance.__init__)  # type: ignore[method-assign]  # replaces the emulator's method
+    DBInstance.performance_insights_enabled = property(_enabled)  # type: ignore[attr-defined]  # adds a property the emulator lacks
+    DBInstance.performance_insights_retention_period = property(_retention, _set_retention)  # type: ignore[attr-defined]  # adds a property the emulator lacks

@@ -40,4 +40,4 @@ def _wrap_init(original: Callable[..., None]) -> Callable[..., None]:
 def install() -> None:
     from moto.rds.models import DBInstance
 
-    DBInstance.__init__ = _wrap_init(DBInstance.__init__)  # type: ignore[method-assign]
+    DBInstance.__init__ = _wrap_init(DBInstance.__init__)  # type: ignore[method-assign]  # replaces the emulator's method

@@ -95,4 +95,4 @@ def get_permission(self: Any, action: str, resource: str) -> Any:
 def install() -> None:
     from moto.s3.models import FakeBucket
 
-    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]  # replaces the emulator's method

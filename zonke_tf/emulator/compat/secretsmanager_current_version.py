@@ -39,6 +39,6 @@ def install() -> None:
         result = original(self, secret_id, version_stage, remove_from_version_id, move_to_version_id)
         if version_stage == "AWSCURRENT" and move_to_version_id:
             self.secrets[secret_id].default_version_id = move_to_version_id
-        return result  # type: ignore[no-any-return]
+        return result
 
-    SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage  # type: ignore[method-assign]
+    SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage  # type: ignore[method-assign]  # replaces the emulator's method

@@ -19,7 +19,7 @@ from typing import Any
 from . import fix
 
 
-def _wrap_cancel(original: Callable[[Any, str], str], replica: type) -> Callable[[Any, str], str]:
+def _wrap_cancel(original: Callable[[Any, str], str], replica: type) -> Callable[..., str]:
     def cancel_rotate_secret(self: Any, secret_id: str) -> str:
         secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
         if (
@@ -46,6 +46,6 @@ def _wrap_cancel(original: Callable[[Any, str], str], replica: type) -> Callable
 def install() -> None:
     from moto.secretsmanager.models import ReplicaSecret, SecretsManagerBackend
 
-    SecretsManagerBackend.cancel_rotate_secret = _wrap_cancel(  # type: ignore[method-assign]
+    SecretsManagerBackend.cancel_rotate_secret = _wrap_cancel(  # type: ignore[method-assign]  # replaces the emulator's method
         SecretsManagerBackend.cancel_rotate_secret, ReplicaSecret
     )

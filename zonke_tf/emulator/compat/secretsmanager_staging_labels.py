@@ -47,4 +47,4 @@ def reset_default_version(self: Any, secret_version: dict[str, Any], version_id:
 def install() -> None:
     from moto.secretsmanager.models import FakeSecret
 
-    FakeSecret.reset_default_version = reset_default_version  # type: ignore[method-assign]
+    FakeSecret.reset_default_version = reset_default_version  # type: ignore[method-assign]  # replaces the emulator's method

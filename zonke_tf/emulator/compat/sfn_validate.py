@@ -87,4 +87,4 @@ def validate_state_machine_definition(self: Any) -> Any:
 def install() -> None:
     from moto.stepfunctions.responses import StepFunctionResponse
 
-    StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition  # type: ignore[attr-defined]
+    StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition  # type: ignore[attr-defined]  # adds an action the emulator lacks

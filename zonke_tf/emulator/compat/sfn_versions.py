@@ -54,4 +54,4 @@ def list_state_machine_versions(self: Any) -> Any:
 def install() -> None:
     from moto.stepfunctions.responses import StepFunctionResponse
 
-    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions  # type: ignore[attr-defined]
+    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions  # type: ignore[attr-defined]  # adds an action the emulator lacks
