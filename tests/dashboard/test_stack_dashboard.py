@@ -92,6 +92,32 @@ def live(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iter
         assert deploy.returncode == 0, deploy.stderr[-4000:]
         endpoint = emulator.running_url()
         assert endpoint
+        # A fresh stack waits for its first image (0 tasks, bounds 0..0). The page is tried
+        # on a running service: an image pushed by hand under the tag the service starts
+        # with, and the next apply gives the service zonke.toml's bounds (ops.app_image_exists).
+        ecr = session.client("ecr", endpoint_url=endpoint)
+        repository = ecr.describe_repositories()["repositories"][0]["repositoryName"]
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 2,
+                "digest": "sha256:" + "0" * 64,
+            },
+            "layers": [],
+        }
+        ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag="bootstrap")
+        applied = subprocess.run(
+            [sys.executable, "-m", "zonke_tf", "apply", "--local", "--yes"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        assert applied.returncode == 0, applied.stderr[-4000:]
         port = free_port()
         with log.open("w") as err:
             server = subprocess.Popen(
