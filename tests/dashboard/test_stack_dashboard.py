@@ -34,6 +34,21 @@ pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("dashboard-stack")]
 SECRET = "sk_live_FullStackNeverShows_91"
 
 
+def _run_zonke(
+    project: Path, env: dict[str, str], *args: str, timeout: float = 1800
+) -> subprocess.CompletedProcess[str]:
+    """`zonke ARGS` in the project, its output captured (the caller judges the exit code)."""
+    return subprocess.run(
+        [sys.executable, "-m", "zonke_tf", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @dataclass
 class Live:
     project: Path
@@ -46,15 +61,7 @@ class Live:
     shots: Path
 
     def zonke(self, *args: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            [sys.executable, "-m", "zonke_tf", *args],
-            cwd=self.project,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=1500,
-            check=False,
-        )
+        proc = _run_zonke(self.project, self.env, *args, timeout=1500)
         assert proc.returncode == 0, (
             f"zonke {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-4000:]}"
         )
@@ -80,15 +87,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iter
     server: subprocess.Popen[str] | None = None
     log = project / "dashboard.log"
     try:
-        deploy = subprocess.run(
-            [sys.executable, "-m", "zonke_tf", "deploy", "--local"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=1800,
-            check=False,
-        )
+        deploy = _run_zonke(project, env, "deploy", "--local")
         assert deploy.returncode == 0, deploy.stderr[-4000:]
         endpoint = emulator.running_url()
         assert endpoint
@@ -108,15 +107,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iter
             "layers": [],
         }
         ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag="bootstrap")
-        applied = subprocess.run(
-            [sys.executable, "-m", "zonke_tf", "apply", "--local", "--yes"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=1800,
-            check=False,
-        )
+        applied = _run_zonke(project, env, "apply", "--local", "--yes")
         assert applied.returncode == 0, applied.stderr[-4000:]
         port = free_port()
         with log.open("w") as err:
@@ -149,15 +140,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iter
             server.terminate()
             server.wait(timeout=30)
         for _ in range(3):
-            done = subprocess.run(
-                [sys.executable, "-m", "zonke_tf", "destroy", "--local"],
-                cwd=project,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=1800,
-                check=False,
-            )
+            done = _run_zonke(project, env, "destroy", "--local")
             if done.returncode == 0 or "NotFound" not in done.stderr:
                 break
         emulator.stop()
