@@ -357,6 +357,7 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "AWS_REGION",
     "DJANGO_SETTINGS_MODULE",
     "HEALTH_CHECK_PATH",
+    "XDG_RUNTIME_DIR",
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _APPLICATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$")

@@ -38,6 +38,7 @@ class Dockerfile:
     workdir: str | None = None
     entrypoint: list[str] | None = None
     cmd: list[str] | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,11 +77,11 @@ def _exec_form(value: str) -> list[str]:
 
 
 def parse_dockerfile(path: Path, root: Path) -> Dockerfile:
-    """WORKDIR, ENTRYPOINT and CMD of the last stage (line continuations joined)."""
+    """WORKDIR, ENTRYPOINT, CMD and ENV of the last stage (line continuations joined)."""
     text = re.sub(r"\\\n", " ", path.read_text(errors="replace"))
     found = Dockerfile(path=path.relative_to(root).as_posix())
     for line in text.splitlines():
-        match = re.match(r"^\s*(FROM|WORKDIR|ENTRYPOINT|CMD)\s+(.*)$", line, re.IGNORECASE)
+        match = re.match(r"^\s*(FROM|WORKDIR|ENTRYPOINT|CMD|ENV)\s+(.*)$", line, re.IGNORECASE)
         if not match:
             continue
         word, rest = match.group(1).upper(), match.group(2)
@@ -94,7 +95,20 @@ def parse_dockerfile(path: Path, root: Path) -> Dockerfile:
             found.entrypoint = _exec_form(rest)
         elif word == "CMD":
             found.cmd = _exec_form(rest)
+        elif word == "ENV":
+            found.env.update(_env_form(rest))
     return found
+
+
+def _env_form(rest: str) -> dict[str, str]:
+    """`ENV A=1 B="two words"`, or the legacy `ENV A one value` (one variable, the rest its value)."""
+    try:
+        words = shlex.split(rest)
+    except ValueError:
+        return {}
+    if words and "=" not in words[0]:
+        return {words[0]: " ".join(words[1:])}
+    return dict(word.split("=", 1) for word in words if "=" in word)
 
 
 def detect_project(root: Path) -> Detected:

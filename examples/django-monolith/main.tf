@@ -30,6 +30,9 @@ locals {
     AWS_STORAGE_BUCKET_NAME     = module.cdn.static_bucket_name
     AWS_REGION                  = data.aws_region.current.name
     HEALTH_CHECK_PATH           = var.health_check_path
+    # The root filesystem is read-only apart from /tmp: gunicorn 25 and later keep their
+    # control socket in XDG_RUNTIME_DIR (else ~/.gunicorn, which fails at every boot).
+    XDG_RUNTIME_DIR = "/tmp"
     }, var.settings_module == null ? {} : {
     DJANGO_SETTINGS_MODULE = var.settings_module
   })

@@ -19,6 +19,7 @@ PLAIN = {
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_REGION",
     "HEALTH_CHECK_PATH",
+    "XDG_RUNTIME_DIR",
 }
 SECRET = {"DB_USER", "DB_PASSWORD", "DJANGO_SECRET_KEY"}
 # Secrets of the migration container only (PostgreSQL): the master user, with which the
