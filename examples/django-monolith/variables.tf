@@ -405,8 +405,8 @@ variable "app_environment" {
   nullable    = false
 
   validation {
-    condition     = length(setintersection(keys(var.app_environment), ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_MASTER_USER", "DB_MASTER_PASSWORD", "DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_CSRF_TRUSTED_ORIGINS", "STATIC_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_REGION", "DJANGO_SETTINGS_MODULE", "HEALTH_CHECK_PATH", "XDG_RUNTIME_DIR"])) == 0
-    error_message = "app_environment must not set a variable of the stack's contract (DB_*, DATABASE_URL, DJANGO_*, STATIC_URL, AWS_*, HEALTH_CHECK_PATH, XDG_RUNTIME_DIR): the stack sets those."
+    condition     = length(setintersection(keys(var.app_environment), local.contract_env_keys)) == 0
+    error_message = "app_environment must not set a variable of the stack's contract (local.contract_env_keys in contract.tf: DB_*, DATABASE_URL, DJANGO_*, STATIC_URL, AWS_*, HEALTH_CHECK_PATH, XDG_RUNTIME_DIR): the stack sets those."
   }
 }
 
