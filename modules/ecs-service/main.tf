@@ -7,16 +7,7 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
 
-  # Task sizes Fargate accepts: memory (MiB) by cpu units.
-  fargate_memory = {
-    "256"   = [512, 1024, 2048]
-    "512"   = range(1024, 4097, 1024)
-    "1024"  = range(2048, 8193, 1024)
-    "2048"  = range(4096, 16385, 1024)
-    "4096"  = range(8192, 30721, 1024)
-    "8192"  = range(16384, 61441, 4096)
-    "16384" = range(32768, 122881, 8192)
-  }
+  # local.fargate_memory (the task sizes Fargate accepts) is in fargate_sizes.tf, generated.
 
   is_ec2 = var.capacity.type == "EC2"
   # Until the image the service starts with exists, it runs no tasks (see service.tf).

@@ -188,7 +188,7 @@ variable "cpu" {
   default     = 512
 
   validation {
-    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    condition     = contains([for cpu in keys(local.fargate_memory) : tonumber(cpu)], var.cpu)
     error_message = "cpu must be one of the task sizes ECS accepts: 256, 512, 1024, 2048, 4096, 8192 or 16384 (1024 = 1 vCPU)."
   }
 }

@@ -56,7 +56,7 @@ variable "cpu" {
   default     = 256
 
   validation {
-    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    condition     = contains([for cpu in keys(local.fargate_memory) : tonumber(cpu)], var.cpu)
     error_message = "cpu must be a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384."
   }
 }
@@ -67,15 +67,7 @@ variable "memory" {
   default     = 512
 
   validation {
-    condition = contains(lookup({
-      "256"   = [512, 1024, 2048]
-      "512"   = [for gb in range(1, 5) : gb * 1024]
-      "1024"  = [for gb in range(2, 9) : gb * 1024]
-      "2048"  = [for gb in range(4, 17) : gb * 1024]
-      "4096"  = [for gb in range(8, 31) : gb * 1024]
-      "8192"  = [for gb in range(16, 61, 4) : gb * 1024]
-      "16384" = [for gb in range(32, 121, 8) : gb * 1024]
-    }, tostring(var.cpu), []), var.memory)
+    condition     = contains(lookup(local.fargate_memory, tostring(var.cpu), []), var.memory)
     error_message = "memory must be a Fargate pair with cpu: 256 CPU takes 512, 1024 or 2048; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes 8192-30720 (steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 (steps of 8192)."
   }
 }

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.tfharness import REPO_ROOT, TerraformEnv, copy_root
-from zonke_tf.devtools import tfdocs
+from zonke_tf.devtools import generate, tfdocs
 
 MODULES = sorted(p.name for p in (REPO_ROOT / "modules").iterdir() if (p / "versions.tf").is_file())
 EXAMPLES = sorted(p.name for p in (REPO_ROOT / "examples").glob("*") if p.is_dir() and list(p.glob("*.tf")))
@@ -143,6 +143,22 @@ def test_readme_tables_are_fresh(root: str) -> None:
     assert old == new, (
         f"{root}/README.md inputs/outputs tables are stale: run `python -m zonke_tf.devtools.tfdocs`"
     )
+
+
+def test_generated_terraform_files_are_fresh() -> None:
+    stale = [str(p.relative_to(REPO_ROOT)) for p in generate.stale()]
+    assert stale == [], f"stale: {stale}; run `python -m zonke_tf.devtools.generate`"
+
+
+def test_generate_check_detects_a_stale_file(tmp_path: Path) -> None:
+    for path in generate.files(REPO_ROOT):
+        copy = tmp_path / path.relative_to(REPO_ROOT)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(path.read_text())
+    assert generate.stale(tmp_path) == []
+    sizes = tmp_path / "modules" / "migration-task" / "fargate_sizes.tf"
+    sizes.write_text(sizes.read_text().replace("[512, 1024, 2048]", "[512, 1024]"))
+    assert generate.stale(tmp_path) == [sizes]
 
 
 def test_docs_check_detects_a_stale_table(tmp_path: Path) -> None:
