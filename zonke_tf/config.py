@@ -358,6 +358,9 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DJANGO_SETTINGS_MODULE",
     "HEALTH_CHECK_PATH",
     "XDG_RUNTIME_DIR",
+    "DB_CA_BUNDLE",
+    "DB_SSLMODE",
+    "DB_SSLROOTCERT",
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _APPLICATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$")

@@ -47,7 +47,8 @@ def register_task_definitions(
     """Terraform registers its task definitions from the config as it is on disk now (an
     apply targeted at them only). Returns the addresses applied."""
     ws.config = load_config(path, env=env)
-    ws.prepare(probe=False)  # the task definitions only: app_image_exists is not theirs
+    # The task definitions only: app_image_exists is not theirs, the database CA bundle is.
+    ws.prepare(probe=False, ca_bundle=True)
     ws.init()
     targets = [a for a in ws.state_resources() if _TASK_DEFINITION.search(a)]
     if not targets:

@@ -352,12 +352,14 @@ class Workspace:
         """Kept for earlier callers; new code asks ``self.target``."""
         return self.target.endpoint if isinstance(self.target, LocalTarget) else None
 
-    def tfvars(self, probe: bool = True) -> str:
+    def tfvars(self, probe: bool = True, ca_bundle: bool | None = None) -> str:
         """The stack's variables: what ``zonke.toml`` renders to, the target's overrides, and
         what only the account can tell: whether the web service has an image to run
         (``app_image_exists``; a fresh stack runs no tasks until its first build). With
         ``probe=False`` that look-up is skipped and the value is false: for commands that
-        plan nothing of the service with it (output, destroy, a targeted apply)."""
+        plan nothing of the service with it (output, destroy, a targeted apply).
+        ``ca_bundle`` (default: ``probe``) reads the region's RDS CA bundle for the task
+        definitions (``db_ca_bundle``; a targeted apply of the task definitions needs it)."""
         data = json.loads(render_tfvars(self.config))
         data.update(self.target.tfvars_overrides(self.config, data))
         version = self.terraform.version()
@@ -365,14 +367,16 @@ class Workspace:
             data["terraform_version"] = version  # the release the pipeline installs
         self.app_image_exists = self.target.app_image_exists(self.config) if probe else None
         data["app_image_exists"] = bool(self.app_image_exists)
+        if (probe if ca_bundle is None else ca_bundle) and self.config.database.engine == "postgres":
+            data["db_ca_bundle"] = self.target.db_ca_bundle(self.config)
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
-    def prepare(self, probe: bool = True) -> Path:
+    def prepare(self, probe: bool = True, ca_bundle: bool | None = None) -> Path:
         """Copy the stack and modules in, write tfvars, backend and provider settings
-        (``probe``: see :meth:`tfvars`)."""
+        (``probe``, ``ca_bundle``: see :meth:`tfvars`)."""
         _copy_tree(self.sources / "modules", self.dir / "modules")
         _copy_tree(self.sources / STACK_ROOT, self.root)
-        (self.root / "terraform.tfvars.json").write_text(self.tfvars(probe))
+        (self.root / "terraform.tfvars.json").write_text(self.tfvars(probe, ca_bundle))
         for name, text in (
             (BACKEND_FILE, self.target.backend_file()),
             (

@@ -108,6 +108,13 @@ class Target(ABC):
         """Extra ``terraform init`` arguments for the stack root ``root``."""
         return []
 
+    def db_ca_bundle(self, config: AppConfig) -> str:
+        """The RDS CA bundle of the stack's region (:mod:`zonke_tf.dbca`), for the stack's
+        ``db_ca_bundle``: the containers verify the database server with it."""
+        from zonke_tf.dbca import region_bundle
+
+        return region_bundle(config.app.region)
+
     def app_image_exists(self, config: AppConfig) -> bool:
         """Whether the stack's web service has an image to run, read from where the stack
         lives (:func:`zonke_tf.ops.app_image_exists`): the stack's ``app_image_exists``."""
@@ -188,6 +195,10 @@ class LocalTarget(Target):
 
     def tfvars_overrides(self, config: AppConfig, rendered: Mapping[str, Any]) -> dict[str, Any]:
         return local_tfvars_overrides(config, rendered)
+
+    def db_ca_bundle(self, config: AppConfig) -> str:
+        # The emulator's database is no server: nothing to verify, and no internet here.
+        return ""
 
     def backend_file(self) -> str | None:
         return None

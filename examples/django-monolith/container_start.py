@@ -15,6 +15,10 @@
 # DDL log never holds it. Then both master variables leave the environment: the release
 # commands and the web service run as the app user only, whose password RDS never rotates.
 # It needs the app's PostgreSQL driver (psycopg 3 or psycopg2).
+#
+# With DB_CA_BUNDLE (the region's RDS certificate authorities, PostgreSQL), every connection
+# verifies the server's certificate and name (sslmode=verify-full) instead of QUERY's
+# sslmode=require: see below.
 # https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
 # https://www.postgresql.org/docs/15/sql-createrole.html (a pre-encrypted SCRAM password)
 import base64
@@ -104,6 +108,27 @@ def ensure_app_user(master_user, master_password):
     done = "created" if verb == "CREATE" else "password and grants checked"
     print(f"zonke: database user {user} ready ({done})", file=sys.stderr)
 
+
+# PostgreSQL with the region's RDS CA bundle (DB_CA_BUNDLE, from the stack): the bundle goes
+# to a file in the temporary folder (/tmp, the task's writable storage) and every client
+# verifies the server with it: the query of DATABASE_URL and of the master connection below,
+# libpq's own variables (PGSSLMODE, PGSSLROOTCERT; any psycopg connection), and DB_SSLMODE /
+# DB_SSLROOTCERT for settings built from the DB_* parts (zonke_django reads them).
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+# https://www.postgresql.org/docs/15/libpq-envars.html
+bundle = env.pop("DB_CA_BUNDLE", "")
+if bundle.strip().startswith("-----BEGIN CERTIFICATE-----") and scheme == "postgres" and env.get("DB_HOST"):
+    import tempfile
+
+    ca_file = os.path.join(tempfile.gettempdir(), "zonke-db-ca.pem")
+    with open(ca_file, "w") as f:
+        f.write(bundle)
+    options = [
+        p for p in query.split("&") if p and p != "-" and not p.startswith(("sslmode=", "sslrootcert="))
+    ]
+    query = "&".join(["sslmode=verify-full", f"sslrootcert={ca_file}", *options])
+    for name, value in (("SSLMODE", "verify-full"), ("SSLROOTCERT", ca_file)):
+        env[f"DB_{name}"] = env[f"PG{name}"] = value
 
 master_user, master_password = env.pop("DB_MASTER_USER", ""), env.pop("DB_MASTER_PASSWORD", "")
 if master_user and env.get("DB_HOST") and scheme == "postgres":

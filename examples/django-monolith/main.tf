@@ -35,6 +35,10 @@ locals {
     XDG_RUNTIME_DIR = "/tmp"
     }, var.settings_module == null ? {} : {
     DJANGO_SETTINGS_MODULE = var.settings_module
+    }, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
+    # The start wrapper writes it under /tmp and verifies the server with it (verify-full).
+    # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+    DB_CA_BUNDLE = var.db_ca_bundle
   })
   container_secrets = concat(module.database.container_secrets, module.secrets.container_secrets)
   # The execution role resolves the web and migration containers' secrets; only the

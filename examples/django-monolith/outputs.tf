@@ -143,3 +143,8 @@ output "origin_forward_rule_arn" {
   description = "The load balancer rule that forwards requests carrying the origin secret."
   value       = module.alb.forward_rule_arn
 }
+
+output "container_environment_names" {
+  description = "Names of the plain environment variables of the web and migration containers (the stack's contract and `[django] environment`); the values are in their task definitions."
+  value       = sort(keys(local.container_environment))
+}

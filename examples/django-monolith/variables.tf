@@ -398,6 +398,18 @@ variable "release_commands" {
   }
 }
 
+variable "db_ca_bundle" {
+  description = "PEM bundle of the RDS certificate authorities of the stack's region (https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem; `zonke plan`/`apply` download it when planning for AWS). With it (PostgreSQL), the containers verify the database server (`sslmode=verify-full`); empty: TLS without a server check (`sslmode=require`)."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = var.db_ca_bundle == "" || (startswith(trimspace(var.db_ca_bundle), "-----BEGIN CERTIFICATE-----") && length(var.db_ca_bundle) <= 32768)
+    error_message = "db_ca_bundle must be empty or a PEM certificate bundle (starting with -----BEGIN CERTIFICATE-----) of at most 32768 characters, such as the region's bundle from https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem."
+  }
+}
+
 variable "app_environment" {
   description = "The app's own plain (non-secret) environment variables, in the web, migration and collectstatic containers. Secrets go in `secret_keys`."
   type        = map(string)

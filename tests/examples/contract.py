@@ -27,8 +27,8 @@ SECRET = {"DB_USER", "DB_PASSWORD", "DJANGO_SECRET_KEY"}
 MIGRATION_ONLY = {"DB_MASTER_USER", "DB_MASTER_PASSWORD"}
 # Built when the container starts (examples/django-monolith/container_start.py), and set
 # only when zonke.toml asks for it ([django] settings_module).
-STARTED = {"DATABASE_URL"}
-OPTIONAL = {"DJANGO_SETTINGS_MODULE"}
+STARTED = {"DATABASE_URL", "DB_SSLMODE", "DB_SSLROOTCERT"}
+OPTIONAL = {"DJANGO_SETTINGS_MODULE", "DB_CA_BUNDLE"}
 
 
 def readme_table() -> dict[str, str]:

@@ -150,3 +150,90 @@ def test_web_containers_never_connect_as_the_master_user(pg: Postgres) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert "nobody_here" not in _server_log(pg)
+
+
+def _start_with_bundle(
+    pg: Postgres, bundle: str, tmp: Path, command: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The stack's wrapper as the task definitions run it: QUERY sslmode=require, the region's
+    CA bundle in DB_CA_BUNDLE (here: the test server's own certificate, or another one)."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "TMPDIR": str(tmp),
+        "DB_HOST": pg.host,
+        "DB_PORT": str(pg.port),
+        "DB_NAME": DB,
+        "DB_USER": MASTER,
+        "DB_PASSWORD": MASTER_PASSWORD,
+        "DB_CA_BUNDLE": bundle,
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            START.read_text(),
+            "postgres",
+            "sslmode=require",
+            sys.executable,
+            "-c",
+            command,
+            *args,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+# Connects with DATABASE_URL, or (argument "plain") from the DB_* parts with no TLS options
+# at all, as settings that ignore DATABASE_URL do; prints what it saw.
+CONNECT = """
+import json, os, sys, psycopg
+e = os.environ
+if sys.argv[-1] == "plain":
+    parts = zip(("host", "port", "dbname", "user", "password"), ("HOST", "PORT", "NAME", "USER", "PASSWORD"))
+    conn = psycopg.connect(**{k: e["DB_" + v] for k, v in parts})
+else:
+    conn = psycopg.connect(e["DATABASE_URL"])
+tls = ("DB_SSLMODE", "DB_SSLROOTCERT", "PGSSLMODE", "PGSSLROOTCERT")
+print(json.dumps({
+    "url": e["DATABASE_URL"], "ssl": conn.info.pgconn.ssl_in_use, "bundle_left": "DB_CA_BUNDLE" in e,
+    "tls": {k: v for k, v in e.items() if k in tls},
+}))
+"""
+
+
+def test_with_the_ca_bundle_every_connection_verifies_the_server(pg: Postgres, tmp_path: Path) -> None:
+    done = _start_with_bundle(pg, Path(pg.ca_file).read_text(), tmp_path, CONNECT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout)
+    ca_file = str(tmp_path / "zonke-db-ca.pem")
+    assert seen["url"].endswith(f"?sslmode=verify-full&sslrootcert={ca_file}"), seen["url"]
+    assert seen["ssl"] and not seen["bundle_left"]
+    # libpq's own variables: a connection made from the DB_* parts verifies too
+    assert seen["tls"] == {
+        "DB_SSLMODE": "verify-full", "DB_SSLROOTCERT": ca_file,
+        "PGSSLMODE": "verify-full", "PGSSLROOTCERT": ca_file,
+    }  # fmt: skip
+    assert Path(ca_file).read_text() == Path(pg.ca_file).read_text()
+    plain = _start_with_bundle(pg, Path(pg.ca_file).read_text(), tmp_path, CONNECT, "plain")
+    assert plain.returncode == 0 and json.loads(plain.stdout)["ssl"], plain.stderr[-2000:]
+
+
+def test_with_another_ca_bundle_no_connection_is_made(pg: Postgres, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(
+        ["openssl", "req", "-new", "-x509", "-days", "1", "-nodes", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(other / "k.pem"), "-out", str(other / "c.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for how in ("url", "plain"):
+        done = _start_with_bundle(pg, (other / "c.pem").read_text(), tmp_path, CONNECT, how)
+        assert done.returncode != 0, how
+        assert "certificate verify failed" in done.stderr, done.stderr[-2000:]
+    # without a bundle (an empty DB_CA_BUNDLE) the stack's QUERY stands: TLS, no server check
+    bare = _start_with_bundle(pg, "", tmp_path, "import os; print(os.environ['DATABASE_URL'])")
+    assert bare.returncode == 0 and bare.stdout.strip().endswith("?sslmode=require"), bare.stderr

@@ -154,3 +154,35 @@ def test_contract_keys_agree_with_the_root_validation() -> None:
 def test_root_refuses_a_contract_variable_in_app_environment(example: TerraformRoot) -> None:
     error = example.plan_error({**LOCAL_VARS, "app_environment": {"DB_HOST": "x"}})
     assert "app_environment must not set a variable" in error
+
+
+def _self_signed_pem(tmp: Path) -> str:
+    subprocess.run(
+        ["openssl", "req", "-new", "-x509", "-days", "1", "-nodes", "-subj", "/CN=Test RDS CA",
+         "-keyout", str(tmp / "k.pem"), "-out", str(tmp / "c.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return (tmp / "c.pem").read_text()
+
+
+def test_the_ca_bundle_reaches_the_containers_of_a_postgresql_stack_only(
+    example: TerraformRoot, default: PlanResult, tmp_path: Path
+) -> None:
+    """db_ca_bundle (the region's RDS CAs, which zonke downloads for AWS) becomes DB_CA_BUNDLE
+    in the web and migration containers' environment, from which the start wrapper verifies
+    the server (tests/examples/test_db_app_user.py runs that part)."""
+    names = default.raw["planned_values"]["outputs"]["container_environment_names"]["value"]
+    assert "DB_CA_BUNDLE" not in names and "XDG_RUNTIME_DIR" in names
+    bundle = _self_signed_pem(tmp_path)
+    rendered = to_tfvars(parse_config({"app": {"name": "shop"}}))
+    with_bundle = example.plan({**rendered, **LOCAL_VARS, "db_ca_bundle": bundle})
+    names = with_bundle.raw["planned_values"]["outputs"]["container_environment_names"]["value"]
+    assert "DB_CA_BUNDLE" in names
+    for module in ("service", "migrations"):
+        assert "local.container_environment" in refs(with_bundle, module, "environment"), module
+    on_mysql = to_tfvars(parse_config({"app": {"name": "shop"}, "database": {"engine": "mysql"}}))
+    mysql = example.plan({**on_mysql, **LOCAL_VARS, "db_ca_bundle": bundle})
+    names = mysql.raw["planned_values"]["outputs"]["container_environment_names"]["value"]
+    assert "DB_CA_BUNDLE" not in names
+    error = example.plan_error({**LOCAL_VARS, "db_ca_bundle": "not a certificate"})
+    assert "db_ca_bundle must be empty or a PEM certificate bundle" in error
