@@ -109,6 +109,49 @@ def ensure_app_user(master_user, master_password):
     print(f"zonke: database user {user} ready ({done})", file=sys.stderr)
 
 
+def ensure_mysql_app_user(master_user, master_password):
+    """MySQL: the same user, from the master user, over TLS (the stack's parameter group sets
+    require_secure_transport). MySQL rewrites the password out of the statements it logs.
+    https://dev.mysql.com/doc/refman/8.4/en/password-logging.html
+    """
+    user, password, name = env.get("DB_USER", ""), env.get("DB_PASSWORD", ""), env.get("DB_NAME", "")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,31}", user) or user == master_user or not password:
+        sys.exit(
+            f"zonke: DB_USER {user!r} cannot be the app's database user "
+            "(a lower-case name of at most 32 characters, not the master user, with a password)"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
+        sys.exit(f"zonke: DB_NAME {name!r} is not a database name the migration step can grant on")
+    tls = {"check_hostname": False}  # encrypted; the server is verified only with a CA bundle
+    try:
+        import MySQLdb
+
+        conn = MySQLdb.connect(
+            host=env["DB_HOST"], port=int(env.get("DB_PORT") or 3306), user=master_user,
+            passwd=master_password, ssl_mode="REQUIRED",
+        )  # fmt: skip
+    except ImportError:
+        try:
+            import pymysql
+        except ImportError:
+            sys.exit(
+                "zonke: the migration step creates the app's database user with the app's MySQL "
+                "driver; add mysqlclient (or PyMySQL) to the image"
+            )
+        conn = pymysql.connect(
+            host=env["DB_HOST"], port=int(env.get("DB_PORT") or 3306), user=master_user,
+            password=master_password, ssl=tls,
+        )  # fmt: skip
+    cur = conn.cursor()
+    # the driver quotes the name and the password as literals: no SQL is built from their text
+    cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (user, password))
+    cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (user, password))
+    cur.execute(f"GRANT ALL PRIVILEGES ON `{name}`.* TO %s@'%%'", (user,))
+    conn.commit()
+    conn.close()
+    print(f"zonke: database user {user} ready (password and grants on {name} checked)", file=sys.stderr)
+
+
 # PostgreSQL with the region's RDS CA bundle (DB_CA_BUNDLE, from the stack): the bundle goes
 # to a file in the temporary folder (/tmp, the task's writable storage) and every client
 # verifies the server with it: the query of DATABASE_URL and of the master connection below,
@@ -133,6 +176,8 @@ if bundle.strip().startswith("-----BEGIN CERTIFICATE-----") and scheme == "postg
 master_user, master_password = env.pop("DB_MASTER_USER", ""), env.pop("DB_MASTER_PASSWORD", "")
 if master_user and env.get("DB_HOST") and scheme == "postgres":
     ensure_app_user(master_user, master_password)
+elif master_user and env.get("DB_HOST") and scheme == "mysql":
+    ensure_mysql_app_user(master_user, master_password)
 if env.get("DB_HOST") and not env.get("DATABASE_URL"):
     user = quote(env.get("DB_USER", ""), safe="")
     password = quote(env.get("DB_PASSWORD", ""), safe="")

@@ -122,9 +122,9 @@ module "secrets" {
   reader_role_arns = [module.service.execution_role_arn, module.service.task_role_arn]
   ecs_cluster_name = local.name
   ecs_service_name = local.name
-  # MySQL apps sign in as the master user, whose RDS-managed password rotates: roll the
-  # tasks when it does. PostgreSQL apps sign in as their own user, which RDS never rotates.
-  watched_secret_arns = var.db_engine == "mysql" ? [module.database.login_secret_arn] : []
+  # The app signs in as its own user (PostgreSQL and MySQL), whose password RDS never
+  # rotates: the master user's rotation restarts nothing.
+  watched_secret_arns = []
 
   iam_path             = local.iam_path
   permissions_boundary = local.permissions_boundary

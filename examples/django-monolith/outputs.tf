@@ -89,7 +89,7 @@ output "database_secret_arn" {
 }
 
 output "database_app_user" {
-  description = "PostgreSQL: the app's own database user, `{ username, secret_arn }`; `zonke apply` writes the secret's first value (the migration step creates the user). Null for MySQL."
+  description = "The app's own database user, `{ username, secret_arn }`; `zonke apply` writes the secret's first value (the migration step creates the user)."
   value       = module.database.app_user
 }
 

@@ -1,4 +1,4 @@
-# The app's own database user (PostgreSQL): the web service and the release commands sign in
+# The app's own database user (PostgreSQL and MySQL): the web service and the release commands sign in
 # as it, never as the master user, whose password RDS rotates every few days (ECS injects a
 # password only when a task starts, so a rotation would break the next new connection of
 # every running task).
@@ -15,12 +15,16 @@
 
 resource "aws_secretsmanager_secret" "app_user" {
   # checkov:skip=CKV2_AWS_57:Not rotated on a schedule on purpose: ECS gives a task its password only when it starts, so any rotation would refuse the running tasks' next connections (the reason the app no longer signs in as the rotated master user). A person changes it with the secret and the next migration; see README "Database users, rotation and TLS".
-  count = local.app_user ? 1 : 0
-
   name                    = "zonke/${var.name}/db-app-user"
   description             = "${var.name}: the app's own database user (${var.app_username}); zonke writes the first value, the migration step creates the user"
   kms_key_id              = local.kms_key_arn
   recovery_window_in_days = var.app_user_secret_recovery_days
 
   tags = merge(local.tags, { Name = "${var.name}-db-app-user" })
+}
+
+# Was counted (PostgreSQL only) before MySQL stacks had an app user too.
+moved {
+  from = aws_secretsmanager_secret.app_user[0]
+  to   = aws_secretsmanager_secret.app_user
 }

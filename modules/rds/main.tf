@@ -27,12 +27,12 @@ locals {
 
   kms_key_arn = var.kms_key_arn == null ? aws_kms_key.this[0].arn : var.kms_key_arn
 
-  # The app's own user (app_user.tf): PostgreSQL only; MySQL apps sign in as the master user.
-  app_user            = var.engine == "postgres"
-  app_user_secret_arn = try(aws_secretsmanager_secret.app_user[0].arn, null)
-  login_secret_arn    = local.app_user ? local.app_user_secret_arn : local.master_user_secret_arn
+  # The app's own user (app_user.tf), PostgreSQL and MySQL: the app never signs in as the
+  # master user.
+  app_user_secret_arn = aws_secretsmanager_secret.app_user.arn
+  login_secret_arn    = local.app_user_secret_arn
   # a list of known length at plan time (its ARNs are not known before the apply)
-  database_secret_arns = local.app_user ? [local.master_user_secret_arn, local.app_user_secret_arn] : [local.master_user_secret_arn]
+  database_secret_arns = [local.master_user_secret_arn, local.app_user_secret_arn]
 
   tags = merge(var.tags, { "zonke:module" = "rds" })
 }

@@ -83,7 +83,7 @@ output "log_group_names" {
 }
 
 output "container_secrets" {
-  description = "ECS container definition `secrets` entries: `DB_USER` and `DB_PASSWORD` read at task start from the app user's secret (PostgreSQL) or the master user secret (MySQL). The task execution role needs `secret_read_policy_json`."
+  description = "ECS container definition `secrets` entries: `DB_USER` and `DB_PASSWORD` read at task start from the app user's secret. The task execution role needs `secret_read_policy_json`."
   value = [
     { name = "DB_USER", valueFrom = "${local.login_secret_arn}:username::" },
     { name = "DB_PASSWORD", valueFrom = "${local.login_secret_arn}:password::" },
@@ -91,25 +91,25 @@ output "container_secrets" {
 }
 
 output "migration_secrets" {
-  description = "PostgreSQL: extra `secrets` entries for the migration container only, `DB_MASTER_USER` and `DB_MASTER_PASSWORD` from the master user secret, with which the start wrapper creates the app's user before the release commands (and then drops them). Empty for MySQL."
-  value = local.app_user ? [
+  description = "Extra `secrets` entries for the migration container only, `DB_MASTER_USER` and `DB_MASTER_PASSWORD` from the master user secret, with which the start wrapper creates the app's user before the release commands (and then drops them)."
+  value = [
     { name = "DB_MASTER_USER", valueFrom = "${local.master_user_secret_arn}:username::" },
     { name = "DB_MASTER_PASSWORD", valueFrom = "${local.master_user_secret_arn}:password::" },
-  ] : []
+  ]
 }
 
 output "app_user" {
-  description = "PostgreSQL: the app's own database user, `{ username, secret_arn }` (the secret holds JSON `username` and `password`; `zonke apply` writes its first value). Null for MySQL."
-  value       = local.app_user ? { username = var.app_username, secret_arn = local.app_user_secret_arn } : null
+  description = "The app's own database user, `{ username, secret_arn }` (the secret holds JSON `username` and `password`; `zonke apply` writes its first value)."
+  value       = { username = var.app_username, secret_arn = local.app_user_secret_arn }
 }
 
 output "secret_arns" {
-  description = "ARNs of the secrets the containers read (`container_secrets`, `migration_secrets`): the master user secret, and the app user's for PostgreSQL."
+  description = "ARNs of the secrets the containers read (`container_secrets`, `migration_secrets`): the master user secret, and the app user's."
   value       = local.database_secret_arns
 }
 
 output "login_secret_arn" {
-  description = "ARN of the secret the app signs in with (`container_secrets`): the app user's (PostgreSQL) or the master user's (MySQL). A change of its value should roll the service only for MySQL, where RDS rotates it."
+  description = "ARN of the secret the app signs in with (`container_secrets`): the app user's, which RDS never rotates."
   value       = local.login_secret_arn
 }
 

@@ -144,14 +144,14 @@ variable "username" {
 }
 
 variable "app_username" {
-  description = "PostgreSQL: name of the app's own database user, which the web service and the release commands sign in as (the migration step creates it from the master user's credentials). Lower-case letters, digits and underscores, not the master user."
+  description = "Name of the app's own database user, which the web service and the release commands sign in as (the migration step creates it from the master user's credentials). Lower-case letters, digits and underscores, not the master user."
   type        = string
   default     = "app_user"
   nullable    = false
 
   validation {
-    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.app_username)) && var.app_username != lower(var.username) && !startswith(var.app_username, "pg_") && !startswith(var.app_username, "rds")
-    error_message = "app_username must be 1-63 lower-case letters, digits or underscores (not starting with a digit, \"pg_\" or \"rds\"), and differ from the master user name."
+    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.app_username)) && length(var.app_username) <= (var.engine == "mysql" ? 32 : 63) && var.app_username != lower(var.username) && !startswith(var.app_username, "pg_") && !startswith(var.app_username, "rds")
+    error_message = "app_username must be 1-63 lower-case letters, digits or underscores (at most 32 for mysql; not starting with a digit, \"pg_\" or \"rds\"), and differ from the master user name."
   }
 }
 

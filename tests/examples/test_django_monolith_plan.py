@@ -119,7 +119,7 @@ def test_web_and_migration_containers_share_one_contract(default_plan: PlanResul
 def test_the_app_signs_in_as_its_own_database_user(default_plan: PlanResult) -> None:
     """PostgreSQL: a secret of its own for the app's user, encrypted with the database's key,
     with no value in Terraform (zonke apply writes the first one); the stack hands it on."""
-    secret = default_plan.values["module.database.aws_secretsmanager_secret.app_user[0]"]
+    secret = default_plan.values["module.database.aws_secretsmanager_secret.app_user"]
     assert secret["name"] == "zonke/shop-test/db-app-user"
     config = default_plan.raw["configuration"]["root_module"]["module_calls"]["database"]["module"]
     declared = next(r for r in config["resources"] if r["address"] == "aws_secretsmanager_secret.app_user")

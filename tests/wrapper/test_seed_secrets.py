@@ -197,7 +197,7 @@ def test_the_database_users_secret_gets_a_username_and_a_password_once(aws: Any)
     assert value["password"] not in repr(first)
     assert ops.seed_database_user(stack).outcome == "has a value"
     assert _value(aws, arn) == value
-    # MySQL stacks have none
+    # a stack from before the app's own user has none
     assert ops.seed_database_user(
         ops.Stack(outputs={"database_app_user": None}, client=rec.client)
     ).outcome == ("nothing to generate")

@@ -238,6 +238,10 @@ BAD_INPUTS: list[tuple[dict[str, Any], list[str]]] = [
     ),
     ({"app_username": "app"}, ["differ from the master user name"]),
     (
+        {"engine": "mysql", "performance_insights": False, "app_username": "a" * 33},
+        ["at most 32 for mysql"],
+    ),
+    (
         {"name": "db-", "engine_version": "8.0", "max_allocated_storage": 70000},
         ["no trailing hyphen", "engine_version must match the engine", "at most 65536"],
     ),
