@@ -15,8 +15,11 @@ from typing import Any
 
 import pytest
 
+from tests.tfharness import TerraformEnv
+from tests.wrapper.conftest import zonke_env
 from tests.wrapper.test_detect import BIN, MAX_SETTINGS_LINES, readme_block, startproject
 from zonke_tf.config import parse_config
+from zonke_tf.local import LocalEmulator
 
 REQUIREMENTS = "gunicorn>=23\npsycopg[binary]>=3.2\nzonke-django\n"
 
@@ -54,7 +57,7 @@ def wagtail_site(tmp_path: Path) -> Path:
     return repo
 
 
-def test_a_wagtail_site_passes_with_the_readme_steps(tmp_path: Path) -> None:
+def test_a_wagtail_site_passes_with_the_readme_steps(tmp_path: Path, tf_env: TerraformEnv) -> None:
     repo = wagtail_site(tmp_path)
     with (repo / "requirements.txt").open("a") as f:
         f.write(REQUIREMENTS)
@@ -88,6 +91,28 @@ def test_a_wagtail_site_passes_with_the_readme_steps(tmp_path: Path) -> None:
     # Wagtail's home page lives in the database its migrations fill: a 200 through
     # CloudFront means the web command read the migrated PostgreSQL.
     assert after["serve: through CloudFront"]["detail"] == "GET / answered 200"
+
+    # The stack plans with what init detected (the README's next step starts with a local
+    # deploy; its plan-only part is enough here: tests/examples/test_existing_project_local.py
+    # deploys a startproject site).
+    env = {**zonke_env(tf_env, sources=None), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    try:
+        plan = subprocess.run(
+            [str(BIN / "zonke"), "plan", "--local", "--json"], cwd=repo, env=env, capture_output=True,
+            text=True, timeout=1200,
+        )  # fmt: skip
+    finally:
+        LocalEmulator(repo).stop()
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    planned = json.loads(plan.stdout)
+    assert planned["changes"]["add"] > 100 and planned["changes"]["remove"] == 0, planned["changes"]
+    tfvars = json.loads(
+        next((repo / ".zonke").glob("*-local/examples/django-monolith/terraform.tfvars.json")).read_text()
+    )
+    assert (
+        tfvars["settings_module"] == "mysite.settings.production" and tfvars["static_root"] == "/app/static"
+    )
+    assert tfvars["wsgi_application"] == "mysite.wsgi:application" and tfvars["dockerfile"] == "Dockerfile"
 
 
 def _helped_startproject(tmp_path: Path) -> Path:
