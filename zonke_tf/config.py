@@ -361,6 +361,7 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DB_CA_BUNDLE",
     "DB_SSLMODE",
     "DB_SSLROOTCERT",
+    "ZONKE_START_WRAPPER",
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _APPLICATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$")

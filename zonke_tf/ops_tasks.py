@@ -56,6 +56,25 @@ def _container(stack: Stack, task_definition: dict[str, Any]) -> dict[str, Any]:
     raise OperationError(f"the task definition has no container {name!r}")
 
 
+# The environment variable that carries the stack's start wrapper; the container's command
+# then begins with a loader naming it and the wrapper's two arguments (examples/
+# django-monolith/main.tf ``start_wrapper``).
+START_WRAPPER_VARIABLE = "ZONKE_START_WRAPPER"
+START_WRAPPER_WORDS = 5
+
+
+def start_prefix(container: dict[str, Any]) -> list[str]:
+    """The start wrapper's words at the front of the container's command, when the command
+    carries them (the image's ENTRYPOINT runs; otherwise the wrapper is the entry point, which
+    a command override keeps): a one-off command needs them too, or it runs without
+    DATABASE_URL and the server check."""
+    command = list(container.get("command") or [])
+    names = {e.get("name") for e in container.get("environment", [])}
+    if START_WRAPPER_VARIABLE in names and len(command) > 2 and START_WRAPPER_VARIABLE in command[2]:
+        return command[:START_WRAPPER_WORDS]
+    return []
+
+
 def _task_definition(stack: Stack, arn: str) -> tuple[dict[str, Any], dict[str, str]]:
     found = stack.client("ecs").describe_task_definition(taskDefinition=arn, include=["TAGS"])
     tags = {t["key"]: t["value"] for t in found.get("tags", [])}
@@ -142,7 +161,7 @@ def run(
     td, _ = _task_definition(stack, td_arn)
     container = _container(stack, td)
     overrides: dict[str, Any] = {
-        "containerOverrides": [{"name": container["name"], "command": list(command)}]
+        "containerOverrides": [{"name": container["name"], "command": [*start_prefix(container), *command]}]
     }
     if cpu is not None and memory is not None:
         overrides["cpu"], overrides["memory"] = str(cpu), str(memory)

@@ -1,5 +1,8 @@
 # The start of every Django container of the stack (web, migrations):
 #   python -c <this file> SCHEME QUERY COMMAND...      (QUERY "-": none)
+# The stack passes this file in the environment (ZONKE_START_WRAPPER) and starts it with
+#   python -c "import os; exec(os.environ.pop('ZONKE_START_WRAPPER'))" SCHEME QUERY COMMAND...
+# so commands stay short (RunTask overrides: 8192 characters) and the app never sees it.
 # It adds DATABASE_URL (read by dj-database-url and django-environ), built from the DB_*
 # variables ECS injected, then replaces itself with COMMAND. ECS injects each secret JSON
 # key as its own variable and cannot compose them, hence this step. User, password and

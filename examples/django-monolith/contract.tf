@@ -24,5 +24,6 @@ locals {
     "HEALTH_CHECK_PATH",
     "STATIC_URL",
     "XDG_RUNTIME_DIR",
+    "ZONKE_START_WRAPPER",
   ]
 }

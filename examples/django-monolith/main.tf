@@ -33,6 +33,8 @@ locals {
     # The root filesystem is read-only apart from /tmp: gunicorn 25 and later keep their
     # control socket in XDG_RUNTIME_DIR (else ~/.gunicorn, which fails at every boot).
     XDG_RUNTIME_DIR = "/tmp"
+    # The start wrapper (local.start_wrapper runs it, then removes it from the environment).
+    ZONKE_START_WRAPPER = file("${path.module}/container_start.py")
     }, var.settings_module == null ? {} : {
     DJANGO_SETTINGS_MODULE = var.settings_module
     }, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
@@ -50,8 +52,13 @@ locals {
   # starts, from the injected DB_* parts (container_start.py): ECS injects each secret JSON
   # key as its own variable and cannot compose them.
   # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+  # The wrapper's source travels in the environment (ZONKE_START_WRAPPER, below) and the
+  # command holds a one-line loader that runs it and takes it out of the environment: the
+  # migration runner and `zonke run` override the command, and RunTask allows 8192
+  # characters of overrides in all (the emulator enforces it as AWS does).
+  # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
   start_wrapper = [
-    "python", "-c", file("${path.module}/container_start.py"),
+    "python", "-c", "import os; exec(os.environ.pop('ZONKE_START_WRAPPER'))",
     var.db_engine == "mysql" ? "mysql" : "postgres",
     var.db_engine == "mysql" ? "-" : "sslmode=require",
   ]

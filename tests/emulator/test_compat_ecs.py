@@ -178,3 +178,32 @@ def test_update_service_to_another_revision_makes_it_the_primary_deployment(
     primary = [d for d in svc["deployments"] if d["status"] == "PRIMARY"]
     assert svc["taskDefinition"] == second
     assert [d["taskDefinition"] for d in primary] == [second]
+
+
+def test_run_task_refuses_overrides_longer_than_aws_allows(
+    ecs_env: tuple[Any, str, str, dict[str, Any]], emulator: Emulator
+) -> None:
+    """AWS allows 8192 characters of overrides in all (JSON included); the stack's migration
+    runner and `zonke run` override the command, so a long command prefix fails on AWS."""
+    from botocore.exceptions import ClientError
+
+    assert "ecs-run-task-overrides-limit" in emulator.applied_fixes()
+    ecs, cluster, task, network = ecs_env
+    ec2 = emulator.boto3_session().client("ec2")
+    vpc = ec2.describe_subnets(SubnetIds=network["awsvpcConfiguration"]["subnets"])["Subnets"][0]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+
+    def run(command: list[str]) -> dict[str, Any]:
+        return dict(
+            ecs.run_task(
+                cluster=cluster, taskDefinition=task, launchType="FARGATE", networkConfiguration=network,
+                overrides={"containerOverrides": [{"name": "app", "command": command}]},
+            )
+        )  # fmt: skip
+
+    with pytest.raises(ClientError) as err:
+        run(["python", "-c", "x" * 8200])
+    assert err.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "at most 8192" in err.value.response["Error"]["Message"]
+    started = run(["python", "-c", "x" * 8000])
+    assert started["failures"] == [] and len(started["tasks"]) == 1

@@ -20,6 +20,7 @@ PLAIN = {
     "AWS_REGION",
     "HEALTH_CHECK_PATH",
     "XDG_RUNTIME_DIR",
+    "ZONKE_START_WRAPPER",
 }
 SECRET = {"DB_USER", "DB_PASSWORD", "DJANGO_SECRET_KEY"}
 # Secrets of the migration container only (PostgreSQL): the master user, with which the

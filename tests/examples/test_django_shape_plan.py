@@ -186,3 +186,32 @@ def test_the_ca_bundle_reaches_the_containers_of_a_postgresql_stack_only(
     assert "DB_CA_BUNDLE" not in names
     error = example.plan_error({**LOCAL_VARS, "db_ca_bundle": "not a certificate"})
     assert "db_ca_bundle must be empty or a PEM certificate bundle" in error
+
+
+def test_the_command_loads_the_wrapper_from_the_environment_and_stays_short() -> None:
+    """The command holds a loader, the environment the wrapper's source: the migration
+    runner's command override stays far below RunTask's 8192 characters of overrides
+    (the emulator refuses more, as AWS does), and the app never sees the source."""
+    import json
+    import re
+
+    text = (HERE.parents[1] / "examples" / "django-monolith" / "main.tf").read_text()
+    block = text.split("start_wrapper = [", 1)[1].split("]", 1)[0]
+    loader = json.loads(re.search(r'"python", "-c", ("[^"]*(?:\\.[^"]*)*"),', block).group(1))
+    assert 'ZONKE_START_WRAPPER = file("${path.module}/container_start.py")' in text
+    env = {"PATH": os.environ["PATH"], "DB_HOST": "db.internal", "DB_PORT": "5432", "DB_NAME": "app",
+           "DB_USER": "app_user", "DB_PASSWORD": "pw", "ZONKE_START_WRAPPER": START.read_text()}  # fmt: skip
+    probe = [
+        sys.executable,
+        "-c",
+        "import os; print(os.environ['DATABASE_URL'], 'ZONKE_START_WRAPPER' in os.environ)",
+    ]
+    out = subprocess.run(
+        [sys.executable, "-c", loader, "postgres", "sslmode=require", *probe],
+        env=env, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert out.stdout.split() == ["postgres://app_user:pw@db.internal:5432/app?sslmode=require", "False"]
+    release = ["python", "manage.py", "migrate", "--noinput"]
+    override = {"containerOverrides": [{"name": "app", "command": ["python", "-c", loader, "postgres",
+                "sslmode=require", *release]}]}  # fmt: skip
+    assert len(json.dumps(override)) < 1024

@@ -714,7 +714,14 @@ def test_everyday_operations_on_the_deployed_stack(stack: Deployed) -> None:
     )
     task = ecs.describe_tasks(cluster="shop-prod", tasks=[run["task_arn"]], include=["TAGS"])["tasks"][0]
     assert task["taskDefinitionArn"] == svc["taskDefinition"]
-    assert task["overrides"]["containerOverrides"][0]["command"] == ["python", "manage.py", "check"]
+    # the start wrapper first (DATABASE_URL, the server check), as in the service's own command
+    web = next(
+        c for c in ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"][
+            "containerDefinitions"] if c["name"] == stack.outputs["container_name"]
+    )  # fmt: skip
+    prefix = web["command"][:5]
+    assert prefix[:2] == ["python", "-c"] and "ZONKE_START_WRAPPER" in prefix[2] and prefix[3] == "postgres"
+    assert task["overrides"]["containerOverrides"][0]["command"] == [*prefix, "python", "manage.py", "check"]
     assert any(t["key"] == "zonke:started-by" for t in task["tags"])
     assert (run["status"], run["exit_code"]) == ("STOPPED", 0)
 

@@ -492,3 +492,23 @@ def test_status_lists_the_stacks_firing_alarms_only(stack: ops.Stack, aws: Any) 
     st = ops.status(ops.Stack({**stack.outputs, "alarm_name_prefix": "shop-prod-"}, stack.client))
     assert [a["name"] for a in st.alarms["firing"]] == ["shop-prod-http-5xx"]
     assert st.alarms["firing"][0]["reason"] == "Threshold Crossed: 7% of requests"
+
+
+def test_a_one_off_command_keeps_the_start_wrapper_the_service_command_begins_with() -> None:
+    loader = "import os; exec(os.environ.pop('ZONKE_START_WRAPPER'))"
+    wrapped = {
+        "command": [
+            "python",
+            "-c",
+            loader,
+            "postgres",
+            "sslmode=require",
+            "gunicorn",
+            "mysite.wsgi:application",
+        ],
+        "environment": [{"name": "ZONKE_START_WRAPPER", "value": "..."}],
+    }
+    assert ops_tasks.start_prefix(wrapped) == ["python", "-c", loader, "postgres", "sslmode=require"]
+    # the wrapper as the entry point (a command override keeps it), or no wrapper at all
+    assert ops_tasks.start_prefix({"command": ["gunicorn", "x"], "environment": wrapped["environment"]}) == []
+    assert ops_tasks.start_prefix({"command": wrapped["command"], "environment": []}) == []
