@@ -13,6 +13,7 @@ container's read-only root filesystem does. Each failure comes with its fix.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -33,7 +34,7 @@ from zonke_tf.config import AppConfig
 from zonke_tf.detect import parse_dockerfile
 from zonke_tf.engine import STACK_ROOT, stack_sources
 from zonke_tf.errors import ToolNotFoundError
-from zonke_tf.localpg import PG_HINT, postgres_server, psql, rds_like
+from zonke_tf.localpg import PG_HINT, free_port, postgres_server, psql, rds_like
 
 SITE = "d111111abcdef8.cloudfront.net"
 PRIVATE_IP = "10.0.1.23"
@@ -106,12 +107,6 @@ def image_environment(config: AppConfig, repo: Path) -> dict[str, str]:
     found = parse_dockerfile(path, repo).env if path.is_file() else {}
     # PATH and HOME are this machine's; a value naming another variable ($PATH) is not expanded here.
     return {k: v for k, v in found.items() if k not in ("PATH", "HOME") and "$" not in v}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _files(folder: Path) -> dict[str, float]:
@@ -201,8 +196,12 @@ class _Runner:
 def _start_wrapper(python: str) -> list[str]:
     """The stack's container start (main.tf `start_wrapper`): DATABASE_URL from the DB_* parts,
     and, in the migration container, the app's own user made from the master user."""
-    wrapper = (stack_sources() / STACK_ROOT / "container_start.py").read_text()
-    return ["-c", wrapper, "postgres", "sslmode=require", python]
+    return ["-c", _wrapper_source(), "postgres", "sslmode=require", python]
+
+
+@functools.cache
+def _wrapper_source() -> str:
+    return (stack_sources() / STACK_ROOT / "container_start.py").read_text()
 
 
 def _migrate(
@@ -268,7 +267,7 @@ def _serve(config: AppConfig, runner: _Runner, env: dict[str, str], writable: Pa
                 "add gunicorn to your requirements: the stack serves the app with it",
             )
         ]
-    port = _free_port()
+    port = free_port()
     argv = [
         *_start_wrapper(runner.python), "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
         "--worker-tmp-dir", str(writable), "--access-logfile", "-",

@@ -40,7 +40,8 @@ class Postgres:
     ca_file: str = ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -83,14 +84,13 @@ def _server(base: Path) -> Iterator[Postgres]:
     if uid is not None and gid is not None:
         os.chown(pwfile, uid, gid)
     env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "HOME": str(base)}
-    subprocess.run(
-        [initdb, "-D", str(data), "-U", "app", "--pwfile", str(pwfile), "-A", "scram-sha-256", "--no-sync"],
-        check=True,
-        capture_output=True,
-        env=env,
-        cwd=base,
-        user=uid,
-        group=gid,
+
+    def as_server(argv: list[str], check: bool = True) -> None:
+        """Run a server program in the server's folder, as the server's user."""
+        subprocess.run(argv, check=check, capture_output=True, env=env, cwd=base, user=uid, group=gid)
+
+    as_server(
+        [initdb, "-D", str(data), "-U", "app", "--pwfile", str(pwfile), "-A", "scram-sha-256", "--no-sync"]
     )
     # TLS on, as on RDS with rds.force_ssl: the app connects with sslmode=require.
     subprocess.run(
@@ -116,20 +116,12 @@ def _server(base: Path) -> Iterator[Postgres]:
     if uid is not None and gid is not None:
         for name in ("server.key", "server.crt"):
             os.chown(base / name, uid, gid)
-    port = _free_port()
+    port = free_port()
     opts = (
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} -c fsync=off "
         f"-c ssl=on -c ssl_cert_file={base / 'server.crt'} -c ssl_key_file={base / 'server.key'}"
     )
-    subprocess.run(
-        [pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"],
-        check=True,
-        capture_output=True,
-        env=env,
-        cwd=base,
-        user=uid,
-        group=gid,
-    )
+    as_server([pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"])
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -146,15 +138,7 @@ def _server(base: Path) -> Iterator[Postgres]:
             ca_file=str(base / "server.crt"),
         )
     finally:
-        subprocess.run(
-            [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            env=env,
-            cwd=base,
-            check=False,
-            user=uid,
-            group=gid,
-        )
+        as_server([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], check=False)
 
 
 def psql(pg: Postgres, statement: str, dbname: str | None = None) -> str:

@@ -38,10 +38,12 @@ def db() -> Iterator[MySQL]:
         yield server
 
 
-def _start(db: MySQL, password: str, master: bool = True) -> subprocess.CompletedProcess[str]:
+def _start(
+    db: MySQL, password: str, master: bool = True, user: str = APP_USER
+) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ["PATH"], "DB_HOST": db.host, "DB_PORT": str(db.port), "DB_NAME": DB,
-        "DB_USER": APP_USER, "DB_PASSWORD": password,
+        "DB_USER": user, "DB_PASSWORD": password,
     }  # fmt: skip
     if master:
         env |= {"DB_MASTER_USER": MASTER, "DB_MASTER_PASSWORD": MASTER_PASSWORD}
@@ -96,12 +98,5 @@ def test_web_containers_never_connect_as_the_master_user_on_mysql(db: MySQL) -> 
 
 
 def test_the_app_user_cannot_be_the_master_user_on_mysql(db: MySQL) -> None:
-    env_user = MASTER
-    done = subprocess.run(
-        [sys.executable, "-c", START.read_text(), "mysql", "-", sys.executable, "-c", SHOW],
-        env={"PATH": os.environ["PATH"], "DB_HOST": db.host, "DB_PORT": str(db.port), "DB_NAME": DB,
-             "DB_USER": env_user, "DB_PASSWORD": "x", "DB_MASTER_USER": MASTER,
-             "DB_MASTER_PASSWORD": MASTER_PASSWORD},
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    done = _start(db, "x", user=MASTER)
     assert done.returncode != 0 and "cannot be the app's database user" in done.stderr

@@ -5,7 +5,6 @@ start wrapper's MySQL path. The server's own superuser is reached over its socke
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from zonke_tf.localpg import free_port
 
 MYSQL_HINT = "MariaDB server binaries are needed: apt-get install mariadb-server (scripts/setup in CI)"
 
@@ -41,12 +42,6 @@ def _find(binary: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def mysql_server() -> Iterator[MySQL]:
     base = Path(tempfile.mkdtemp(prefix="zonke-mysql-"))
@@ -63,7 +58,7 @@ def mysql_server() -> Iterator[MySQL]:
              "-keyout", str(base / "server.key"), "-out", str(base / "server.crt")],
             check=True, capture_output=True,
         )  # fmt: skip
-        port = _free_port()
+        port = free_port()
         sock = base / "mysqld.sock"
         process = subprocess.Popen(
             [_find("mariadbd"), "--no-defaults", f"--datadir={data}", "--user=root", f"--port={port}",
