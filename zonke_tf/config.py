@@ -348,6 +348,8 @@ class Alerts(_Section):
 
 # Names the stack itself sets in the containers' environment (the contract): a plain
 # [django] environment variable must not shadow one of them.
+# The variable carrying the stack's start wrapper (examples/django-monolith/main.tf).
+START_WRAPPER_VARIABLE = "ZONKE_START_WRAPPER"
 CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DATABASE_URL",
     "DJANGO_ALLOWED_HOSTS",
@@ -361,7 +363,7 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DB_CA_BUNDLE",
     "DB_SSLMODE",
     "DB_SSLROOTCERT",
-    "ZONKE_START_WRAPPER",
+    START_WRAPPER_VARIABLE,
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _APPLICATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from zonke_tf.config import FARGATE_MEMORY
+from zonke_tf.config import FARGATE_MEMORY, START_WRAPPER_VARIABLE
 from zonke_tf.errors import OperationError, UsageError
 from zonke_tf.ops import Stack, _code, _service, lock_holder
 
@@ -56,10 +56,9 @@ def _container(stack: Stack, task_definition: dict[str, Any]) -> dict[str, Any]:
     raise OperationError(f"the task definition has no container {name!r}")
 
 
-# The environment variable that carries the stack's start wrapper; the container's command
-# then begins with a loader naming it and the wrapper's two arguments (examples/
-# django-monolith/main.tf ``start_wrapper``).
-START_WRAPPER_VARIABLE = "ZONKE_START_WRAPPER"
+# When the environment carries the stack's start wrapper (START_WRAPPER_VARIABLE), the
+# container's command begins with a loader naming it and the wrapper's two arguments
+# (examples/django-monolith/main.tf ``start_wrapper``).
 START_WRAPPER_WORDS = 5
 
 
