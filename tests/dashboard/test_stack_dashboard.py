@@ -139,11 +139,9 @@ def live(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iter
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        for _ in range(3):
-            done = _run_zonke(project, env, "destroy", "--local")
-            if done.returncode == 0 or "NotFound" not in done.stderr:
-                break
+        done = _run_zonke(project, env, "destroy", "--local")
         emulator.stop()
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
 def _status(origin: str, path: str, headers: dict[str, str] | None = None, data: bytes | None = None) -> int:
