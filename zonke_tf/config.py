@@ -363,6 +363,8 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DB_CA_BUNDLE",
     "DB_SSLMODE",
     "DB_SSLROOTCERT",
+    "MEDIA_URL",
+    "MEDIA_PREFIX",
     START_WRAPPER_VARIABLE,
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -382,6 +384,13 @@ def _repo_path(field: str, v: str) -> str:
             "(for example 'app' or '.')"
         )
     return v
+
+
+class Media(_Section):
+    """User uploads (Django's default storage) in the static bucket's ``media/`` prefix,
+    served by CloudFront under ``/media/*``; only the web tasks may write there."""
+
+    enabled: bool = False
 
 
 class Django(_Section):
@@ -530,6 +539,7 @@ class AppConfig(_Section):
     pipeline: Pipeline = Pipeline()
     domain: Domain = Domain()
     alerts: Alerts = Alerts()
+    media: Media = Media()
     state: State = State()
     django: Django = Django()
     tags: dict[str, str] = Field(default_factory=dict)
@@ -672,6 +682,7 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "enable_exec": c.compute.exec,
         "alert_emails": c.alerts.email,
         "alert_https_endpoints": c.alerts.https,
+        "media_enabled": c.media.enabled,
         "ec2_instance_type": c.compute.instance_type,
         "db_engine": c.database.engine,
         "db_engine_version": c.database.version,
@@ -772,6 +783,9 @@ require_approval = false       # a manual approval before each deploy
 [alerts]                       # alarms, failed deploys and migrations (zonke status shows firing alarms)
 # email = ["oncall@example.com"]
 # https = ["https://hooks.example.com/zonke"]
+
+[media]                        # user uploads: S3 behind CloudFront's /media/* (MEDIA_URL)
+enabled = false
 
 [state]
 # bucket = "acme-terraform-state"   # S3 bucket for Terraform state (not needed with --local)

@@ -37,6 +37,10 @@ locals {
     ZONKE_START_WRAPPER = file("${path.module}/container_start.py")
     }, var.settings_module == null ? {} : {
     DJANGO_SETTINGS_MODULE = var.settings_module
+    }, !var.media_enabled ? {} : {
+    # Uploads go to AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX and are served from MEDIA_URL.
+    MEDIA_URL    = module.cdn.media_url
+    MEDIA_PREFIX = trimsuffix(module.cdn.media_prefix, "/")
     }, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
     # The start wrapper writes it under /tmp and verifies the server with it (verify-full).
     # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
@@ -96,6 +100,9 @@ module "cdn" {
   origin_domain_name = local.origin_certificate && !local.private_alb ? local.origin_host : null
   vpc_origin         = local.private_alb
   vpc_origin_alb_arn = local.private_alb ? module.alb.alb_arn : null
+
+  # User uploads: /media/* from the bucket's media/ prefix (the service's task role writes there).
+  enable_media = var.media_enabled
 }
 
 module "alb" {
@@ -194,6 +201,10 @@ module "service" {
   requests_per_target = var.requests_per_target
   enable_exec         = var.enable_exec
   ecr_force_delete    = var.force_destroy
+  # The task role may list, read, write and delete under media/ only, with the bucket's key through S3.
+  media_bucket_arn  = var.media_enabled ? module.cdn.static_bucket_arn : null
+  media_prefix      = "media"
+  media_kms_key_arn = var.media_enabled ? module.cdn.kms_key_arn : null
   egress_rules = {
     database = {
       description                  = "The database"

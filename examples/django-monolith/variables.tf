@@ -93,6 +93,13 @@ variable "cpu_target" {
   default     = 60
 }
 
+variable "media_enabled" {
+  description = "User uploads (Django's default storage): the `media/` prefix of the static bucket, served by CloudFront under `/media/*`; only the web tasks may write there. Sets `MEDIA_URL` and `MEDIA_PREFIX`."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "enable_exec" {
   description = "Allow ECS Exec into the web tasks (`zonke shell`): sessions encrypted and logged. false turns it off entirely."
   type        = bool

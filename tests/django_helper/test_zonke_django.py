@@ -87,6 +87,54 @@ def test_in_the_stack_everything_comes_from_the_environment() -> None:
     assert settings["STORAGES"]["default"]["BACKEND"] == "zonke_django.storage.MediaTierMissingStorage"
 
 
+def test_with_media_uploads_go_to_s3_under_the_prefix_served_by_cloudfront() -> None:
+    settings = fresh()
+    media = {
+        "MEDIA_URL": f"https://{SITE}/media/",
+        "MEDIA_PREFIX": "media",
+        "AWS_STORAGE_BUCKET_NAME": "shop-prod-static-123456789012",
+        "AWS_REGION": "eu-west-1",
+    }
+    configure(settings, environ={**STACK_ENV, **media})
+    assert settings["MEDIA_URL"] == f"https://{SITE}/media/"
+    assert settings["STORAGES"]["default"] == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "shop-prod-static-123456789012",
+            "location": "media",
+            "region_name": "eu-west-1",
+            "custom_domain": SITE,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    # a storage of the project's own is kept
+    own = {**fresh(), "STORAGES": {"default": {"BACKEND": "myapp.storage.Mine"}}}
+    configure(own, environ={**STACK_ENV, **media})
+    assert own["STORAGES"]["default"] == {"BACKEND": "myapp.storage.Mine"}
+
+
+def test_with_media_but_no_django_storages_a_save_names_the_requirement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "storages" else real(name, *a)
+    )
+    settings = fresh()
+    configure(settings, environ={**STACK_ENV, "MEDIA_URL": f"https://{SITE}/media/"})
+    backend = settings["STORAGES"]["default"]["BACKEND"]
+    assert backend == "zonke_django.storage.S3LibraryMissingStorage"
+    from django.core.exceptions import ImproperlyConfigured
+    from zonke_django.storage import S3LibraryMissingStorage
+
+    with pytest.raises(ImproperlyConfigured, match=r"django-storages\[s3\]"):
+        S3LibraryMissingStorage(location="/nonexistent")._save("x", None)
+
+
 def test_database_url_alone_and_a_ca_bundle() -> None:
     db = database_from_environment(
         {
@@ -192,5 +240,6 @@ def test_sample_app_answers_the_alb_by_ip_and_cloudfront_by_name(app: Path) -> N
 def test_an_upload_in_the_stack_points_to_the_media_tier(app: Path) -> None:
     run_probe(app, {}, "collectstatic")
     seen = run_probe(app, STACK_ENV, "upload", SITE)
-    assert seen["upload"].startswith("ImproperlyConfigured: Media uploads (user files) need the media tier")
+    assert seen["upload"].startswith("ImproperlyConfigured: Media uploads (user files) need the stack")
+    assert "[media]" in seen["upload"] and "enabled = true" in seen["upload"]
     assert not list(app.rglob("avatar.png"))

@@ -30,6 +30,9 @@ MIGRATION_ONLY = {"DB_MASTER_USER", "DB_MASTER_PASSWORD"}
 # only when zonke.toml asks for it ([django] settings_module).
 STARTED = {"DATABASE_URL", "DB_SSLMODE", "DB_SSLROOTCERT"}
 OPTIONAL = {"DJANGO_SETTINGS_MODULE", "DB_CA_BUNDLE"}
+# Plain, with [media] enabled: where uploads go (AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX)
+# and where CloudFront serves them.
+MEDIA = {"MEDIA_URL", "MEDIA_PREFIX"}
 
 
 def readme_table() -> dict[str, str]:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.examples.conftest import LOCAL_VARS
 from tests.examples.contract import (
+    MEDIA,
     MIGRATION_ONLY,
     OPTIONAL,
     PLAIN,
@@ -111,7 +112,7 @@ def test_web_and_migration_containers_share_one_contract(default_plan: PlanResul
     # the master user reaches the migration container only
     assert "module.database.migration_secrets" in refs(default_plan, "migrations", "secrets")
     assert not any("migration_secrets" in r for r in refs(default_plan, "service", "secrets"))
-    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY, (
+    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY | MEDIA, (
         "the README's contract table drifted"
     )
 
@@ -129,6 +130,29 @@ def test_the_app_signs_in_as_its_own_database_user(default_plan: PlanResult) -> 
     )
     root_outputs = default_plan.raw["configuration"]["root_module"]["outputs"]
     assert "module.database.app_user" in root_outputs["database_app_user"]["expression"]["references"]
+
+
+def test_media_is_off_by_default(default_plan: PlanResult) -> None:
+    dist = default_plan.one("aws_cloudfront_distribution")
+    assert [b["path_pattern"] for b in dist["ordered_cache_behavior"]] == ["/static/*"]
+    task_policy = default_plan.values.get("module.service.aws_iam_role_policy.task[0]", {})
+    assert "media" not in task_policy.get("policy", "")
+
+
+def test_media_uploads_go_to_the_bucket_served_by_cloudfront(example: TerraformRoot) -> None:
+    """[media] enabled: /media/* from the bucket's media/ prefix, the web tasks' role may
+    write there and only there (with the bucket's key, through S3), MEDIA_URL and
+    MEDIA_PREFIX reach the containers."""
+    plan = example.plan({**LOCAL_VARS, "media_enabled": True})
+    dist = plan.one("aws_cloudfront_distribution")
+    assert [b["path_pattern"] for b in dist["ordered_cache_behavior"]] == ["/static/*", "/media/*"]
+    assert "module.service.aws_iam_role_policy.task[0]" in plan.values
+    assert "module.cdn.static_bucket_arn" in refs(plan, "service", "media_bucket_arn")
+    assert "module.cdn.kms_key_arn" in refs(plan, "service", "media_kms_key_arn")
+    # The policies' text holds ARNs known only at apply: the local apply checks the task
+    # role may write under media/ only and the bucket policy names only the distribution.
+    # MEDIA_URL and MEDIA_PREFIX: the task definitions' environment is known only once the
+    # distribution exists; the local apply checks them (tests/examples/test_stack_local.py).
 
 
 def test_pipeline_stages_in_order(default_plan: PlanResult, production_plan: PlanResult) -> None:

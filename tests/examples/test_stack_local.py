@@ -33,7 +33,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.examples.contract import MIGRATION_ONLY, PLAIN, SECRET
+from tests.examples.contract import MEDIA, MIGRATION_ONLY, PLAIN, SECRET
 from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.tfharness.apply import leftovers, snapshot
@@ -210,6 +210,9 @@ class Deployed:
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
+    # with user uploads (the other local deploys of the example leave [media] off)
+    with open(project / "zonke.toml", "a") as config:
+        config.write("\n[media]\nenabled = true\n")
     env = zonke_env(tf_env, sources=None)  # the real stack from the repository
     env["ZONKE_KEEP_EMULATOR"] = "1"  # so the last test can look for leftovers after destroy
     emulator = LocalEmulator(project)
@@ -386,7 +389,7 @@ def test_task_definition_carries_exactly_the_environment_contract(stack: Deploye
     for family, arn in stack.task_definitions.items():
         td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         container = td["containerDefinitions"][0]
-        assert {e["name"] for e in container.get("environment", [])} == PLAIN, family
+        assert {e["name"] for e in container.get("environment", [])} == PLAIN | MEDIA, family
         migration = family == stack.outputs["migration_task_definition_family"]
         assert {s["name"] for s in container.get("secrets", [])} == SECRET | (
             MIGRATION_ONLY if migration else set()
@@ -537,6 +540,88 @@ def test_migration_contract_for_real(stack: Deployed, tmp_path: Path) -> None:
         failed = _run_command(command, env, app)
         assert failed.returncode != 0, "a broken migration must make the command fail"
         assert "no_such_table" in failed.stderr
+
+
+# --------------------------------------------------------------------------- media uploads, for real
+
+
+MEDIA_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+name = default_storage.save("avatars/me.png", ContentFile(b"png bytes"))
+print(json.dumps({"name": name, "url": default_storage.url(name), "media_url": settings.MEDIA_URL}))
+"""
+
+
+def test_media_uploads_reach_the_bucket_through_the_sample_apps_storage(
+    stack: Deployed, tmp_path: Path
+) -> None:
+    """[media] enabled: the sample app, with the web task's environment, saves an upload
+    through configure()'s django-storages S3Storage into the bucket's media/ prefix,
+    encrypted with the bucket's key, and links it on CloudFront's /media/. The web tasks'
+    role may touch media/ only; CloudFront serves /media/* from the bucket."""
+    family = stack.outputs["task_definition_family"]
+    env = _container_env(stack, stack.task_definitions[family], {})
+    dist = stack.client("cloudfront").get_distribution(Id=stack.outputs["distribution_id"])["Distribution"]
+    bucket, domain = stack.outputs["static_bucket_name"], dist["DomainName"]
+    assert (env["MEDIA_URL"], env["MEDIA_PREFIX"]) == (f"https://{domain}/media/", "media")
+    assert stack.outputs["media_url"] == env["MEDIA_URL"]
+    env.update(
+        DJANGO_SETTINGS_MODULE="mysite.settings",
+        AWS_ENDPOINT_URL_S3=stack.url,  # boto3's per-service endpoint: the emulator, not AWS
+        AWS_ACCESS_KEY_ID="t",
+        AWS_SECRET_ACCESS_KEY="t",
+    )
+    app = tmp_path / "app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("__pycache__", "staticfiles", "db.sqlite3"))
+    done = _run_command(["python", "-c", MEDIA_PROBE], env, app)
+    assert done.returncode == 0, done.stderr[-3000:]
+    saved = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (
+        saved["url"] == f"https://{domain}/media/{saved['name']}" and saved["media_url"] == env["MEDIA_URL"]
+    )
+    head = stack.client("s3").head_object(Bucket=bucket, Key=f"media/{saved['name']}")
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"].endswith(
+        stack.client("s3")
+        .get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0][
+            "ApplyServerSideEncryptionByDefault"
+        ]["KMSMasterKeyID"]
+        .rsplit("/", 1)[-1]
+    )
+
+    behaviors = dist["DistributionConfig"]["CacheBehaviors"]["Items"]
+    media = next(b for b in behaviors if b["PathPattern"] == "/media/*")
+    static = next(b for b in behaviors if b["PathPattern"] == "/static/*")
+    assert (
+        media["TargetOriginId"] == static["TargetOriginId"]
+        and media["ViewerProtocolPolicy"] == "redirect-to-https"
+    )
+
+    iam = stack.client("iam")
+    role = ecs_task_role(stack, family)
+    policy = iam.get_role_policy(RoleName=role, PolicyName="app-access")["PolicyDocument"]
+    if isinstance(policy, str):
+        policy = json.loads(policy)
+    s3_resources = {
+        r
+        for st in policy["Statement"]
+        if any(str(a).startswith("s3:") for a in _listed(st["Action"]))
+        for r in _listed(st["Resource"])
+    }
+    assert s3_resources == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/media/*"}, policy
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def ecs_task_role(stack: Deployed, family: str) -> str:
+    td = stack.client("ecs").describe_task_definition(taskDefinition=stack.task_definitions[family])
+    return str(td["taskDefinition"]["taskRoleArn"].rsplit("/", 1)[-1])
 
 
 # --------------------------------------------------------------------------- static files, for real

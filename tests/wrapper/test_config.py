@@ -67,6 +67,8 @@ def with_(section: str, **values: Any) -> dict[str, Any]:
             ["domain", "us-east-1"],
         ),
         (with_("compute", cpus=2), ["compute.cpus", "unknown setting"]),
+        (with_("media", enabled="sometimes"), ["media.enabled", "'sometimes'"]),
+        (with_("media", bucket="mine"), ["media.bucket", "unknown setting"]),
         (
             {"app": {"name": "a-very-long-app-name", "environment": "production"}},
             ["target group", "32", "shorten"],
@@ -118,6 +120,12 @@ name = "shop"
     assert data["secret_keys"] == ["ALPHA", "ZED"]
     assert list(data) == sorted(data)
     assert first.endswith("}\n")
+
+
+def test_media_is_off_unless_asked_and_reaches_the_stack() -> None:
+    assert to_tfvars(parse_config({"app": {"name": "shop"}}))["media_enabled"] is False
+    on = parse_config({"app": {"name": "shop"}, "media": {"enabled": True}})
+    assert to_tfvars(on)["media_enabled"] is True
 
 
 def test_environment_tables_override_the_base() -> None:

@@ -2,7 +2,7 @@
 
 ``configure(globals())`` at the end of a settings module reads the stack's environment
 contract (``DB_*``/``DATABASE_URL``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
-``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``) and sets what the
+``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``, ``MEDIA_URL``) and sets what the
 stack needs. It never calls AWS or the network, and works without any of those variables
 (collectstatic in the image build, ``manage.py`` on a laptop): then it leaves the
 database, hosts and secret key as the settings module had them.
@@ -10,6 +10,7 @@ database, hosts and secret key as the settings module had them.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
@@ -20,6 +21,8 @@ __all__ = ["HEALTH_MIDDLEWARE", "configure", "database_from_environment"]
 
 HEALTH_MIDDLEWARE = "zonke_django.health.HealthCheckMiddleware"
 MEDIA_STORAGE = "zonke_django.storage.MediaTierMissingStorage"
+S3_LIBRARY_MISSING_STORAGE = "zonke_django.storage.S3LibraryMissingStorage"
+S3_STORAGE = "storages.backends.s3.S3Storage"
 
 _ENGINES = {
     "postgres": "django.db.backends.postgresql",
@@ -82,6 +85,36 @@ def database_from_environment(env: Mapping[str, str]) -> dict[str, Any] | None:
     return config
 
 
+def _media_storage(
+    env: Mapping[str, str], settings: MutableMapping[str, Any], default: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Django's default storage in the stack, where the filesystem is read-only.
+
+    With ``[media] enabled`` the stack sets ``MEDIA_URL`` (CloudFront's ``/media/``) and
+    ``MEDIA_PREFIX``: uploads go to the static bucket under that prefix through
+    django-storages, with the task role's credentials, and are served by CloudFront (so no
+    signed S3 URLs). Without it, or without django-storages, saving fails with the fix.
+    """
+    media_url = env.get("MEDIA_URL", "")
+    if not media_url:
+        return {**default, "BACKEND": MEDIA_STORAGE}
+    settings["MEDIA_URL"] = media_url
+    if importlib.util.find_spec("storages") is None:
+        return {**default, "BACKEND": S3_LIBRARY_MISSING_STORAGE}
+    return {
+        "BACKEND": S3_STORAGE,
+        "OPTIONS": {
+            "bucket_name": env.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "location": env.get("MEDIA_PREFIX", "media"),
+            "region_name": env.get("AWS_REGION") or None,
+            "custom_domain": urlsplit(media_url).netloc,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+
 def configure(
     settings: MutableMapping[str, Any],
     *,
@@ -130,8 +163,7 @@ def configure(
     filesystem = "django.core.files.storage.FileSystemStorage"
     storages.setdefault("default", {"BACKEND": filesystem})
     if in_stack and storages["default"].get("BACKEND") == filesystem:
-        # No media tier yet: an upload fails with a message that says so (storage.py).
-        storages["default"] = {**storages["default"], "BACKEND": MEDIA_STORAGE}
+        storages["default"] = _media_storage(env, settings, storages["default"])
     # Hashed names (style.3f2a.css): CloudFront may cache them for a year.
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
     settings["STORAGES"] = storages

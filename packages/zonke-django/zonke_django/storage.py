@@ -1,8 +1,9 @@
-"""The default file storage in the stack until the media tier exists.
+"""The default file storage in the stack when uploads have nowhere to go.
 
 The containers' filesystem is read-only apart from /tmp, and /tmp is per task: an upload
 saved there would vanish. Saving says so, and where the fix is, instead of failing with
-``Read-only file system``.
+``Read-only file system``: turn on ``[media]`` in zonke.toml, and have django-storages in
+the image.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 
 MEDIA_MESSAGE = (
-    "Media uploads (user files) need the media tier, which the Zonké TF stack does not have yet: "
-    "the containers' filesystem is read-only. See 'Media uploads' in the Zonké TF README; until "
-    "then, configure STORAGES['default'] with a storage of your own (for example S3)."
+    "Media uploads (user files) need the stack's media storage: the containers' filesystem is "
+    "read-only. Add `[media]` with `enabled = true` to zonke.toml and deploy (see 'Media uploads' "
+    "in the Zonké TF README), or configure STORAGES['default'] with a storage of your own."
+)
+S3_LIBRARY_MESSAGE = (
+    "Media uploads go to S3 through django-storages, which this image does not have: add "
+    "'django-storages[s3]' to the app's requirements and deploy again."
 )
 
 
 class MediaTierMissingStorage(FileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
         raise ImproperlyConfigured(MEDIA_MESSAGE)
+
+
+class S3LibraryMissingStorage(FileSystemStorage):
+    def _save(self, name: str, content: Any) -> str:
+        raise ImproperlyConfigured(S3_LIBRARY_MESSAGE)

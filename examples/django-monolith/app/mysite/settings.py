@@ -139,7 +139,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
-# The bucket and region are there for code that stores user media in S3 (not used here).
+# User uploads: with [media] enabled in zonke.toml, configure() makes the default storage
+# django-storages' S3Storage on this bucket under MEDIA_PREFIX, served from MEDIA_URL.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 AWS_REGION = os.environ.get("AWS_REGION", "")
 
