@@ -16,6 +16,7 @@ FIXES = (
     "rds-db-parameters-source",
     "rds-keeps-performance-insights",
     "rds-master-user-secret-value",
+    "rds-default-ca",
 )
 
 
@@ -60,6 +61,16 @@ def test_every_instance_gets_its_own_resource_id(rds: Any) -> None:
         Filters=[{"Name": "dbi-resource-id", "Values": [second["DbiResourceId"]]}]
     )
     assert [i["DBInstanceIdentifier"] for i in found["DBInstances"]] == [second["DBInstanceIdentifier"]]
+
+
+def test_a_new_instance_without_a_ca_gets_the_default_ca_and_a_named_one_is_kept(rds: Any) -> None:
+    """The AWS provider compares the configured CA with the create's answer and, when they
+    differ, modifies the instance and waits a second time (compat/rds_default_ca.py)."""
+    plain = create_instance(rds)
+    assert plain["CACertificateIdentifier"] == "rds-ca-rsa2048-g1"
+    assert describe(rds, plain["DBInstanceIdentifier"])["CACertificateIdentifier"] == "rds-ca-rsa2048-g1"
+    named = create_instance(rds, CACertificateIdentifier="rds-ca-ecc384-g1")
+    assert named["CACertificateIdentifier"] == "rds-ca-ecc384-g1"
 
 
 def test_user_parameters_report_their_source_and_the_filter_applies(rds: Any) -> None:
