@@ -171,3 +171,15 @@ def test_a_default_key_made_by_an_alias_lookup_is_aws_managed(emulator: Emulator
     kms = emulator.boto3_session().client("kms")
     meta = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
     assert meta["KeyManager"] == "AWS"
+
+
+def test_the_default_ebs_key_made_for_an_encrypted_volume_is_aws_managed() -> None:
+    """EC2 capacity: an instance's encrypted volume with no key named makes aws/ebs. A fresh
+    emulator, so no earlier alias lookup has made the key first."""
+    with Emulator() as fresh:
+        session = fresh.boto3_session()
+        ec2, kms = session.client("ec2"), session.client("kms")
+        volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=True)
+        meta = kms.describe_key(KeyId=volume["KmsKeyId"])["KeyMetadata"]
+        assert meta["KeyManager"] == "AWS", meta
+        assert kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["Arn"] == meta["Arn"]

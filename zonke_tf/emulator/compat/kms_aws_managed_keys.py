@@ -7,7 +7,8 @@ schedule it for deletion, and DescribeKey reports ``KeyManager: AWS``
 The emulator creates these keys on demand too (when the AWS provider reads a DynamoDB
 table it resolves ``alias/aws/dynamodb``), but as customer managed keys, so they look like
 keys a stack left behind. The fix marks every key the emulator makes for a reserved alias
-AWS managed.
+AWS managed: those it makes on a lookup, DynamoDB's, and EBS's (made when an instance of
+the EC2 capacity gets an encrypted volume without a key named).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from . import fix
 )
 def install() -> None:
     from moto.dynamodb.models.table import Table
+    from moto.ec2.models.elastic_block_store import EBSBackend
     from moto.kms.models import KmsBackend, kms_backends
 
     generate = KmsBackend._generate_default_keys
@@ -46,3 +48,13 @@ def install() -> None:
         return str(arn)
 
     Table._get_default_encryption_key = default_key  # type: ignore[method-assign]  # replaces the emulator's method
+
+    ebs_default = EBSBackend._create_default_encryption_key  # makes aws/ebs by itself
+
+    @functools.wraps(ebs_default)
+    def ebs_default_key(self: Any) -> str:
+        arn = ebs_default(self)
+        kms_backends[self.account_id][self.region_name].describe_key("alias/aws/ebs").key_manager = "AWS"
+        return str(arn)
+
+    EBSBackend._create_default_encryption_key = ebs_default_key  # type: ignore[method-assign]  # replaces the emulator's method
