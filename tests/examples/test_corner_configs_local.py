@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.tfharness import TerraformEnv
@@ -56,14 +55,6 @@ CORNERS: dict[str, Callable[[Any], str]] = {
 }
 
 
-class _Endpoint:
-    def __init__(self, session: Any, url: str) -> None:
-        self.session, self.url = session, url
-
-    def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.url)
-
-
 @pytest.mark.parametrize("corner", sorted(CORNERS))
 def test_corner_config_deploys_replans_clean_and_destroys(
     corner: str, tmp_path: Path, tf_env: TerraformEnv
@@ -72,9 +63,8 @@ def test_corner_config_deploys_replans_clean_and_destroys(
     env = zonke_env(tf_env, sources=None)
     env["ZONKE_KEEP_EMULATOR"] = "1"  # the leftovers are looked for after the destroy
     emulator = LocalEmulator(project)
-    url, _ = emulator.ensure_running()
-    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t", region_name="us-east-1")
-    endpoint = _Endpoint(session, url)
+    emulator.ensure_running()
+    endpoint = emulator.boto3_session()  # clients of the emulator, what snapshot() lists with
 
     def zonke(*args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
