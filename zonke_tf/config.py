@@ -125,6 +125,19 @@ class Network(_Section):
         return v
 
 
+def fargate_size_problem(cpu: int, memory: int) -> str | None:
+    """Why ``cpu``/``memory`` is not a task size Fargate accepts, or None when it is."""
+    allowed = FARGATE_MEMORY.get(cpu)
+    if allowed is None:
+        return f"cpu={cpu} is not a Fargate size; allowed: {sorted(FARGATE_MEMORY)}"
+    if memory not in allowed:
+        return (
+            f"memory={memory} does not fit cpu={cpu} on Fargate; allowed: "
+            f"{allowed[0]} to {allowed[-1]} MiB in steps of {allowed[1] - allowed[0]}"
+        )
+    return None
+
+
 class Compute(_Section):
     capacity: Literal["FARGATE", "FARGATE_SPOT", "EC2"] = "FARGATE"
     cpu: int = 512
@@ -140,14 +153,9 @@ class Compute(_Section):
     @model_validator(mode="after")
     def _pairs(self) -> Compute:
         if self.capacity != "EC2":
-            allowed = FARGATE_MEMORY.get(self.cpu)
-            if allowed is None:
-                raise ValueError(f"cpu={self.cpu} is not a Fargate size; allowed: {sorted(FARGATE_MEMORY)}")
-            if self.memory not in allowed:
-                raise ValueError(
-                    f"memory={self.memory} does not fit cpu={self.cpu} on Fargate; allowed: "
-                    f"{allowed[0]} to {allowed[-1]} MiB in steps of {allowed[1] - allowed[0]}"
-                )
+            problem = fargate_size_problem(self.cpu, self.memory)
+            if problem:
+                raise ValueError(problem)
         if self.min > self.max:
             raise ValueError(f"min={self.min} is above max={self.max}; min must be <= max")
         return self
@@ -393,6 +401,52 @@ class Media(_Section):
     enabled: bool = False
 
 
+_WORKER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
+
+
+class Worker(_Section):
+    """A worker process (``[[workers]]``): the app's image running ``command`` as an ECS
+    service with no load balancer, autoscaled on CPU between ``min`` and ``max`` tasks."""
+
+    name: str
+    command: list[str] | str
+    cpu: int = 256
+    memory: int = 512
+    min: Annotated[int, Field(ge=0, le=100)] = 1
+    max: Annotated[int, Field(ge=1, le=100)] = 2
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _WORKER_NAME.match(v):
+            raise ValueError(
+                f"name={v!r} must be 2-20 lowercase letters, digits and hyphens, starting with a "
+                "letter and not ending with a hyphen (for example 'celery')"
+            )
+        return v
+
+    @field_validator("command")
+    @classmethod
+    def _command(cls, v: list[str] | str) -> list[str]:
+        words = shlex.split(v) if isinstance(v, str) else list(v)
+        if not words or any(not w for w in words):
+            raise ValueError(
+                "command must be the worker's command, as a list of words or one string, for "
+                'example ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]'
+            )
+        return words
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Worker:
+        if self.min > self.max:
+            raise ValueError(f"min={self.min} is above max={self.max}; min must be <= max")
+        return self
+
+    @property
+    def words(self) -> list[str]:
+        return self.command if isinstance(self.command, list) else shlex.split(self.command)
+
+
 class Django(_Section):
     """How the Django app is built and run. The defaults are the sample app's shape."""
 
@@ -540,6 +594,7 @@ class AppConfig(_Section):
     domain: Domain = Domain()
     alerts: Alerts = Alerts()
     media: Media = Media()
+    workers: list[Worker] = Field(default_factory=list)
     state: State = State()
     django: Django = Django()
     tags: dict[str, str] = Field(default_factory=dict)
@@ -558,6 +613,22 @@ class AppConfig(_Section):
                     f"over AWS's limit of {limit}; shorten app.name or app.environment by "
                     f"{len(name) - limit}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _workers(self) -> AppConfig:
+        names = [w.name for w in self.workers]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(
+                f"workers: the name {', '.join(twice)} is used twice; give each worker its own name"
+            )
+        if len(self.workers) > 10:
+            raise ValueError(f"workers: {len(self.workers)} workers; at most 10")
+        for w in self.workers:
+            problem = None if self.compute.capacity == "EC2" else fargate_size_problem(w.cpu, w.memory)
+            if problem:
+                raise ValueError(f"workers ({w.name}): {problem}")
         return self
 
     @model_validator(mode="after")
@@ -683,6 +754,16 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "alert_emails": c.alerts.email,
         "alert_https_endpoints": c.alerts.https,
         "media_enabled": c.media.enabled,
+        "workers": {
+            w.name: {
+                "command": w.words,
+                "cpu": w.cpu,
+                "memory": w.memory,
+                "min_count": w.min,
+                "max_count": w.max,
+            }
+            for w in c.workers
+        },
         "ec2_instance_type": c.compute.instance_type,
         "db_engine": c.database.engine,
         "db_engine_version": c.database.version,
@@ -786,6 +867,14 @@ require_approval = false       # a manual approval before each deploy
 
 [media]                        # user uploads: S3 behind CloudFront's /media/* (MEDIA_URL)
 enabled = false
+
+# [[workers]]                  # a worker process: the app's image, no load balancer, autoscaled on CPU
+# name = "celery"
+# command = ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]
+# cpu = 256
+# memory = 512
+# min = 1
+# max = 2
 
 [state]
 # bucket = "acme-terraform-state"   # S3 bucket for Terraform state (not needed with --local)

@@ -299,7 +299,9 @@ def run_buildspec(
     variables = {str(k): str(v) for k, v in (shell_env.get("variables") or {}).items()}
     state_dir.mkdir(parents=True, exist_ok=True)
     env_file, cwd_file = state_dir / "env.sh", state_dir / "cwd"
-    base = {**env, **variables, "CODEBUILD_SRC_DIR": str(src_dir), "CODEBUILD_BUILD_SUCCEEDING": "1"}
+    # The start-build call's variables (the action's) win over the project's, which win over
+    # the buildspec's (env/variables on the page above); ``env`` holds the first two.
+    base = {**variables, **env, "CODEBUILD_SRC_DIR": str(src_dir), "CODEBUILD_BUILD_SUCCEEDING": "1"}
     env_file.write_text("".join(f"export {k}={_sh_quote(v)}\n" for k, v in base.items()))
     cwd_file.write_text(str(src_dir))
     phases = spec.get("phases", {}) or {}

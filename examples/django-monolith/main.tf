@@ -147,18 +147,20 @@ module "secrets" {
 module "database" {
   source = "../../modules/rds"
 
-  name                       = local.name
-  vpc_id                     = module.network.vpc_id
-  isolated_subnet_ids        = module.network.isolated_subnet_ids
-  allowed_security_group_ids = { service = module.service.security_group_id }
-  engine                     = var.db_engine
-  engine_version             = var.db_engine_version
-  instance_class             = var.db_instance_class
-  allocated_storage          = var.db_allocated_storage
-  max_allocated_storage      = var.db_max_allocated_storage
-  multi_az                   = var.db_multi_az
-  deletion_protection        = var.db_deletion_protection
-  skip_final_snapshot        = var.db_skip_final_snapshot
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  isolated_subnet_ids = module.network.isolated_subnet_ids
+  allowed_security_group_ids = merge({ service = module.service.security_group_id }, {
+    for name, worker in module.workers : "worker-${name}" => worker.security_group_id
+  })
+  engine                = var.db_engine
+  engine_version        = var.db_engine_version
+  instance_class        = var.db_instance_class
+  allocated_storage     = var.db_allocated_storage
+  max_allocated_storage = var.db_max_allocated_storage
+  multi_az              = var.db_multi_az
+  deletion_protection   = var.db_deletion_protection
+  skip_final_snapshot   = var.db_skip_final_snapshot
   # On wherever RDS offers it (not for MySQL on the smallest burstable classes).
   performance_insights = !(var.db_engine == "mysql" && can(regex("^db\\.t(2|3|4g)\\.(micro|small)$", var.db_instance_class)))
 
@@ -217,6 +219,43 @@ module "service" {
   permissions_boundary = local.permissions_boundary
 }
 
+# Workers: the same image, environment, secrets and roles as the web service, no load
+# balancer; the pipeline deploys them with it (worker_services below).
+module "workers" {
+  source   = "../../modules/ecs-worker"
+  for_each = var.workers
+
+  name                       = "${local.name}-worker-${each.key}"
+  cluster_arn                = module.service.cluster_arn
+  capacity_type              = var.capacity_type == "EC2" ? "EC2" : "FARGATE"
+  capacity_provider_strategy = module.service.capacity_provider_strategy
+  vpc_id                     = module.network.vpc_id
+  private_subnet_ids         = module.network.private_subnet_ids
+  image                      = "${module.service.ecr_repository_url}:bootstrap"
+  command                    = each.value.command
+  entry_point                = local.entry_point
+  command_prefix             = local.command_prefix
+  cpu                        = each.value.cpu
+  memory                     = each.value.memory
+  environment                = local.container_environment
+  secrets                    = local.container_secrets
+  execution_role_arn         = module.service.execution_role_arn
+  task_role_arn              = module.service.task_role_arn
+  log_group_name             = module.service.log_group_name
+  log_stream_prefix          = "worker-${each.key}"
+  min_count                  = each.value.min_count
+  max_count                  = each.value.max_count
+  app_image_exists           = var.app_image_exists
+  cpu_target                 = var.cpu_target
+  egress_rules = {
+    database = {
+      description                  = "The database"
+      port                         = local.database_port
+      referenced_security_group_id = module.database.security_group_id
+    }
+  }
+}
+
 module "migrations" {
   source = "../../modules/migration-task"
 
@@ -269,6 +308,13 @@ module "pipeline" {
   task_role_arn               = module.service.task_role_arn
   migration_state_machine_arn = module.migrations.state_machine_arn
   migration_kms_key_arn       = module.migrations.kms_key_arn
+  worker_services = {
+    for name, worker in module.workers : name => {
+      service_name           = worker.service_name
+      task_definition_family = worker.task_definition_family
+      container_name         = worker.container_name
+    }
+  }
 
   terraform_state_bucket = coalesce(var.state_bucket, "${local.name}-terraform-state")
   terraform_state_key    = local.state_key

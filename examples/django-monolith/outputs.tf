@@ -38,6 +38,17 @@ output "service_name" {
   value       = module.service.service_name
 }
 
+output "worker_services" {
+  description = "Worker services by the worker's name: service name, task family and Application Auto Scaling resource ID."
+  value = {
+    for name, worker in module.workers : name => {
+      service_name            = worker.service_name
+      task_definition_family  = worker.task_definition_family
+      autoscaling_resource_id = worker.autoscaling_resource_id
+    }
+  }
+}
+
 output "task_definition_family" {
   description = "Task definition family of the web service."
   value       = module.service.task_definition_family

@@ -100,6 +100,31 @@ variable "media_enabled" {
   nullable    = false
 }
 
+variable "workers" {
+  description = "Worker processes (`[[workers]]` in zonke.toml), by name: each an ECS service with no load balancer in the private subnets, running `command` with the web service's image, environment, secrets and roles, autoscaled on CPU between `min_count` and `max_count`. The Deploy stage moves them to each new image with the web service, after the migrations."
+  type = map(object({
+    command   = list(string)
+    cpu       = optional(number, 256)
+    memory    = optional(number, 512)
+    min_count = optional(number, 1)
+    max_count = optional(number, 2)
+  }))
+  default  = {}
+  nullable = false
+
+  # The worker's service is <app>-<environment>-worker-<name>: 63 characters at most with the
+  # longest prefix the stack accepts (32).
+  validation {
+    condition     = alltrue([for k in keys(var.workers) : can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", k))])
+    error_message = "workers: each name must be 2-20 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (for example \"celery\")."
+  }
+
+  validation {
+    condition     = alltrue([for w in values(var.workers) : length(w.command) >= 1])
+    error_message = "workers: each worker needs a command (exec form, for example [\"celery\", \"-A\", \"mysite\", \"worker\"])."
+  }
+}
+
 variable "enable_exec" {
   description = "Allow ECS Exec into the web tasks (`zonke shell`): sessions encrypted and logged. false turns it off entirely."
   type        = bool

@@ -223,7 +223,12 @@ resource "aws_iam_role_policy" "build" {
   policy = data.aws_iam_policy_document.build.json
 }
 
-# --- Deploy: one revision of the service's family, one service ---
+# --- Deploy: revisions of the service's and the workers' families, those services ---
+
+locals {
+  deploy_families = concat([local.task_family], [for w in values(var.worker_services) : w.task_definition_family])
+  deploy_services = concat([var.service_name], [for w in values(var.worker_services) : w.service_name])
+}
 
 resource "aws_iam_role" "deploy" {
   name_prefix          = "${substr(var.name, 0, 24)}-deploy-"
@@ -249,7 +254,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "TagTheServiceRevisionOnRegister"
     actions   = ["ecs:TagResource"]
-    resources = ["${local.ecs_arn}:task-definition/${local.task_family}:*"]
+    resources = [for family in local.deploy_families : "${local.ecs_arn}:task-definition/${family}:*"]
 
     condition {
       test     = "StringEquals"
@@ -291,7 +296,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "DeployTheService"
     actions   = ["ecs:DescribeServices", "ecs:UpdateService", "ecs:ListTagsForResource"]
-    resources = ["${local.ecs_arn}:service/${var.cluster_name}/${var.service_name}"]
+    resources = [for service in local.deploy_services : "${local.ecs_arn}:service/${var.cluster_name}/${service}"]
   }
 
   statement {

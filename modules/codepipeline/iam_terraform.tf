@@ -80,6 +80,7 @@ locals {
       "${local.ap}:ecs:${local.acc}:service/${local.p}/*",
       "${local.ap}:ecs:${local.acc}:task-definition/${local.p}:*",
       "${local.ap}:ecs:${local.acc}:task-definition/${local.p}-migrate:*",
+      "${local.ap}:ecs:${local.acc}:task-definition/${local.p}-worker-*:*",
       "${local.ap}:ecs:${local.acc}:capacity-provider/zonke-${local.p}-ec2",
       "${local.ap}:ecs:${local.acc}:task/${local.p}/*",
       "${local.ap}:ecs:${local.acc}:container-instance/${local.p}/*",

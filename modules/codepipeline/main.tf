@@ -180,6 +180,11 @@ resource "aws_codepipeline" "this" {
 
   # (4) the service to that image on Terraform's latest revision; waits until it is stable
   # and fails when the circuit breaker rolled the deployment back (buildspecs/deploy.yml.tftpl).
+  # Each worker gets the same action beside it (the same run order: on AWS they run at
+  # once, and the stage fails if one fails), naming its own service through the action's
+  # environment variables, which take precedence over the buildspec's.
+  # https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html (env/variables)
+  # https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeBuild.html
   stage {
     name = "Deploy"
 
@@ -196,6 +201,29 @@ resource "aws_codepipeline" "this" {
         EnvironmentVariables = jsonencode([
           { name = "IMAGE_URI", value = "#{BuildVariables.IMAGE_URI}", type = "PLAINTEXT" },
         ])
+      }
+    }
+
+    dynamic "action" {
+      for_each = var.worker_services
+
+      content {
+        name            = "DeployWorker-${action.key}"
+        category        = "Build"
+        owner           = "AWS"
+        provider        = "CodeBuild"
+        version         = "1"
+        input_artifacts = [local.build_artifact]
+
+        configuration = {
+          ProjectName = aws_codebuild_project.this["deploy"].name
+          EnvironmentVariables = jsonencode([
+            { name = "IMAGE_URI", value = "#{BuildVariables.IMAGE_URI}", type = "PLAINTEXT" },
+            { name = "SERVICE_NAME", value = action.value.service_name, type = "PLAINTEXT" },
+            { name = "TASK_FAMILY", value = action.value.task_definition_family, type = "PLAINTEXT" },
+            { name = "CONTAINER_NAME", value = action.value.container_name, type = "PLAINTEXT" },
+          ])
+        }
       }
     }
   }

@@ -393,6 +393,24 @@ variable "task_definition_family" {
   }
 }
 
+variable "worker_services" {
+  description = "Worker services (the ecs-worker module's outputs), by the worker's name: the Deploy stage moves each to the new image beside the web service, after the migrations, the same way (the family's latest revision with the image swapped)."
+  type = map(object({
+    service_name           = string
+    task_definition_family = string
+    container_name         = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for k, w in var.worker_services : can(regex("^[A-Za-z0-9_-]{1,80}$", k)) && alltrue([
+      for v in [w.service_name, w.task_definition_family, w.container_name] : can(regex("^[A-Za-z0-9_-]{1,255}$", v))
+    ])])
+    error_message = "worker_services: keys must be 1-80 letters, digits, hyphens and underscores (they name the Deploy stage's actions), and service_name, task_definition_family and container_name 1-255 of the same."
+  }
+}
+
 variable "deploy_timeout_minutes" {
   description = "How long the Deploy stage waits for the service to become stable (1 to 60)."
   type        = number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -52,8 +53,8 @@ def refs(plan: PlanResult, module: str, argument: str) -> set[str]:
 
 
 def in_module(plan: PlanResult, module: str, rtype: str) -> dict[str, dict[str, Any]]:
-    prefix = f"module.{module}."
-    return {a: v for a, v in plan.of_type(rtype).items() if a.startswith(prefix)}
+    prefixes = (f"module.{module}.", f"module.{module}[")  # a module call, or one of its for_each instances
+    return {a: v for a, v in plan.of_type(rtype).items() if a.startswith(prefixes)}
 
 
 def test_alb_admits_only_cloudfront(default_plan: PlanResult) -> None:
@@ -153,6 +154,79 @@ def test_media_uploads_go_to_the_bucket_served_by_cloudfront(example: TerraformR
     # role may write under media/ only and the bucket policy names only the distribution.
     # MEDIA_URL and MEDIA_PREFIX: the task definitions' environment is known only once the
     # distribution exists; the local apply checks them (tests/examples/test_stack_local.py).
+
+
+WORKERS = {
+    "celery": {"command": ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]},
+    "reports": {"command": ["python", "manage.py", "reports"], "cpu": 512, "memory": 1024, "min_count": 0},
+}
+
+
+def test_no_worker_by_default(default_plan: PlanResult) -> None:
+    assert not [a for a in default_plan.values if a.startswith("module.workers")]
+    [deploy] = [s for s in default_plan.one("aws_codepipeline")["stage"] if s["name"] == "Deploy"]
+    assert [a["name"] for a in deploy["action"]] == ["DeployService"]
+
+
+def test_workers_run_privately_with_the_contract_and_deploy_with_the_web_service(
+    example: TerraformRoot,
+) -> None:
+    """[[workers]]: one service each, no load balancer, private subnets, the web service's
+    environment, secrets, roles and capacity; the database admits each worker's group; the
+    Deploy stage moves each worker to the new image beside the web service, after Migrate."""
+    plan = example.plan({**LOCAL_VARS, "workers": WORKERS})
+    services = in_module(plan, "workers", "aws_ecs_service")
+    assert sorted(s["name"] for s in services.values()) == [
+        "shop-test-worker-celery",
+        "shop-test-worker-reports",
+    ]
+    for service in services.values():
+        assert service["load_balancer"] == []
+        assert service["network_configuration"][0]["assign_public_ip"] is False
+        assert service["desired_count"] == 0  # a fresh stack waits for its first image, as the web service
+    for argument, expected in {
+        "private_subnet_ids": "module.network.private_subnet_ids",
+        "environment": "local.container_environment",
+        "secrets": "local.container_secrets",
+        "execution_role_arn": "module.service.execution_role_arn",
+        "task_role_arn": "module.service.task_role_arn",
+        "capacity_provider_strategy": "module.service.capacity_provider_strategy",
+        "command_prefix": "local.command_prefix",
+    }.items():
+        assert expected in refs(plan, "workers", argument), argument
+    assert not in_module(plan, "workers", "aws_vpc_security_group_ingress_rule"), (
+        "something may connect to a worker"
+    )
+    definitions = in_module(plan, "workers", "aws_ecs_task_definition")
+    sizes = {d["family"]: (d["cpu"], d["memory"]) for d in definitions.values()}
+    assert sizes == {"shop-test-worker-celery": ("256", "512"), "shop-test-worker-reports": ("512", "1024")}
+
+    # the database admits the web service's group and each worker's, nothing else
+    assert "module.workers" in refs(plan, "database", "allowed_security_group_ids")
+    ingress = in_module(plan, "database", "aws_vpc_security_group_ingress_rule")
+    assert sorted(a.split('"')[1] for a in ingress) == ["service", "worker-celery", "worker-reports"]
+
+    stages = plan.one("aws_codepipeline")["stage"]
+    names = [s["name"] for s in stages]
+    assert names.index("Migrate") < names.index("Deploy")
+    [deploy] = [s for s in stages if s["name"] == "Deploy"]
+    actions = {a["name"]: a for a in deploy["action"]}
+    assert sorted(actions) == ["DeployService", "DeployWorker-celery", "DeployWorker-reports"]
+    assert {a.get("run_order") for a in actions.values()} == {None}  # one run order: at once on AWS
+    variables = {
+        v["name"]: v["value"]
+        for v in json.loads(actions["DeployWorker-celery"]["configuration"]["EnvironmentVariables"])
+    }
+    assert variables == {
+        "IMAGE_URI": "#{BuildVariables.IMAGE_URI}",
+        "SERVICE_NAME": "shop-test-worker-celery",
+        "TASK_FAMILY": "shop-test-worker-celery",
+        "CONTAINER_NAME": "worker",
+    }
+    assert {a["configuration"]["ProjectName"] for a in actions.values()} == {
+        actions["DeployService"]["configuration"]["ProjectName"]
+    }
+    # The deploy role's scope to these services: tests/modules/codepipeline (known ARNs there).
 
 
 def test_pipeline_stages_in_order(default_plan: PlanResult, production_plan: PlanResult) -> None:

@@ -378,3 +378,18 @@ def test_a_failed_build_reports_the_failing_phase_not_post_build(tmp_path: Path)
         localpipeline.run_buildspec(spec, tmp_path, env, tmp_path / "state", log)
     assert str(failed.value) == "phase build failed (exit 3): Error: no such app folder"
     assert "succeeding=0" in log[-1], "post_build runs after a failed build, told so"
+
+
+def test_the_actions_variables_win_over_the_buildspecs(tmp_path: Path) -> None:
+    """CodeBuild's precedence: the start-build call's (the pipeline action's) and the project's
+    variables over the buildspec's env/variables, as each worker's Deploy action relies on.
+    https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html"""
+    spec = {
+        "version": 0.2,
+        "env": {"variables": {"SERVICE_NAME": "web", "TASK_FAMILY": "web-family"}},
+        "phases": {"build": {"commands": ['echo "deploying $SERVICE_NAME of $TASK_FAMILY"']}},
+    }
+    log: list[str] = []
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SERVICE_NAME": "worker-celery"}
+    localpipeline.run_buildspec(spec, tmp_path, env, tmp_path / "state", log)
+    assert "deploying worker-celery of web-family" in log[-1]

@@ -2,7 +2,8 @@
 
 - ``examples/django-monolith/contract.tf``: the environment contract's variable names
   (``zonke_tf.config.CONTRACT_ENV_KEYS``), which ``app_environment`` may not set;
-- ``modules/ecs-service/fargate_sizes.tf`` and ``modules/migration-task/fargate_sizes.tf``:
+- ``modules/ecs-service/fargate_sizes.tf``, ``modules/migration-task/fargate_sizes.tf`` and
+  ``modules/ecs-worker/fargate_sizes.tf``:
   the task sizes Fargate accepts (``zonke_tf.config.FARGATE_MEMORY``), which their
   ``cpu``/``memory`` validations read.
 
@@ -62,6 +63,7 @@ def files(root: Path = REPO) -> dict[Path, str]:
         root / "examples" / "django-monolith" / "contract.tf": contract_tf(),
         root / "modules" / "ecs-service" / "fargate_sizes.tf": fargate_tf(),
         root / "modules" / "migration-task" / "fargate_sizes.tf": fargate_tf(),
+        root / "modules" / "ecs-worker" / "fargate_sizes.tf": fargate_tf(),
     }
 
 

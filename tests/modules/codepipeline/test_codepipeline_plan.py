@@ -438,7 +438,10 @@ def run_deploy(
     base: dict[str, Any] = BASE_REVISION,
     bounds: tuple[int, int] = (1, 4),
     bounds_tags: dict[str, str] = {"zonke:min-count": "1", "zonke:max-count": "4"},  # noqa: B006
+    action_variables: dict[str, str] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the deploy buildspec's build phase against the fake aws CLI. ``action_variables``
+    are the pipeline action's, which CodeBuild puts over the buildspec's."""
     state = tmp_path / (
         f"deploy-{primary.rsplit(':', 1)[-1]}-{rollout}-{desired}-{len(base['tags'])}"
         f"-{bounds[0]}-{bounds[1]}-{len(bounds_tags)}"
@@ -472,6 +475,7 @@ def run_deploy(
     image = f"{REPO_URL}:0123456789abcdef0123456789abcdef01234567"
     env = {
         **spec["env"]["variables"],
+        **(action_variables or {}),
         "IMAGE_URI": image,
         "STATE": str(state),
         "DESIRED": str(desired),
@@ -647,6 +651,66 @@ def test_deploy_stage_is_the_codebuild_step_with_the_built_image(full: PlanResul
     [doc] = [r for r in resources if r["address"] == "data.aws_iam_policy_document.pipeline"]
     actions = json.dumps([st.get("actions") for st in doc["expressions"]["statement"]])
     assert "codebuild:StartBuild" in actions and "ecs:" not in actions
+
+
+WORKERS = {
+    "celery": {
+        "service_name": "shop-prod-worker-celery",
+        "task_definition_family": "shop-prod-worker-celery",
+        "container_name": "worker",
+    },
+}
+
+
+def test_each_worker_is_deployed_beside_the_service_by_the_same_step(
+    pipeline_root: TerraformRoot, tmp_path: Path
+) -> None:
+    """worker_services: one more Deploy action per worker, on the deploy project, naming its
+    service through the action's variables (which CodeBuild puts over the buildspec's); the
+    deploy role may move exactly these services and tag exactly these families."""
+    plan = pipeline_root.plan(base_vars(worker_services=WORKERS))
+    actions = {a["name"]: a for a in stage(plan, "Deploy")["action"]}
+    assert sorted(actions) == ["DeployService", "DeployWorker-celery"]
+    worker = actions["DeployWorker-celery"]["configuration"]
+    assert worker["ProjectName"] == "shop-prod-deploy"
+    variables = {v["name"]: v["value"] for v in json.loads(worker["EnvironmentVariables"])}
+    assert variables == {
+        "IMAGE_URI": "#{BuildVariables.IMAGE_URI}",
+        "SERVICE_NAME": "shop-prod-worker-celery",
+        "TASK_FAMILY": "shop-prod-worker-celery",
+        "CONTAINER_NAME": "worker",
+    }
+    sids = {s["Sid"]: s for s in json.loads(plan.values["aws_iam_role_policy.deploy"]["policy"])["Statement"]}
+    ecs = "arn:aws:ecs:us-east-1:123456789012"
+    assert sorted(sids["DeployTheService"]["Resource"]) == [
+        f"{ecs}:service/shop-prod/shop-prod-web",
+        f"{ecs}:service/shop-prod/shop-prod-worker-celery",
+    ]
+    assert sorted(sids["TagTheServiceRevisionOnRegister"]["Resource"]) == [
+        f"{ecs}:task-definition/shop-prod-web:*",
+        f"{ecs}:task-definition/shop-prod-worker-celery:*",
+    ]
+
+    # the same buildspec with the worker's action variables deploys the worker
+    base = json.loads(json.dumps(BASE_REVISION))
+    base["taskDefinition"]["family"] = "shop-prod-worker-celery"
+    base["taskDefinition"]["containerDefinitions"][0]["name"] = "worker"
+    overrides = {k: v for k, v in variables.items() if k != "IMAGE_URI"}
+    done, state = run_deploy(
+        buildspec(plan, "deploy"), tmp_path, primary=NEW_REVISION, base=base, action_variables=overrides
+    )
+    assert done.returncode == 0, done.stderr
+    calls = (state / "calls").read_text().splitlines()
+    assert calls[0].startswith("aws ecs describe-task-definition --task-definition shop-prod-worker-celery ")
+    assert any(
+        c.startswith("aws ecs update-service --cluster shop-prod --service shop-prod-worker-celery ")
+        for c in calls
+    )
+    assert not any("--service shop-prod-web " in c or "--services shop-prod-web" in c for c in calls)
+    [container] = json.loads((state / "registered-register.json").read_text())["containerDefinitions"]
+    assert container["name"] == "worker" and container["image"].endswith(
+        ":0123456789abcdef0123456789abcdef01234567"
+    )
 
 
 def test_deploy_over_a_rollback_says_so_and_drops_its_marks(full: PlanResult, tmp_path: Path) -> None:

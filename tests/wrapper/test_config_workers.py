@@ -1,0 +1,107 @@
+"""[[workers]] in zonke.toml: off by default, what reaches the stack, bad values named, names that fit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.tfharness import REPO_ROOT
+from zonke_tf.config import parse_config, to_tfvars
+from zonke_tf.errors import ConfigError
+
+CELERY = {"name": "celery", "command": ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]}
+
+
+def config(*workers: dict[str, Any], **sections: Any) -> dict[str, Any]:
+    return {"app": {"name": "shop"}, "workers": list(workers), **sections}
+
+
+def test_no_worker_unless_asked() -> None:
+    assert to_tfvars(parse_config({"app": {"name": "shop"}}))["workers"] == {}
+
+
+def test_workers_reach_the_stack_by_name_with_defaults() -> None:
+    nightly = {
+        "name": "reports",
+        "command": "python manage.py rqworker --burst",
+        "cpu": 512,
+        "memory": 2048,
+        "min": 0,
+        "max": 3,
+    }
+    tfvars = to_tfvars(parse_config(config(CELERY, nightly)))
+    assert tfvars["workers"] == {
+        "celery": {"command": CELERY["command"], "cpu": 256, "memory": 512, "min_count": 1, "max_count": 2},
+        "reports": {
+            "command": ["python", "manage.py", "rqworker", "--burst"],  # a string is split as a shell would
+            "cpu": 512,
+            "memory": 2048,
+            "min_count": 0,
+            "max_count": 3,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("workers", "sections", "expected"),
+    [
+        ([{**CELERY, "name": "Celery_1"}], {}, ["workers.0.name", "2-20 lowercase letters"]),
+        ([{**CELERY, "command": []}], {}, ["workers.0.command", "list of words or one string"]),
+        ([{"name": "celery"}], {}, ["workers.0.command", "Field required"]),
+        ([{**CELERY, "min": 3, "max": 2}], {}, ["min=3 is above max=2"]),
+        ([{**CELERY, "max": 0}], {}, ["workers.0.max", "greater than or equal to 1"]),
+        (
+            [{**CELERY, "memory": 4096}],
+            {},
+            ["workers (celery)", "memory=4096 does not fit cpu=256 on Fargate"],
+        ),
+        ([CELERY, CELERY], {}, ["the name celery is used twice"]),
+        ([{**CELERY, "queues": ["a"]}], {}, ["workers.0.queues"]),
+    ],
+    ids=["name", "empty-command", "no-command", "bounds", "max", "fargate-pair", "twice", "unknown-key"],
+)
+def test_bad_workers_are_refused_naming_the_field(
+    workers: list[dict[str, Any]], sections: dict[str, Any], expected: list[str]
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(config(*workers, **sections))
+    missing = [e for e in expected if e not in str(err.value)]
+    assert not missing, f"{missing} not in:\n{err.value}"
+
+
+def test_on_ec2_capacity_a_worker_takes_any_memory() -> None:
+    c = parse_config(config({**CELERY, "memory": 700}, compute={"capacity": "EC2"}))
+    assert to_tfvars(c)["workers"]["celery"]["memory"] == 700
+
+
+def accepted(data: dict[str, Any]) -> bool:
+    try:
+        parse_config(data)
+    except ConfigError:
+        return False
+    return True
+
+
+def test_the_longest_names_the_config_accepts_fit_the_worker_module() -> None:
+    """The worker's service is <app>-<environment>-worker-<name>: with the longest app name,
+    environment and worker name the config accepts it must pass the module's name validation."""
+    name, worker = "a" * 20, "w" * 20
+    environments = [
+        "e" * n for n in range(1, 11) if accepted({"app": {"name": name, "environment": "e" * n}})
+    ]
+    assert environments, "no environment fits a 20-character app name"
+    environment = environments[-1]
+    assert accepted(
+        {"app": {"name": name, "environment": environment}, "workers": [{**CELERY, "name": worker}]}
+    )
+    assert not accepted({"app": {"name": name + "a", "environment": environment}})
+    assert not accepted({"app": {"name": "shop"}, "workers": [{**CELERY, "name": worker + "w"}]})
+    variables = (REPO_ROOT / "modules" / "ecs-worker" / "variables.tf").read_text()
+    pattern = re.search(r'regex\("(\^\[a-z\]\[a-z0-9-\]\{0,61\}\[a-z0-9\]\$)", var\.name\)', variables)
+    assert pattern, "the module's name validation moved: update this test"
+    service = f"{name}-{environment}-worker-{worker}"
+    assert re.fullmatch(pattern.group(1), service), (
+        f"{service!r} ({len(service)} chars) fails the module's rule"
+    )
