@@ -560,6 +560,8 @@ class Status:
     pipeline: dict[str, Any] = field(default_factory=dict)
     migration: dict[str, Any] = field(default_factory=dict)
     alarms: dict[str, Any] = field(default_factory=dict)
+    # By worker name: desired/running/pending tasks, rollout, autoscaling min and max.
+    workers: dict[str, Any] = field(default_factory=dict)
     unavailable: list[str] = field(default_factory=list)
     unset_secrets: list[str] = field(default_factory=list)
 
@@ -603,6 +605,45 @@ def _service_status(stack: Stack) -> dict[str, Any]:
             WAITING_NEXT
             if stack.outputs.get("pipeline_name")
             else f"no pipeline: push an image as {repository}:{BOOTSTRAP_TAG}, then `zonke apply`"
+        )
+    return out
+
+
+def _workers_status(stack: Stack) -> dict[str, Any]:
+    """Each worker's tasks and autoscaling bounds (the stack's ``worker_services`` output)."""
+    workers: dict[str, Any] = stack.outputs.get("worker_services") or {}
+    if not workers:
+        return {}
+    by_service = {str(w["service_name"]): name for name, w in workers.items()}
+    out: dict[str, Any] = {name: {} for name in workers}
+    names = list(by_service)
+    ecs = stack.client("ecs")
+    for start in range(0, len(names), 10):  # DescribeServices takes 10 services at a time
+        found = ecs.describe_services(cluster=stack.out("cluster_name"), services=names[start : start + 10])
+        for svc in found.get("services", []):
+            if svc.get("status") == "INACTIVE":
+                continue
+            primary: dict[str, Any] = next(
+                (d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {}
+            )
+            out[by_service[svc["serviceName"]]].update(
+                desired=svc.get("desiredCount"),
+                running=svc.get("runningCount"),
+                pending=svc.get("pendingCount"),
+                rollout=primary.get("rolloutState", "UNKNOWN"),
+            )
+    targets = stack.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[str(w["autoscaling_resource_id"]) for w in workers.values()]
+    )["ScalableTargets"]
+    by_resource = {str(w["autoscaling_resource_id"]): name for name, w in workers.items()}
+    for target in targets:
+        name = by_resource.get(target["ResourceId"])
+        if name:
+            out[name].update(min=target["MinCapacity"], max=target["MaxCapacity"])
+    missing = sorted(name for name, got in out.items() if "desired" not in got)
+    if missing:
+        raise OperationError(
+            f"the ECS service of worker {', '.join(missing)} does not exist: is the stack deployed?"
         )
     return out
 
@@ -727,7 +768,7 @@ def service_metrics(stack: Stack, hours: int = 3) -> dict[str, list[tuple[str, f
     return out
 
 
-STATUS_PARTS = ("service", "scaling", "pipeline", "migration", "alarms", "secrets")
+STATUS_PARTS = ("service", "scaling", "workers", "pipeline", "migration", "alarms", "secrets")
 
 
 def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
@@ -738,6 +779,8 @@ def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
         st.service = _try(st, "service", lambda: _service_status(stack))
     if "scaling" in parts:
         st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
+    if "workers" in parts and stack.outputs.get("worker_services"):
+        st.workers = _try(st, "workers", lambda: _workers_status(stack))
     if "pipeline" in parts:
         st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
     if "migration" in parts:

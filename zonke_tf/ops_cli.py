@@ -165,6 +165,11 @@ def _status_text(st: ops.Status) -> str:
         lines.append("Scaling:    held at 0 tasks until the first deploy, which applies the bounds")
     elif st.scaling:
         lines.append(f"Scaling:    {st.scaling['min']} to {st.scaling['max']} tasks")
+    for name, w in st.workers.items():
+        lines.append(
+            f"Worker {name}: {w['running']} running, {w['pending']} pending, {w['desired']} desired; "
+            f"rollout {w['rollout']}" + (f"; {w['min']} to {w['max']} tasks" if "max" in w else "")
+        )
     if st.pipeline:
         last = st.pipeline.get("last_execution")
         text = f"{last['status']} ({last['id']})" if last else "never run"
@@ -201,6 +206,7 @@ def cmd_status(args: argparse.Namespace, console: Any) -> int:
             "site_url": st.site_url,
             "service": st.service,
             "scaling": st.scaling,
+            "workers": st.workers,
             "pipeline": st.pipeline,
             "migration": st.migration,
             "alarms": st.alarms,

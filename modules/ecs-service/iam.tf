@@ -99,7 +99,7 @@ resource "aws_iam_role_policy" "execution" {
 
 locals {
   media_objects      = var.media_bucket_arn == null ? null : "${var.media_bucket_arn}/${var.media_prefix}/*"
-  task_policy_needed = var.media_bucket_arn != null || length(var.task_secret_arns) > 0
+  task_policy_needed = var.media_bucket_arn != null || length(var.task_secret_arns) > 0 || length(var.sqs_queue_arns) > 0
 }
 
 data "aws_iam_policy_document" "task" {
@@ -142,6 +142,21 @@ data "aws_iam_policy_document" "task" {
         variable = "kms:ViaService"
         values   = ["s3.${local.region}.amazonaws.com"]
       }
+    }
+  }
+
+  # Celery's SQS transport with predefined queues: no ListQueues or CreateQueue.
+  # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/sqs.html
+  dynamic "statement" {
+    for_each = length(var.sqs_queue_arns) > 0 ? [1] : []
+
+    content {
+      sid = "UseTheAppsQueues"
+      actions = [
+        "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+      ]
+      resources = var.sqs_queue_arns
     }
   }
 

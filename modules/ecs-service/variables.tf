@@ -509,6 +509,18 @@ variable "media_kms_key_arn" {
   default     = null
 }
 
+variable "sqs_queue_arns" {
+  description = "ARNs of the SQS queues the app sends tasks to and its workers take them from (the sqs-broker module's `queue_arns`). The task role may send, receive, delete, change visibility and read attributes on these queues only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.sqs_queue_arns : can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", a))])
+    error_message = "sqs_queue_arns must hold SQS queue ARNs without wildcards, such as \"arn:aws:sqs:us-east-1:123456789012:shop-prod-celery\"."
+  }
+}
+
 # --- image repository ---
 
 variable "ecr_keep_images" {

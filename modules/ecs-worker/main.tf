@@ -170,7 +170,7 @@ resource "aws_ecs_service" "this" {
   }
 }
 
-# --- autoscaling on CPU; held at 0..0 until the first image exists ---
+# --- autoscaling on CPU or on the queue's backlog per task; held at 0..0 until the first image exists ---
 
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
@@ -183,6 +183,8 @@ resource "aws_appautoscaling_target" "this" {
 }
 
 resource "aws_appautoscaling_policy" "cpu" {
+  count = var.backlog_scaling == null ? 1 : 0
+
   name               = "${var.name}-cpu"
   policy_type        = "TargetTrackingScaling"
   service_namespace  = aws_appautoscaling_target.this.service_namespace
@@ -196,6 +198,78 @@ resource "aws_appautoscaling_policy" "cpu" {
 
     predefined_metric_specification {
       predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+# Backlog per task: the messages waiting divided by the tasks running, by metric math.
+# https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+resource "aws_appautoscaling_policy" "backlog" {
+  count = var.backlog_scaling != null ? 1 : 0
+
+  name               = "${var.name}-backlog"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  resource_id        = aws_appautoscaling_target.this.resource_id
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.backlog_scaling.messages_per_task
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    customized_metric_specification {
+      metrics {
+        id          = "waiting"
+        label       = "Messages waiting in ${var.backlog_scaling.queue_name}"
+        return_data = false
+
+        metric_stat {
+          stat = "Sum"
+
+          metric {
+            namespace   = "AWS/SQS"
+            metric_name = "ApproximateNumberOfMessagesVisible"
+
+            dimensions {
+              name  = "QueueName"
+              value = var.backlog_scaling.queue_name
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "tasks"
+        label       = "Running tasks of ${var.name}"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = "ECS/ContainerInsights"
+            metric_name = "RunningTaskCount"
+
+            dimensions {
+              name  = "ClusterName"
+              value = split("/", var.cluster_arn)[1]
+            }
+
+            dimensions {
+              name  = "ServiceName"
+              value = var.name
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "backlog_per_task"
+        label       = "Backlog per task"
+        expression  = "waiting / tasks"
+        return_data = true
+      }
     }
   }
 }

@@ -298,6 +298,25 @@ variable "cpu_target" {
   }
 }
 
+variable "backlog_scaling" {
+  description = "Scale on an SQS queue's backlog per task instead of CPU: the messages waiting in `queue_name` (its full name) divided by the worker's running tasks, kept near `messages_per_task`. Needs Container Insights on the cluster (RunningTaskCount) and `min_count` of at least 1 (with no task the ratio has no value). null: CPU."
+  type = object({
+    queue_name        = string
+    messages_per_task = optional(number, 10)
+  })
+  default = null
+
+  validation {
+    condition     = var.backlog_scaling == null || try(can(regex("^[A-Za-z0-9_-]{1,80}$", var.backlog_scaling.queue_name)) && var.backlog_scaling.messages_per_task >= 1 && var.backlog_scaling.messages_per_task <= 100000, false)
+    error_message = "backlog_scaling: queue_name must be an SQS queue name (1-80 letters, digits, hyphens and underscores) and messages_per_task from 1 to 100000."
+  }
+
+  validation {
+    condition     = var.backlog_scaling == null || var.min_count >= 1
+    error_message = "backlog_scaling needs min_count of at least 1: with no task running, the backlog per task has no value and nothing would start one."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

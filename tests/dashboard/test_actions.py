@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.dashboard.helpers import csrf_of, secret_json, toml, version_of
-from tests.helpers.standin import as_fresh_stack
+from tests.helpers.standin import add_worker, as_fresh_stack
 from zonke_tf import ops
 from zonke_tf.dashboard.app import Dashboard
 
@@ -55,6 +55,14 @@ def test_a_fresh_stack_shows_it_waits_for_its_first_build(client: Any, stack: op
         "ScalableTargets"
     ][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (0, 0)
+
+
+def test_the_overview_lists_each_worker_with_its_count_and_bounds(client: Any, stack: ops.Stack) -> None:
+    assert 'id="wk"' not in client.get("/").text, "no Workers card without workers"
+    add_worker(stack, "celery", desired=2, bounds=(1, 3))
+    overview = client.get("/live/overview").text
+    row = overview[overview.index('id="worker-celery"') :].split("</tr>", 1)[0]
+    assert "<td>2</td>" in row and "1 to 3" in row, row
 
 
 @pytest.mark.parametrize(

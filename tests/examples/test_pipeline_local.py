@@ -113,6 +113,12 @@ def project(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> I
     config = (EXAMPLE / "zonke.toml").read_text()
     assert "\nmin = 1\nmax = 4\n" in config
     config = config.replace("\nmin = 1\nmax = 4\n", "\nmin = 2\nmax = 5\n", 1)
+    # and a worker, which the Deploy stage moves to each image beside the web service (ECS
+    # tasks do not run in the emulator: the command is not started here)
+    config += (
+        '\n[[workers]]\nname = "celery"\ncommand = "celery -A mysite worker --loglevel INFO"\n'
+        "min = 1\nmax = 3\n"
+    )
     (path / "zonke.toml").write_text(
         config.replace('project_path = "examples/django-monolith"\n', 'project_path = "."\n', 1)
     )
@@ -169,7 +175,8 @@ def test_each_stage_runs_as_the_role_the_stack_gives_it(project: Project) -> Non
     assert result["local"] is True and result["iam_enforced"] is True
     roles = _roles_of_the_stack(project)
     ran = result["stages"]
-    assert [s["stage"] for s in ran] == list(roles)[: len(ran)], "stages run in the stack's order"
+    stages = list(dict.fromkeys(s["stage"] for s in ran))  # a stage may run more than one action
+    assert stages == list(roles)[: len(stages)], "stages run in the stack's order"
     assert len(ran) >= 2, result
     for stage in ran:
         assert stage["role_arn"] == roles[stage["stage"]], stage
@@ -181,7 +188,9 @@ def test_each_stage_runs_as_the_role_the_stack_gives_it(project: Project) -> Non
     # Infrastructure role, against the state `zonke deploy --local` keeps in the emulator's S3)
     # planned no change, Build pushed, Migrate ran the runner, Deploy moved the service.
     assert result["status"] == "Succeeded", json.dumps(result, indent=2)[-6000:]
-    assert [s["stage"] for s in ran] == list(roles), "no stage skipped"
+    assert list(dict.fromkeys(s["stage"] for s in ran)) == list(roles), "no stage skipped"
+    deploy = [s["action"] for s in ran if s["stage"] == "Deploy"]
+    assert deploy == ["DeployService", "DeployWorker-celery"], deploy
     infra = ran[1]
     assert infra["stage"] == "Infrastructure", infra
     applied = [n for n in infra["notes"] if n.startswith("Apply complete")]
@@ -189,6 +198,7 @@ def test_each_stage_runs_as_the_role_the_stack_gives_it(project: Project) -> Non
     # the first deploy started the configured minimum and gave the target the configured
     # bounds (zonke.toml's, from the service's tags) ...
     assert _service_and_bounds(project) == (2, (2, 5))
+    assert _worker_and_bounds(project) == (1, (1, 3)), "the worker's first deploy read its own bounds"
     # ... which is what the next plan, now seeing the built image, wants too: no change
     plan = project.zonke("plan", "--local", "--json")
     assert plan.returncode == 0, plan.stderr[-3000:]
@@ -226,6 +236,28 @@ def _service_and_bounds(project: Project) -> tuple[int, tuple[int, int]]:
     return svc["desiredCount"], (target["MinCapacity"], target["MaxCapacity"])
 
 
+def _worker(project: Project) -> dict[str, Any]:
+    worker = project.outputs["worker_services"]["celery"]
+    return dict(
+        project.client("ecs").describe_services(
+            cluster=project.outputs["cluster_name"], services=[worker["service_name"]]
+        )["services"][0]
+    )
+
+
+def _worker_and_bounds(project: Project) -> tuple[int, tuple[int, int]]:
+    target = project.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs",
+        ResourceIds=[project.outputs["worker_services"]["celery"]["autoscaling_resource_id"]],
+    )["ScalableTargets"][0]
+    return _worker(project)["desiredCount"], (target["MinCapacity"], target["MaxCapacity"])
+
+
+def _worker_container(project: Project) -> dict[str, Any]:
+    td = project.client("ecs").describe_task_definition(taskDefinition=_worker(project)["taskDefinition"])
+    return _container(td["taskDefinition"], "worker")
+
+
 def test_build_and_deploy_run_as_their_roles_and_ship_the_commit(project: Project) -> None:
     commit = project.commit_empty("a new commit: its image is built and pushed")
     result = project.run_stages(set())
@@ -240,6 +272,10 @@ def test_build_and_deploy_run_as_their_roles_and_ship_the_commit(project: Projec
     assert "static/admin/css/base.css" in keys, keys[:20]
     assert image == f"{project.outputs['ecr_repository_url']}:{commit}", image
     assert _service_and_bounds(project) == (2, (2, 5)), "later deploys keep the count and bounds"
+    # the worker runs the same image, with its own command
+    worker = _worker_container(project)
+    assert worker["image"] == image, worker["image"]
+    assert worker["command"][-6:] == ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]
 
 
 def test_a_build_role_without_its_push_statement_fails_naming_the_denied_action(project: Project) -> None:
@@ -319,6 +355,11 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     migrate = _container(migrate_td, next(c["name"] for c in migrate_td["containerDefinitions"]))
     assert {"name": "FEATURE_CHECKOUT", "value": "on"} in migrate["environment"], migrate["environment"]
     assert "PAYMENT_API_KEY" in {s["name"] for s in migrate["secrets"]}, migrate["secrets"]
+    # the worker too: the new image, the new setting and the new secret
+    worker = _worker_container(project)
+    assert worker["image"].endswith(f":{commit}"), worker["image"]
+    assert {"name": "FEATURE_CHECKOUT", "value": "on"} in worker["environment"], worker["environment"]
+    assert "PAYMENT_API_KEY" in {s["name"] for s in worker["secrets"]}, worker["secrets"]
 
     machine = project.client("stepfunctions").describe_state_machine(
         stateMachineArn=project.outputs["migration_state_machine_arn"]

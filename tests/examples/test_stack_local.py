@@ -210,9 +210,10 @@ class Deployed:
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
-    # with user uploads (the other local deploys of the example leave [media] off)
+    # with user uploads and a worker (the other local deploys of the example leave them off)
     with open(project / "zonke.toml", "a") as config:
         config.write("\n[media]\nenabled = true\n")
+        config.write('\n[[workers]]\nname = "celery"\ncommand = ["celery", "-A", "mysite", "worker"]\n')
     env = zonke_env(tf_env, sources=None)  # the real stack from the repository
     env["ZONKE_KEEP_EMULATOR"] = "1"  # so the last test can look for leftovers after destroy
     emulator = LocalEmulator(project)
@@ -226,8 +227,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Ite
         deployed.outputs = json.loads(deployed.zonke("output", "--local", "--json").stdout)["outputs"]
         deployed.first_plan = deployed.plan_changes()
         ecs = deployed.client("ecs")
-        for name in ("task_definition_family", "migration_task_definition_family"):
-            family = deployed.outputs[name]
+        families = [
+            deployed.outputs[n] for n in ("task_definition_family", "migration_task_definition_family")
+        ]
+        families += [w["task_definition_family"] for w in deployed.outputs["worker_services"].values()]
+        for family in families:
             described = ecs.describe_task_definition(taskDefinition=family)
             deployed.task_definitions[family] = described["taskDefinition"]["taskDefinitionArn"]
         yield deployed
@@ -332,6 +336,34 @@ def test_tasks_are_private_without_public_ips(stack: Deployed) -> None:
     assert set(tiers.values()) == {"private"}, tiers
 
 
+def test_the_worker_runs_privately_without_a_load_balancer_and_admits_nothing(stack: Deployed) -> None:
+    """[[workers]]: an ECS service of its own with no load balancer, in the private subnets
+    without a public IP, on the web service's capacity, whose security group has no inbound rule."""
+    ecs, ec2 = stack.client("ecs"), stack.client("ec2")
+    worker = stack.outputs["worker_services"]["celery"]
+    web, svc = ecs.describe_services(cluster="shop-prod", services=["shop-prod", worker["service_name"]])[
+        "services"
+    ]
+    assert svc["serviceName"] == "shop-prod-worker-celery"
+    assert svc["loadBalancers"] == []
+    net = svc["networkConfiguration"]["awsvpcConfiguration"]
+    assert net["assignPublicIp"] == "DISABLED"
+    assert sorted(net["subnets"]) == sorted(web["networkConfiguration"]["awsvpcConfiguration"]["subnets"])
+    assert svc["capacityProviderStrategy"] == web["capacityProviderStrategy"]
+    [group] = net["securityGroups"]
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])[
+        "SecurityGroupRules"
+    ]
+    assert not [r for r in rules if not r["IsEgress"]], "something may connect to the worker"
+    td = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    [container] = td["containerDefinitions"]
+    assert container["command"][-4:] == ["celery", "-A", "mysite", "worker"]
+    assert container["stopTimeout"] == 120
+    assert not container.get("portMappings"), "a worker listens on no port"
+    # a fresh stack: no task until the first image, as for the web service
+    assert svc["desiredCount"] == 0
+
+
 def test_database_is_private_encrypted_isolated(stack: Deployed) -> None:
     rds, ec2 = stack.client("rds"), stack.client("ec2")
     db = rds.describe_db_instances(DBInstanceIdentifier="shop-prod")["DBInstances"][0]
@@ -339,13 +371,21 @@ def test_database_is_private_encrypted_isolated(stack: Deployed) -> None:
     subnet_ids = [s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"]]
     for subnet in ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"]:
         assert {t["Key"]: t["Value"] for t in subnet["Tags"]}["zonke:tier"] == "isolated"
-    svc = stack.client("ecs").describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
-    service_sg = svc["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+    # the web service's group and the worker's, nothing else
+    services = stack.client("ecs").describe_services(
+        cluster="shop-prod", services=["shop-prod", "shop-prod-worker-celery"]
+    )["services"]
+    app_groups = {
+        g for svc in services for g in svc["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+    }
+    assert len(app_groups) == 2
     for group_ref in db["VpcSecurityGroups"]:
         group = ec2.describe_security_groups(GroupIds=[group_ref["VpcSecurityGroupId"]])["SecurityGroups"][0]
+        admitted = set()
         for perm in group["IpPermissions"]:
             assert not perm.get("IpRanges") and not perm.get("Ipv6Ranges") and not perm.get("PrefixListIds")
-            assert [p["GroupId"] for p in perm["UserIdGroupPairs"]] == service_sg
+            admitted |= {p["GroupId"] for p in perm["UserIdGroupPairs"]}
+        assert admitted == app_groups
 
 
 def test_every_secret_is_encrypted_with_a_customer_managed_key(stack: Deployed) -> None:
@@ -385,7 +425,7 @@ def test_no_iam_policy_has_a_star_resource_beyond_unscopable_actions(stack: Depl
 
 def test_task_definition_carries_exactly_the_environment_contract(stack: Deployed) -> None:
     ecs = stack.client("ecs")
-    assert len(stack.task_definitions) == 2
+    assert len(stack.task_definitions) == 3  # web, migrations, the worker
     for family, arn in stack.task_definitions.items():
         td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         container = td["containerDefinitions"][0]

@@ -158,3 +158,29 @@ def as_fresh_stack(stack: ops.Stack) -> None:
         MinCapacity=0,
         MaxCapacity=0,
     )
+
+
+def add_worker(
+    stack: ops.Stack, name: str = "celery", desired: int = 2, bounds: tuple[int, int] = (1, 3)
+) -> None:
+    """A worker beside the stand-in's service, as modules/ecs-worker makes one (its service and
+    autoscaling target), listed in the stack's ``worker_services`` output."""
+    ecs = stack.client("ecs")
+    td = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]["taskDefinition"]
+    service = f"shop-prod-worker-{name}"
+    ecs.create_service(cluster="shop-prod", serviceName=service, taskDefinition=td, desiredCount=desired)
+    resource = f"service/shop-prod/{service}"
+    stack.client("application-autoscaling").register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=resource,
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=bounds[0],
+        MaxCapacity=bounds[1],
+    )
+    workers = dict(stack.outputs.get("worker_services") or {})
+    workers[name] = {
+        "service_name": service,
+        "task_definition_family": service,
+        "autoscaling_resource_id": resource,
+    }
+    stack.outputs["worker_services"] = workers

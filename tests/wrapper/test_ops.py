@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.standin import as_fresh_stack, make_stand_in
+from tests.helpers.standin import add_worker, as_fresh_stack, make_stand_in
 from zonke_tf import ops
 from zonke_tf.errors import OperationError
 from zonke_tf.ops_cli import _status_text
@@ -201,3 +201,29 @@ def test_scale_while_waiting_records_the_bounds_for_the_first_deploy(stack: ops.
 )
 def test_exit_code_is_read_from_the_runner_output(text: str, code: int | None) -> None:
     assert ops._exit_code(text) == code
+
+
+def test_status_lists_every_worker_with_its_count_and_bounds(stack: ops.Stack) -> None:
+    """The stack's worker_services output: each worker's tasks, rollout and bounds, in the
+    data (CLI --json, dashboard) and the text; a worker whose service is gone is reported."""
+    add_worker(stack, "celery", desired=2, bounds=(1, 3))
+    workers = stack.outputs["worker_services"]
+    st = ops.status(stack, ("service", "workers"))
+    assert st.workers["celery"]["desired"] == 2
+    assert (st.workers["celery"]["min"], st.workers["celery"]["max"]) == (1, 3)
+    text = _status_text(st)
+    w = st.workers["celery"]
+    assert (
+        f"Worker celery: {w['running']} running, {w['pending']} pending, 2 desired; rollout {w['rollout']}"
+        in text
+    )
+    assert "1 to 3 tasks" in text
+
+    stack.outputs["worker_services"] = {**workers, "reports": {**workers["celery"], "service_name": "gone"}}
+    st = ops.status(stack, ("workers",))
+    assert st.workers == {} and any("worker reports does not exist" in n for n in st.unavailable), (
+        st.unavailable
+    )
+    # without workers, nothing is read or shown
+    stack.outputs["worker_services"] = {}
+    assert ops.status(stack, ("workers",)).workers == {}

@@ -98,6 +98,28 @@ def test_until_the_first_image_exists_no_task_starts(worker: TerraformRoot) -> N
     assert (tags["zonke:min-count"], tags["zonke:max-count"]) == ("2", "4")
 
 
+def test_with_a_queue_it_scales_on_the_backlog_per_task(worker: TerraformRoot) -> None:
+    """Messages waiting in the queue divided by running tasks (Application Auto Scaling's
+    metric math example), kept near messages_per_task; no CPU policy then."""
+    plan = worker.plan(base_vars(backlog_scaling={"queue_name": "shop-prod-celery", "messages_per_task": 20}))
+    assert not plan.of_type("aws_appautoscaling_policy").get("aws_appautoscaling_policy.cpu[0]")
+    policy = plan.values["aws_appautoscaling_policy.backlog[0]"]
+    config = policy["target_tracking_scaling_policy_configuration"][0]
+    assert config["target_value"] == 20
+    metrics = {m["id"]: m for m in config["customized_metric_specification"][0]["metrics"]}
+    assert metrics["backlog_per_task"]["expression"] == "waiting / tasks"
+    assert [m["id"] for m in metrics.values() if m["return_data"]] == ["backlog_per_task"]
+    waiting = metrics["waiting"]["metric_stat"][0]["metric"][0]
+    assert (waiting["namespace"], waiting["metric_name"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert waiting["dimensions"] == [{"name": "QueueName", "value": "shop-prod-celery"}]
+    tasks = metrics["tasks"]["metric_stat"][0]["metric"][0]
+    assert (tasks["namespace"], tasks["metric_name"]) == ("ECS/ContainerInsights", "RunningTaskCount")
+    assert {d["name"]: d["value"] for d in tasks["dimensions"]} == {
+        "ClusterName": "shop-prod",
+        "ServiceName": "shop-prod-worker-celery",
+    }
+
+
 @pytest.mark.parametrize(
     ("variables", "messages"),
     [
@@ -134,12 +156,21 @@ def test_until_the_first_image_exists_no_task_starts(worker: TerraformRoot) -> N
             ],
         ),
         (
-            {"execution_role_arn": "exec", "task_role_arn": "task", "image": "a b", "log_group_name": ""},
+            {
+                "execution_role_arn": "exec",
+                "task_role_arn": "task",
+                "image": "a b",
+                "log_group_name": "",
+                "min_count": 0,
+                "backlog_scaling": {"queue_name": "shop prod"},
+            },
             [
                 "execution_role_arn must be an IAM role ARN",
                 "task_role_arn must be an IAM role ARN",
                 "image must be an image reference",
                 "log_group_name must be a CloudWatch Logs group name",
+                "queue_name must be an SQS queue name",
+                "backlog_scaling needs min_count of at least 1",
             ],
         ),
     ],
