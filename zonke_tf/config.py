@@ -373,6 +373,10 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DB_SSLROOTCERT",
     "MEDIA_URL",
     "MEDIA_PREFIX",
+    "CELERY_BROKER_URL",
+    "CELERY_SQS_QUEUES",
+    "CELERY_TASK_DEFAULT_QUEUE",
+    "CELERY_SQS_VISIBILITY_TIMEOUT",
     START_WRAPPER_VARIABLE,
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -402,6 +406,29 @@ class Media(_Section):
 
 
 _WORKER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
+_QUEUE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+
+
+class Broker(_Section):
+    """The task queues workers take their jobs from: ``type = "sqs"`` makes one SQS queue per
+    name (the first the default), each with a dead-letter queue, and puts Celery's broker
+    settings in the contract; workers then scale on their queue's backlog per task."""
+
+    type: Literal["none", "sqs"] = "none"
+    queues: list[str] = Field(default_factory=lambda: ["celery"])
+    visibility_timeout: Annotated[int, Field(ge=30, le=43200)] = 1800
+    max_receives: Annotated[int, Field(ge=1, le=1000)] = 5
+
+    @field_validator("queues")
+    @classmethod
+    def _queues(cls, v: list[str]) -> list[str]:
+        bad = [q for q in v if not _QUEUE_NAME.match(q)]
+        if bad or not 1 <= len(v) <= 10 or len(set(v)) != len(v):
+            raise ValueError(
+                f"queues={v!r} must list 1 to 10 distinct names of 1-20 lowercase letters, digits, "
+                "hyphens and underscores, starting with a letter (for example ['celery'])"
+            )
+        return v
 
 
 class Worker(_Section):
@@ -414,6 +441,10 @@ class Worker(_Section):
     memory: int = 512
     min: Annotated[int, Field(ge=0, le=100)] = 1
     max: Annotated[int, Field(ge=1, le=100)] = 2
+    # With [broker] type = "sqs": the queue whose backlog per task the worker is scaled on
+    # (default: the broker's first queue), and the backlog per task to keep.
+    queue: str | None = None
+    messages_per_task: Annotated[int, Field(ge=1, le=100000)] = 10
 
     @field_validator("name")
     @classmethod
@@ -595,6 +626,7 @@ class AppConfig(_Section):
     alerts: Alerts = Alerts()
     media: Media = Media()
     workers: list[Worker] = Field(default_factory=list)
+    broker: Broker = Broker()
     state: State = State()
     django: Django = Django()
     tags: dict[str, str] = Field(default_factory=dict)
@@ -629,6 +661,21 @@ class AppConfig(_Section):
             problem = None if self.compute.capacity == "EC2" else fargate_size_problem(w.cpu, w.memory)
             if problem:
                 raise ValueError(f"workers ({w.name}): {problem}")
+            if self.broker.type == "none" and w.queue is not None:
+                raise ValueError(
+                    f'workers ({w.name}): queue={w.queue!r} needs a broker; add [broker] type = "sqs"'
+                )
+            if self.broker.type == "sqs":
+                if w.queue is not None and w.queue not in self.broker.queues:
+                    raise ValueError(
+                        f"workers ({w.name}): queue={w.queue!r} is not one of broker.queues "
+                        f"{self.broker.queues}; add it there or pick one of them"
+                    )
+                if w.min < 1:
+                    raise ValueError(
+                        f"workers ({w.name}): min=0 with an SQS broker: the worker scales on its queue's "
+                        "backlog per task, which has no value with no task running; set min = 1 or more"
+                    )
         return self
 
     @model_validator(mode="after")
@@ -761,9 +808,15 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
                 "memory": w.memory,
                 "min_count": w.min,
                 "max_count": w.max,
+                "queue": w.queue or c.broker.queues[0],
+                "messages_per_task": w.messages_per_task,
             }
             for w in c.workers
         },
+        "broker": c.broker.type,
+        "broker_queues": list(c.broker.queues),
+        "broker_visibility_timeout": c.broker.visibility_timeout,
+        "broker_max_receives": c.broker.max_receives,
         "ec2_instance_type": c.compute.instance_type,
         "db_engine": c.database.engine,
         "db_engine_version": c.database.version,
@@ -875,6 +928,11 @@ enabled = false
 # memory = 512
 # min = 1
 # max = 2
+
+# [broker]                     # task queues for the workers (Celery): SQS, no server to run
+# type = "sqs"                 # sets CELERY_BROKER_URL; workers scale on their queue's backlog
+# queues = ["celery"]          # the first is the default queue; each has a dead-letter queue
+# visibility_timeout = 1800    # seconds: longer than your longest task
 
 [state]
 # bucket = "acme-terraform-state"   # S3 bucket for Terraform state (not needed with --local)

@@ -6,6 +6,10 @@ locals {
   contract_env_keys = [
     "AWS_REGION",
     "AWS_STORAGE_BUCKET_NAME",
+    "CELERY_BROKER_URL",
+    "CELERY_SQS_QUEUES",
+    "CELERY_SQS_VISIBILITY_TIMEOUT",
+    "CELERY_TASK_DEFAULT_QUEUE",
     "DATABASE_URL",
     "DB_CA_BUNDLE",
     "DB_HOST",

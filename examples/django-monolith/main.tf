@@ -14,6 +14,7 @@ locals {
   capacity_type  = var.capacity_type == "FARGATE_SPOT" ? "FARGATE_SPOT_MIX" : var.capacity_type
   state_key      = coalesce(var.state_key, "zonke/${var.app_name}/${var.environment}/terraform.tfstate")
   with_pipeline  = var.repository_id != null
+  with_broker    = var.broker == "sqs"
 
   # IAM: every role of the stack under a path of its own, carrying the boundary the pipeline
   # module owns (without a pipeline nothing a push runs can change a role: no boundary).
@@ -37,7 +38,7 @@ locals {
     ZONKE_START_WRAPPER = file("${path.module}/container_start.py")
     }, var.settings_module == null ? {} : {
     DJANGO_SETTINGS_MODULE = var.settings_module
-    }, !var.media_enabled ? {} : {
+    }, local.with_broker ? module.broker[0].environment : {}, !var.media_enabled ? {} : {
     # Uploads go to AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX and are served from MEDIA_URL.
     MEDIA_URL    = module.cdn.media_url
     MEDIA_PREFIX = trimsuffix(module.cdn.media_prefix, "/")
@@ -207,6 +208,8 @@ module "service" {
   media_bucket_arn  = var.media_enabled ? module.cdn.static_bucket_arn : null
   media_prefix      = "media"
   media_kms_key_arn = var.media_enabled ? module.cdn.kms_key_arn : null
+  # The web tasks send to the broker's queues and the workers (same role) take from them.
+  sqs_queue_arns = local.with_broker ? values(module.broker[0].queue_arns) : []
   egress_rules = {
     database = {
       description                  = "The database"
@@ -219,13 +222,24 @@ module "service" {
   permissions_boundary = local.permissions_boundary
 }
 
+# Task queues for the workers (Celery's broker): SQS, no server to run.
+module "broker" {
+  source = "../../modules/sqs-broker"
+  count  = local.with_broker ? 1 : 0
+
+  name                       = local.name
+  queues                     = var.broker_queues
+  visibility_timeout_seconds = var.broker_visibility_timeout
+  max_receive_count          = var.broker_max_receives
+}
+
 # Workers: the same image, environment, secrets and roles as the web service, no load
 # balancer; the pipeline deploys them with it (worker_services below).
 module "workers" {
   source   = "../../modules/ecs-worker"
   for_each = var.workers
 
-  name                       = "${local.name}-worker-${each.key}"
+  name                       = "${local.name}-worker_${each.key}"
   cluster_arn                = module.service.cluster_arn
   capacity_type              = var.capacity_type == "EC2" ? "EC2" : "FARGATE"
   capacity_provider_strategy = module.service.capacity_provider_strategy
@@ -247,6 +261,11 @@ module "workers" {
   max_count                  = each.value.max_count
   app_image_exists           = var.app_image_exists
   cpu_target                 = var.cpu_target
+  # With the SQS broker, on the backlog per task of the worker's queue; else on CPU.
+  backlog_scaling = !local.with_broker ? null : {
+    queue_name        = module.broker[0].queue_names[each.value.queue]
+    messages_per_task = each.value.messages_per_task
+  }
   egress_rules = {
     database = {
       description                  = "The database"

@@ -108,6 +108,9 @@ variable "workers" {
     memory    = optional(number, 512)
     min_count = optional(number, 1)
     max_count = optional(number, 2)
+    # With broker = "sqs": the queue whose backlog per task the worker scales on.
+    queue             = optional(string, "celery")
+    messages_per_task = optional(number, 10)
   }))
   default  = {}
   nullable = false
@@ -123,6 +126,39 @@ variable "workers" {
     condition     = alltrue([for w in values(var.workers) : length(w.command) >= 1])
     error_message = "workers: each worker needs a command (exec form, for example [\"celery\", \"-A\", \"mysite\", \"worker\"])."
   }
+}
+
+variable "broker" {
+  description = "Task queues for the workers: `none`, or `sqs` (one SQS queue per `broker_queues` name, each with a dead-letter queue; Celery's broker settings in the contract; workers scale on their queue's backlog per task)."
+  type        = string
+  default     = "none"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "sqs"], var.broker)
+    error_message = "broker must be \"none\" or \"sqs\"."
+  }
+}
+
+variable "broker_queues" {
+  description = "Names of the broker's queues, the first the default (`CELERY_TASK_DEFAULT_QUEUE`)."
+  type        = list(string)
+  default     = ["celery"]
+  nullable    = false
+}
+
+variable "broker_visibility_timeout" {
+  description = "Seconds a received message stays hidden from other workers: longer than the longest task."
+  type        = number
+  default     = 1800
+  nullable    = false
+}
+
+variable "broker_max_receives" {
+  description = "Receives of a message without a delete before SQS moves it to the dead-letter queue."
+  type        = number
+  default     = 5
+  nullable    = false
 }
 
 variable "enable_exec" {

@@ -80,7 +80,7 @@ locals {
       "${local.ap}:ecs:${local.acc}:service/${local.p}/*",
       "${local.ap}:ecs:${local.acc}:task-definition/${local.p}:*",
       "${local.ap}:ecs:${local.acc}:task-definition/${local.p}-migrate:*",
-      "${local.ap}:ecs:${local.acc}:task-definition/${local.p}-worker-*:*",
+      "${local.ap}:ecs:${local.acc}:task-definition/${local.p}-worker_*:*",
       "${local.ap}:ecs:${local.acc}:capacity-provider/zonke-${local.p}-ec2",
       "${local.ap}:ecs:${local.acc}:task/${local.p}/*",
       "${local.ap}:ecs:${local.acc}:container-instance/${local.p}/*",
@@ -91,10 +91,6 @@ locals {
       "${local.ap}:elasticloadbalancing:${local.acc}:listener-rule/app/${local.p}/*",
       "${local.ap}:autoscaling:${local.acc}:autoScalingGroup:*:autoScalingGroupName/${local.p}-ecs-${local.gen}",
       "${local.ap}:rds:${local.acc}:db:${local.p}",
-      "${local.ap}:rds:${local.acc}:subgrp:${local.p}",
-      "${local.ap}:rds:${local.acc}:pg:${local.p}-postgres*-${local.gen}",
-      "${local.ap}:rds:${local.acc}:pg:${local.p}-mysql*-${local.gen}",
-      "${local.ap}:rds:${local.acc}:og:default:*",
       "${local.ap}:logs:${local.acc}:log-group:/zonke/${local.p}/*",
       "${local.ap}:logs:${local.acc}:log-group:/aws/rds/instance/${local.p}/*",
       # The group and its streams (":*"); no other stack's name starts with this one's.
@@ -115,6 +111,8 @@ locals {
       "${local.ap}:cloudwatch:${local.acc}:alarm:TargetTracking-service/${local.p}/${local.p}-*",
       # The migration-task module's lock table.
       "${local.ap}:dynamodb:${local.acc}:table/${local.p}-migration-lock",
+      # The sqs-broker module's queues and dead-letter queues (<name>_<queue>[-dlq]): no stack name holds "_".
+      "${local.ap}:sqs:${local.acc}:${local.p}_*",
     ],
     flatten([for k in local.project_keys : [
       "${local.ap}:codebuild:${local.acc}:project/${local.p}-${k}",
@@ -126,7 +124,7 @@ locals {
   # The services whose resources above the stack manages in full.
   by_name_actions = [
     "ecs:*", "ecr:*", "elasticloadbalancing:*", "autoscaling:*", "rds:*", "logs:*", "s3:*", "states:*",
-    "events:*", "codebuild:*", "codepipeline:*", "ssm:*", "kms:*", "cloudwatch:*", "dynamodb:*",
+    "events:*", "codebuild:*", "codepipeline:*", "ssm:*", "kms:*", "cloudwatch:*", "dynamodb:*", "sqs:*",
   ]
 
   # The alarms module's alarm names after "<name>-" (modules/alarms/alarms.tf), spelled out
@@ -134,9 +132,14 @@ locals {
   alarm_keys = ["http-5xx", "unhealthy-targets", "cpu-high", "memory-high", "db-storage-low", "db-connections-high"]
 
   # What only the Infrastructure role manages (no role of the app touches it), kept out of
-  # the boundary, whose size AWS caps: the alarms module's topic, failure rules and alarms.
+  # the boundary, whose size AWS caps: the alarms module's topic, failure rules and alarms,
+  # and the database's subnet, parameter and option groups.
   infra_only_resources = concat(
     [
+      "${local.ap}:rds:${local.acc}:subgrp:${local.p}",
+      "${local.ap}:rds:${local.acc}:pg:${local.p}-postgres*-${local.gen}",
+      "${local.ap}:rds:${local.acc}:pg:${local.p}-mysql*-${local.gen}",
+      "${local.ap}:rds:${local.acc}:og:default:*",
       "${local.ap}:sns:${local.acc}:${local.p}-alarms",
       "${local.ap}:events:${local.acc}:rule/${local.p}-deploy-failed",
       "${local.ap}:events:${local.acc}:rule/${local.p}-migration-failed",

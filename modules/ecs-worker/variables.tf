@@ -1,10 +1,10 @@
 variable "name" {
-  description = "Name of the worker's service and task family, for example `shop-prod-worker-celery` (the stack builds it from the app, the environment and the worker's name). Lowercase letters, digits and hyphens."
+  description = "Name of the worker's service and task family, for example `shop-prod-worker_celery` (the stack builds it from the app, the environment and the worker's name; the underscore, which no stack name holds, keeps the name out of a sibling stack's IAM patterns). Lowercase letters, digits, hyphens and underscores."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,61}[a-z0-9]$", var.name))
-    error_message = "name must be 2-63 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (for example \"shop-prod-worker-celery\")."
+    condition     = can(regex("^[a-z][a-z0-9_-]{0,61}[a-z0-9]$", var.name))
+    error_message = "name must be 2-63 characters of lowercase letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit (for example \"shop-prod-worker_celery\")."
   }
 }
 

@@ -115,6 +115,41 @@ def test_with_media_uploads_go_to_s3_under_the_prefix_served_by_cloudfront() -> 
     assert own["STORAGES"]["default"] == {"BACKEND": "myapp.storage.Mine"}
 
 
+QUEUES = {
+    "celery": "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-prod_celery",
+    "reports": "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-prod_reports",
+}
+BROKER_ENV = {
+    "CELERY_BROKER_URL": "sqs://",
+    "CELERY_SQS_QUEUES": json.dumps(QUEUES),
+    "CELERY_TASK_DEFAULT_QUEUE": "celery",
+    "CELERY_SQS_VISIBILITY_TIMEOUT": "1800",
+    "AWS_REGION": "eu-west-1",
+}
+
+
+def test_with_the_sqs_broker_celery_gets_the_predefined_queues() -> None:
+    """Celery reads these with namespace="CELERY": the broker, the queues by URL (so it never
+    lists or creates one: the task role may not), the region, the visibility timeout."""
+    settings = fresh()
+    configure(settings, environ={**STACK_ENV, **BROKER_ENV})
+    assert settings["CELERY_BROKER_URL"] == "sqs://"
+    assert settings["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
+        "predefined_queues": {name: {"url": url} for name, url in QUEUES.items()},
+        "region": "eu-west-1",
+        "visibility_timeout": 1800,
+    }
+    assert settings["CELERY_TASK_DEFAULT_QUEUE"] == "celery"
+    assert settings["CELERY_TASK_ACKS_LATE"] is True and settings["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    # a value the settings module set is kept; without a broker nothing Celery is set
+    own = {**fresh(), "CELERY_TASK_DEFAULT_QUEUE": "mine"}
+    configure(own, environ={**STACK_ENV, **BROKER_ENV})
+    assert own["CELERY_TASK_DEFAULT_QUEUE"] == "mine"
+    plain = fresh()
+    configure(plain, environ=STACK_ENV)
+    assert not [k for k in plain if k.startswith("CELERY_")]
+
+
 def test_with_media_but_no_django_storages_a_save_names_the_requirement(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

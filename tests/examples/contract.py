@@ -33,6 +33,13 @@ OPTIONAL = {"DJANGO_SETTINGS_MODULE", "DB_CA_BUNDLE"}
 # Plain, with [media] enabled: where uploads go (AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX)
 # and where CloudFront serves them.
 MEDIA = {"MEDIA_URL", "MEDIA_PREFIX"}
+# Plain, with [broker] type = "sqs": Celery's broker (modules/sqs-broker's environment output).
+BROKER = {
+    "CELERY_BROKER_URL",
+    "CELERY_SQS_QUEUES",
+    "CELERY_TASK_DEFAULT_QUEUE",
+    "CELERY_SQS_VISIBILITY_TIMEOUT",
+}
 
 
 def readme_table() -> dict[str, str]:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.examples.conftest import LOCAL_VARS
 from tests.examples.contract import (
+    BROKER,
     MEDIA,
     MIGRATION_ONLY,
     OPTIONAL,
@@ -113,7 +114,7 @@ def test_web_and_migration_containers_share_one_contract(default_plan: PlanResul
     # the master user reaches the migration container only
     assert "module.database.migration_secrets" in refs(default_plan, "migrations", "secrets")
     assert not any("migration_secrets" in r for r in refs(default_plan, "service", "secrets"))
-    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY | MEDIA, (
+    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY | MEDIA | BROKER, (
         "the README's contract table drifted"
     )
 
@@ -177,8 +178,8 @@ def test_workers_run_privately_with_the_contract_and_deploy_with_the_web_service
     plan = example.plan({**LOCAL_VARS, "workers": WORKERS})
     services = in_module(plan, "workers", "aws_ecs_service")
     assert sorted(s["name"] for s in services.values()) == [
-        "shop-test-worker-celery",
-        "shop-test-worker-reports",
+        "shop-test-worker_celery",
+        "shop-test-worker_reports",
     ]
     for service in services.values():
         assert service["load_balancer"] == []
@@ -199,7 +200,7 @@ def test_workers_run_privately_with_the_contract_and_deploy_with_the_web_service
     )
     definitions = in_module(plan, "workers", "aws_ecs_task_definition")
     sizes = {d["family"]: (d["cpu"], d["memory"]) for d in definitions.values()}
-    assert sizes == {"shop-test-worker-celery": ("256", "512"), "shop-test-worker-reports": ("512", "1024")}
+    assert sizes == {"shop-test-worker_celery": ("256", "512"), "shop-test-worker_reports": ("512", "1024")}
 
     # the database admits the web service's group and each worker's, nothing else
     assert "module.workers" in refs(plan, "database", "allowed_security_group_ids")
@@ -219,14 +220,72 @@ def test_workers_run_privately_with_the_contract_and_deploy_with_the_web_service
     }
     assert variables == {
         "IMAGE_URI": "#{BuildVariables.IMAGE_URI}",
-        "SERVICE_NAME": "shop-test-worker-celery",
-        "TASK_FAMILY": "shop-test-worker-celery",
+        "SERVICE_NAME": "shop-test-worker_celery",
+        "TASK_FAMILY": "shop-test-worker_celery",
         "CONTAINER_NAME": "worker",
     }
     assert {a["configuration"]["ProjectName"] for a in actions.values()} == {
         actions["DeployService"]["configuration"]["ProjectName"]
     }
     # The deploy role's scope to these services: tests/modules/codepipeline (known ARNs there).
+
+
+def test_no_broker_by_default(default_plan: PlanResult) -> None:
+    assert not [a for a in default_plan.values if a.startswith("module.broker")]
+    task_policy = default_plan.values.get("module.service.aws_iam_role_policy.task[0]", {})
+    assert "sqs:" not in task_policy.get("policy", "")
+
+
+def test_the_sqs_broker_feeds_the_contract_the_task_role_and_the_workers_scaling(
+    example: TerraformRoot,
+) -> None:
+    """[broker] type = "sqs": a queue and a dead-letter queue per name; the contract gains
+    Celery's broker settings; the task role may use those queues only; each worker scales on
+    its own queue's backlog per task instead of CPU."""
+    plan = example.plan(
+        {
+            **LOCAL_VARS,
+            "broker": "sqs",
+            "broker_queues": ["celery", "reports"],
+            "workers": {
+                "celery": {"command": ["celery", "-A", "mysite", "worker"]},
+                "reports": {
+                    "command": ["celery", "-A", "mysite", "worker", "-Q", "reports"],
+                    "queue": "reports",
+                },
+            },
+        }
+    )
+    queues = in_module(plan, "broker", "aws_sqs_queue")
+    assert sorted(q["name"] for q in queues.values()) == [
+        "shop-test_celery",
+        "shop-test_celery-dlq",
+        "shop-test_reports",
+        "shop-test_reports-dlq",
+    ]
+    assert all(q["sqs_managed_sse_enabled"] for q in queues.values())
+    assert "module.broker[0].queue_arns" in refs(plan, "service", "sqs_queue_arns")
+    assert "module.service.aws_iam_role_policy.task[0]" in plan.values
+    # the task role's policy is known at plan only in part: the module's plan tests hold its
+    # statement; here the wiring (the queues' ARNs, built from their names)
+    backlog = {a: v for a, v in plan.values.items() if ".aws_appautoscaling_policy.backlog" in a}
+    assert sorted(backlog) == [
+        'module.workers["celery"].aws_appautoscaling_policy.backlog[0]',
+        'module.workers["reports"].aws_appautoscaling_policy.backlog[0]',
+    ]
+    assert not [
+        a for a in plan.values if a.startswith("module.workers") and ".aws_appautoscaling_policy.cpu" in a
+    ]
+    for name, policy in backlog.items():
+        metrics = policy["target_tracking_scaling_policy_configuration"][0][
+            "customized_metric_specification"
+        ][0]
+        [waiting] = [m for m in metrics["metrics"] if m["id"] == "waiting"]
+        queue = waiting["metric_stat"][0]["metric"][0]["dimensions"][0]["value"]
+        assert queue == ("shop-test_reports" if '"reports"' in name else "shop-test_celery"), name
+    # CELERY_* reach the web, migration and worker containers through the one contract (the
+    # local apply reads them back from the task definitions)
+    assert "local.container_environment" in refs(plan, "workers", "environment")
 
 
 def test_pipeline_stages_in_order(default_plan: PlanResult, production_plan: PlanResult) -> None:

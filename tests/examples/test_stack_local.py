@@ -33,7 +33,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.examples.contract import MEDIA, MIGRATION_ONLY, PLAIN, SECRET
+from tests.examples.contract import BROKER, MEDIA, MIGRATION_ONLY, PLAIN, SECRET
 from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.tfharness.apply import leftovers, snapshot
@@ -210,10 +210,12 @@ class Deployed:
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
-    # with user uploads and a worker (the other local deploys of the example leave them off)
+    # with user uploads, a worker and the SQS broker (the other local deploys of the example
+    # leave them off)
     with open(project / "zonke.toml", "a") as config:
         config.write("\n[media]\nenabled = true\n")
         config.write('\n[[workers]]\nname = "celery"\ncommand = ["celery", "-A", "mysite", "worker"]\n')
+        config.write('\n[broker]\ntype = "sqs"\n')
     env = zonke_env(tf_env, sources=None)  # the real stack from the repository
     env["ZONKE_KEEP_EMULATOR"] = "1"  # so the last test can look for leftovers after destroy
     emulator = LocalEmulator(project)
@@ -344,7 +346,7 @@ def test_the_worker_runs_privately_without_a_load_balancer_and_admits_nothing(st
     web, svc = ecs.describe_services(cluster="shop-prod", services=["shop-prod", worker["service_name"]])[
         "services"
     ]
-    assert svc["serviceName"] == "shop-prod-worker-celery"
+    assert svc["serviceName"] == "shop-prod-worker_celery"
     assert svc["loadBalancers"] == []
     net = svc["networkConfiguration"]["awsvpcConfiguration"]
     assert net["assignPublicIp"] == "DISABLED"
@@ -364,6 +366,59 @@ def test_the_worker_runs_privately_without_a_load_balancer_and_admits_nothing(st
     assert svc["desiredCount"] == 0
 
 
+def test_the_broker_queues_are_the_task_roles_only_and_the_worker_scales_on_its_backlog(
+    stack: Deployed,
+) -> None:
+    """[broker] type = "sqs": the queue and its dead-letter queue, encrypted, TLS only; the
+    task role may use the queue (no other queue, no ListQueues/CreateQueue); the worker
+    scales on the queue's backlog per task; CELERY_* name the queue's real URL."""
+    sqs, iam = stack.client("sqs"), stack.client("iam")
+    url = sqs.get_queue_url(QueueName="shop-prod_celery")["QueueUrl"]
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attrs["SqsManagedSseEnabled"] == "true"
+    assert json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"].endswith(":shop-prod_celery-dlq")
+    [deny] = json.loads(attrs["Policy"])["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    ecs = stack.client("ecs")
+    svc = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]
+    td = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    env = {e["name"]: e["value"] for e in td["containerDefinitions"][0]["environment"]}
+    assert env["CELERY_BROKER_URL"] == "sqs://" and json.loads(env["CELERY_SQS_QUEUES"]) == {"celery": url}
+    role = td["taskRoleArn"].rsplit("/", 1)[1]
+    statements = [
+        st
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
+        for st in json.loads(
+            json.dumps(iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"])
+        )["Statement"]
+    ]
+    sqs_statements = [
+        st
+        for st in statements
+        if any(
+            str(a).startswith("sqs:")
+            for a in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])
+        )
+    ]
+    assert len(sqs_statements) == 1
+    resources = sqs_statements[0]["Resource"]
+    assert (resources if isinstance(resources, list) else [resources]) == [attrs["QueueArn"]]
+
+    worker = stack.outputs["worker_services"]["celery"]
+    policies = stack.client("application-autoscaling").describe_scaling_policies(
+        ServiceNamespace="ecs", ResourceId=worker["autoscaling_resource_id"]
+    )["ScalingPolicies"]
+    assert [p["PolicyName"] for p in policies] == ["shop-prod-worker_celery-backlog"]
+    metrics = policies[0]["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"][
+        "Metrics"
+    ]
+    waiting = next(m for m in metrics if m["Id"] == "waiting")
+    assert waiting["MetricStat"]["Metric"]["Dimensions"] == [
+        {"Name": "QueueName", "Value": "shop-prod_celery"}
+    ]
+
+
 def test_database_is_private_encrypted_isolated(stack: Deployed) -> None:
     rds, ec2 = stack.client("rds"), stack.client("ec2")
     db = rds.describe_db_instances(DBInstanceIdentifier="shop-prod")["DBInstances"][0]
@@ -373,7 +428,7 @@ def test_database_is_private_encrypted_isolated(stack: Deployed) -> None:
         assert {t["Key"]: t["Value"] for t in subnet["Tags"]}["zonke:tier"] == "isolated"
     # the web service's group and the worker's, nothing else
     services = stack.client("ecs").describe_services(
-        cluster="shop-prod", services=["shop-prod", "shop-prod-worker-celery"]
+        cluster="shop-prod", services=["shop-prod", "shop-prod-worker_celery"]
     )["services"]
     app_groups = {
         g for svc in services for g in svc["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
@@ -429,7 +484,7 @@ def test_task_definition_carries_exactly_the_environment_contract(stack: Deploye
     for family, arn in stack.task_definitions.items():
         td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         container = td["containerDefinitions"][0]
-        assert {e["name"] for e in container.get("environment", [])} == PLAIN | MEDIA, family
+        assert {e["name"] for e in container.get("environment", [])} == PLAIN | MEDIA | BROKER, family
         migration = family == stack.outputs["migration_task_definition_family"]
         assert {s["name"] for s in container.get("secrets", [])} == SECRET | (
             MIGRATION_ONLY if migration else set()

@@ -104,6 +104,12 @@ def stack_arns(name: str, account: str = ACCOUNT, region: str = REGION) -> dict[
             "ecs:TagResource",
             f"arn:aws:ecs:{acc}:task-definition/{name}-migrate:3",
         ),
+        "worker task definition": (
+            "ecs:TagResource",
+            f"arn:aws:ecs:{acc}:task-definition/{name}-worker_celery:3",
+        ),
+        "broker queue": ("sqs:DeleteQueue", f"arn:aws:sqs:{acc}:{name}_celery"),
+        "broker dead-letter queue": ("sqs:SetQueueAttributes", f"arn:aws:sqs:{acc}:{name}_celery-dlq"),
         "capacity provider": (
             "ecs:DeleteCapacityProvider",
             f"arn:aws:ecs:{acc}:capacity-provider/zonke-{name}-ec2",

@@ -167,7 +167,7 @@ def add_worker(
     autoscaling target), listed in the stack's ``worker_services`` output."""
     ecs = stack.client("ecs")
     td = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"][0]["taskDefinition"]
-    service = f"shop-prod-worker-{name}"
+    service = f"shop-prod-worker_{name}"
     ecs.create_service(cluster="shop-prod", serviceName=service, taskDefinition=td, desiredCount=desired)
     resource = f"service/shop-prod/{service}"
     stack.client("application-autoscaling").register_scalable_target(

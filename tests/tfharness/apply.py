@@ -96,7 +96,16 @@ LISTERS: dict[str, Lister] = {
         )["clusters"]
         if c.get("status") == "ACTIVE"
     ),
+    "ecs.services": lambda s: sorted(
+        svc["serviceArn"]
+        for cluster in s.client("ecs").list_clusters()["clusterArns"]
+        for arns in [s.client("ecs").list_services(cluster=cluster)["serviceArns"]]
+        if arns
+        for svc in s.client("ecs").describe_services(cluster=cluster, services=arns[:10])["services"]
+        if svc.get("status") == "ACTIVE"
+    ),
     "dynamodb.tables": lambda s: sorted(s.client("dynamodb").list_tables()["TableNames"]),
+    "sqs.queues": lambda s: sorted(s.client("sqs").list_queues().get("QueueUrls", [])),
     "ecr.repositories": lambda s: _ids(
         s.client("ecr").describe_repositories()["repositories"], "repositoryArn"
     ),

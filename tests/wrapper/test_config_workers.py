@@ -33,13 +33,23 @@ def test_workers_reach_the_stack_by_name_with_defaults() -> None:
     }
     tfvars = to_tfvars(parse_config(config(CELERY, nightly)))
     assert tfvars["workers"] == {
-        "celery": {"command": CELERY["command"], "cpu": 256, "memory": 512, "min_count": 1, "max_count": 2},
+        "celery": {
+            "command": CELERY["command"],
+            "cpu": 256,
+            "memory": 512,
+            "min_count": 1,
+            "max_count": 2,
+            "queue": "celery",
+            "messages_per_task": 10,
+        },
         "reports": {
             "command": ["python", "manage.py", "rqworker", "--burst"],  # a string is split as a shell would
             "cpu": 512,
             "memory": 2048,
             "min_count": 0,
             "max_count": 3,
+            "queue": "celery",  # used only with a broker
+            "messages_per_task": 10,
         },
     }
 
@@ -85,7 +95,7 @@ def accepted(data: dict[str, Any]) -> bool:
 
 
 def test_the_longest_names_the_config_accepts_fit_the_worker_module() -> None:
-    """The worker's service is <app>-<environment>-worker-<name>: with the longest app name,
+    """The worker's service is <app>-<environment>-worker_<name>: with the longest app name,
     environment and worker name the config accepts it must pass the module's name validation."""
     name, worker = "a" * 20, "w" * 20
     environments = [
@@ -99,9 +109,59 @@ def test_the_longest_names_the_config_accepts_fit_the_worker_module() -> None:
     assert not accepted({"app": {"name": name + "a", "environment": environment}})
     assert not accepted({"app": {"name": "shop"}, "workers": [{**CELERY, "name": worker + "w"}]})
     variables = (REPO_ROOT / "modules" / "ecs-worker" / "variables.tf").read_text()
-    pattern = re.search(r'regex\("(\^\[a-z\]\[a-z0-9-\]\{0,61\}\[a-z0-9\]\$)", var\.name\)', variables)
+    pattern = re.search(r'regex\("(\^\[a-z\]\[a-z0-9_-\]\{0,61\}\[a-z0-9\]\$)", var\.name\)', variables)
     assert pattern, "the module's name validation moved: update this test"
-    service = f"{name}-{environment}-worker-{worker}"
+    service = f"{name}-{environment}-worker_{worker}"
     assert re.fullmatch(pattern.group(1), service), (
         f"{service!r} ({len(service)} chars) fails the module's rule"
     )
+
+
+def test_the_broker_is_off_unless_asked_and_reaches_the_stack() -> None:
+    off = to_tfvars(parse_config({"app": {"name": "shop"}}))
+    assert off["broker"] == "none"
+    on = to_tfvars(
+        parse_config(
+            config(
+                CELERY,
+                {**CELERY, "name": "reports", "queue": "reports", "messages_per_task": 50},
+                broker={"type": "sqs", "queues": ["celery", "reports"], "visibility_timeout": 3600},
+            )
+        )
+    )
+    assert (
+        on["broker"],
+        on["broker_queues"],
+        on["broker_visibility_timeout"],
+        on["broker_max_receives"],
+    ) == (
+        "sqs",
+        ["celery", "reports"],
+        3600,
+        5,
+    )
+    # a worker without a queue takes the broker's first
+    assert (on["workers"]["celery"]["queue"], on["workers"]["reports"]["queue"]) == ("celery", "reports")
+    assert on["workers"]["reports"]["messages_per_task"] == 50
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (config(broker={"type": "rabbitmq"}), ["broker.type", "'none' or 'sqs'"]),
+        (config(broker={"type": "sqs", "queues": ["Celery!"]}), ["broker.queues", "1 to 10 distinct names"]),
+        (config(broker={"type": "sqs", "visibility_timeout": 5}), ["broker.visibility_timeout"]),
+        (config({**CELERY, "queue": "celery"}), ["queue='celery' needs a broker", '[broker] type = "sqs"']),
+        (
+            config({**CELERY, "queue": "nightly"}, broker={"type": "sqs"}),
+            ["queue='nightly' is not one of broker.queues ['celery']"],
+        ),
+        (config({**CELERY, "min": 0}, broker={"type": "sqs"}), ["min=0 with an SQS broker", "set min = 1"]),
+    ],
+    ids=["type", "queue-names", "visibility", "queue-without-broker", "unknown-queue", "min-zero"],
+)
+def test_bad_broker_settings_are_refused_naming_the_field(data: dict[str, Any], expected: list[str]) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(data)
+    missing = [e for e in expected if e not in str(err.value)]
+    assert not missing, f"{missing} not in:\n{err.value}"

@@ -68,6 +68,7 @@ SERVICES: tuple[str, ...] = (
     "secretsmanager",
     "sfn",
     "sns",
+    "sqs",
     "ssm",
     "sts",
 )

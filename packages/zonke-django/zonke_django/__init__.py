@@ -2,22 +2,24 @@
 
 ``configure(globals())`` at the end of a settings module reads the stack's environment
 contract (``DB_*``/``DATABASE_URL``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
-``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``, ``MEDIA_URL``) and sets what the
-stack needs. It never calls AWS or the network, and works without any of those variables
-(collectstatic in the image build, ``manage.py`` on a laptop): then it leaves the
+``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``, ``MEDIA_URL``,
+``CELERY_*``) and sets what the stack needs. It never calls AWS or the network, and works
+without any of those variables (collectstatic in the image build, ``manage.py`` on a
+laptop): then it leaves the
 database, hosts and secret key as the settings module had them.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["HEALTH_MIDDLEWARE", "configure", "database_from_environment"]
+__all__ = ["HEALTH_MIDDLEWARE", "celery_settings", "configure", "database_from_environment"]
 
 HEALTH_MIDDLEWARE = "zonke_django.health.HealthCheckMiddleware"
 MEDIA_STORAGE = "zonke_django.storage.MediaTierMissingStorage"
@@ -115,6 +117,40 @@ def _media_storage(
     }
 
 
+def celery_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Celery's settings (Django names, ``CELERY_`` namespace) from the broker's part of the
+    contract, or nothing without a broker.
+
+    With ``[broker] type = "sqs"`` the stack sets ``CELERY_BROKER_URL`` (``sqs://``: the task
+    role's credentials), ``CELERY_SQS_QUEUES`` (JSON: each queue's URL by its name),
+    ``CELERY_TASK_DEFAULT_QUEUE`` and ``CELERY_SQS_VISIBILITY_TIMEOUT``. The queues are
+    predefined, so Celery never lists or creates queues (the task role may not). An app reads
+    them with ``app.config_from_object("django.conf:settings", namespace="CELERY")``.
+    https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/sqs.html
+    """
+    broker = env.get("CELERY_BROKER_URL", "")
+    if not broker:
+        return {}
+    out: dict[str, Any] = {"CELERY_BROKER_URL": broker}
+    if broker.startswith("sqs://"):
+        queues = json.loads(env.get("CELERY_SQS_QUEUES") or "{}")
+        options: dict[str, Any] = {"predefined_queues": {name: {"url": url} for name, url in queues.items()}}
+        if env.get("AWS_REGION"):
+            options["region"] = env["AWS_REGION"]
+        if env.get("CELERY_SQS_VISIBILITY_TIMEOUT"):
+            options["visibility_timeout"] = int(env["CELERY_SQS_VISIBILITY_TIMEOUT"])
+        out["CELERY_BROKER_TRANSPORT_OPTIONS"] = options
+        # SQS keeps no results: results, if the app wants them, go elsewhere (the database).
+        out["CELERY_TASK_DEFAULT_QUEUE"] = env.get("CELERY_TASK_DEFAULT_QUEUE") or next(
+            iter(queues), "celery"
+        )
+        # A task whose worker dies is handed to another (after the visibility timeout), not lost.
+        out["CELERY_TASK_ACKS_LATE"] = True
+        out["CELERY_TASK_REJECT_ON_WORKER_LOST"] = True
+        out["CELERY_WORKER_PREFETCH_MULTIPLIER"] = 1
+    return out
+
+
 def configure(
     settings: MutableMapping[str, Any],
     *,
@@ -168,6 +204,10 @@ def configure(
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
     settings["STORAGES"] = storages
     settings.pop("STATICFILES_STORAGE", None)
+
+    # Celery's broker, when the stack has one; a value the settings module set is kept.
+    for key, value in celery_settings(env).items():
+        settings.setdefault(key, value)
 
     middleware = [m for m in settings.get("MIDDLEWARE", []) if m != HEALTH_MIDDLEWARE]
     # First: the load balancer checks by the task's IP address, which is no allowed host.

@@ -655,8 +655,8 @@ def test_deploy_stage_is_the_codebuild_step_with_the_built_image(full: PlanResul
 
 WORKERS = {
     "celery": {
-        "service_name": "shop-prod-worker-celery",
-        "task_definition_family": "shop-prod-worker-celery",
+        "service_name": "shop-prod-worker_celery",
+        "task_definition_family": "shop-prod-worker_celery",
         "container_name": "worker",
     },
 }
@@ -676,24 +676,24 @@ def test_each_worker_is_deployed_beside_the_service_by_the_same_step(
     variables = {v["name"]: v["value"] for v in json.loads(worker["EnvironmentVariables"])}
     assert variables == {
         "IMAGE_URI": "#{BuildVariables.IMAGE_URI}",
-        "SERVICE_NAME": "shop-prod-worker-celery",
-        "TASK_FAMILY": "shop-prod-worker-celery",
+        "SERVICE_NAME": "shop-prod-worker_celery",
+        "TASK_FAMILY": "shop-prod-worker_celery",
         "CONTAINER_NAME": "worker",
     }
     sids = {s["Sid"]: s for s in json.loads(plan.values["aws_iam_role_policy.deploy"]["policy"])["Statement"]}
     ecs = "arn:aws:ecs:us-east-1:123456789012"
     assert sorted(sids["DeployTheService"]["Resource"]) == [
         f"{ecs}:service/shop-prod/shop-prod-web",
-        f"{ecs}:service/shop-prod/shop-prod-worker-celery",
+        f"{ecs}:service/shop-prod/shop-prod-worker_celery",
     ]
     assert sorted(sids["TagTheServiceRevisionOnRegister"]["Resource"]) == [
         f"{ecs}:task-definition/shop-prod-web:*",
-        f"{ecs}:task-definition/shop-prod-worker-celery:*",
+        f"{ecs}:task-definition/shop-prod-worker_celery:*",
     ]
 
     # the same buildspec with the worker's action variables deploys the worker
     base = json.loads(json.dumps(BASE_REVISION))
-    base["taskDefinition"]["family"] = "shop-prod-worker-celery"
+    base["taskDefinition"]["family"] = "shop-prod-worker_celery"
     base["taskDefinition"]["containerDefinitions"][0]["name"] = "worker"
     overrides = {k: v for k, v in variables.items() if k != "IMAGE_URI"}
     done, state = run_deploy(
@@ -701,9 +701,9 @@ def test_each_worker_is_deployed_beside_the_service_by_the_same_step(
     )
     assert done.returncode == 0, done.stderr
     calls = (state / "calls").read_text().splitlines()
-    assert calls[0].startswith("aws ecs describe-task-definition --task-definition shop-prod-worker-celery ")
+    assert calls[0].startswith("aws ecs describe-task-definition --task-definition shop-prod-worker_celery ")
     assert any(
-        c.startswith("aws ecs update-service --cluster shop-prod --service shop-prod-worker-celery ")
+        c.startswith("aws ecs update-service --cluster shop-prod --service shop-prod-worker_celery ")
         for c in calls
     )
     assert not any("--service shop-prod-web " in c or "--services shop-prod-web" in c for c in calls)

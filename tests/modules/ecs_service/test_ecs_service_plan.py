@@ -201,6 +201,34 @@ def test_secrets_reach_the_container_and_only_those_secrets_are_readable(ecs: Te
     assert wildcard == ["GetRegistryToken"]
 
 
+QUEUES = [
+    "arn:aws:sqs:us-east-1:123456789012:demo_celery",
+    "arn:aws:sqs:us-east-1:123456789012:demo_reports",
+]
+
+
+def test_task_role_uses_exactly_the_given_queues(ecs: TerraformRoot) -> None:
+    """Celery on SQS with predefined queues: send, receive, delete, change visibility and
+    read attributes on the broker's queues; no ListQueues, CreateQueue or dead-letter queue."""
+    plan = ecs.plan({**BASE, "sqs_queue_arns": QUEUES})
+    policy = statements(plan.values["aws_iam_role_policy.task[0]"]["policy"])
+    queues = policy["UseTheAppsQueues"]
+    assert sorted(as_list(queues["Action"])) == [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ReceiveMessage",
+        "sqs:SendMessage",
+    ]
+    assert sorted(as_list(queues["Resource"])) == QUEUES
+    assert set(policy) == {"UseTheAppsQueues"}
+    error = " ".join(
+        ecs.plan_error({**BASE, "sqs_queue_arns": ["arn:aws:sqs:us-east-1:123456789012:demo_*"]}).split()
+    )
+    assert "sqs_queue_arns must hold SQS queue ARNs without wildcards" in error
+
+
 def test_task_role_media_prefix_and_own_secret(ecs: TerraformRoot) -> None:
     plan = ecs.plan(
         {

@@ -15,7 +15,7 @@ COMMAND = ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]
 
 def base_vars(**overrides: Any) -> dict[str, Any]:
     variables: dict[str, Any] = {
-        "name": "shop-prod-worker-celery",
+        "name": "shop-prod-worker_celery",
         "cluster_arn": CLUSTER_ARN,
         "capacity_provider_strategy": [{"capacity_provider": "FARGATE", "base": 0, "weight": 1}],
         "vpc_id": "vpc-0123",

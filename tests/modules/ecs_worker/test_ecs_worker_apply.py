@@ -66,7 +66,7 @@ def test_worker_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-d
         assert egress == {(443, "0.0.0.0/0"), (5432, database)}
 
         td = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
-        assert td["family"] == out["task_definition_family"] == "shop-prod-worker-celery"
+        assert td["family"] == out["task_definition_family"] == "shop-prod-worker_celery"
         [container] = td["containerDefinitions"]
         assert container["name"] == out["container_name"] == "worker"
         assert container["command"] == COMMAND and container["stopTimeout"] == 90

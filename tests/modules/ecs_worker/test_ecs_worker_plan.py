@@ -116,7 +116,7 @@ def test_with_a_queue_it_scales_on_the_backlog_per_task(worker: TerraformRoot) -
     assert (tasks["namespace"], tasks["metric_name"]) == ("ECS/ContainerInsights", "RunningTaskCount")
     assert {d["name"]: d["value"] for d in tasks["dimensions"]} == {
         "ClusterName": "shop-prod",
-        "ServiceName": "shop-prod-worker-celery",
+        "ServiceName": "shop-prod-worker_celery",
     }
 
 
