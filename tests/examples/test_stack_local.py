@@ -406,9 +406,13 @@ def test_the_broker_queues_are_the_task_roles_only_and_the_worker_scales_on_its_
     assert (resources if isinstance(resources, list) else [resources]) == [attrs["QueueArn"]]
 
     worker = stack.outputs["worker_services"]["celery"]
-    policies = stack.client("application-autoscaling").describe_scaling_policies(
-        ServiceNamespace="ecs", ResourceId=worker["autoscaling_resource_id"]
-    )["ScalingPolicies"]
+    policies = [
+        p
+        for p in stack.client("application-autoscaling").describe_scaling_policies(
+            ServiceNamespace="ecs", ResourceId=worker["autoscaling_resource_id"]
+        )["ScalingPolicies"]
+        if p["ResourceId"] == worker["autoscaling_resource_id"]  # the emulator ignores the filter
+    ]
     assert [p["PolicyName"] for p in policies] == ["shop-prod-worker_celery-backlog"]
     metrics = policies[0]["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"][
         "Metrics"
