@@ -94,10 +94,12 @@ def test_database_is_isolated_and_admits_only_the_service(default_plan: PlanResu
         "module.network.isolated_subnet_ids",
         "module.network",
     }
-    # the migration task runs with the service's security group: one group to admit
+    # the migration task runs with the service's security group: one group to admit, and
+    # one per worker ([[workers]]; none here, so the ingress rules below are the service's)
     assert refs(default_plan, "database", "allowed_security_group_ids") == {
         "module.service.security_group_id",
         "module.service",
+        "module.workers",
     }
     assert refs(default_plan, "migrations", "security_group_ids") == {
         "module.service.security_group_id",
