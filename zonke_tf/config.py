@@ -436,7 +436,7 @@ class Worker(_Section):
     service with no load balancer, autoscaled on CPU between ``min`` and ``max`` tasks."""
 
     name: str
-    command: list[str] | str
+    command: list[str]  # a string is split as a shell would (see _command)
     cpu: int = 256
     memory: int = 512
     min: Annotated[int, Field(ge=0, le=100)] = 1
@@ -456,10 +456,12 @@ class Worker(_Section):
             )
         return v
 
-    @field_validator("command")
+    @field_validator("command", mode="before")
     @classmethod
-    def _command(cls, v: list[str] | str) -> list[str]:
-        words = shlex.split(v) if isinstance(v, str) else list(v)
+    def _command(cls, v: Any) -> Any:
+        words = shlex.split(v) if isinstance(v, str) else v
+        if not isinstance(words, list):
+            return words  # not a list or a string: the field's own type check says so
         if not words or any(not w for w in words):
             raise ValueError(
                 "command must be the worker's command, as a list of words or one string, for "
@@ -472,10 +474,6 @@ class Worker(_Section):
         if self.min > self.max:
             raise ValueError(f"min={self.min} is above max={self.max}; min must be <= max")
         return self
-
-    @property
-    def words(self) -> list[str]:
-        return self.command if isinstance(self.command, list) else shlex.split(self.command)
 
 
 class Django(_Section):
@@ -803,7 +801,7 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "media_enabled": c.media.enabled,
         "workers": {
             w.name: {
-                "command": w.words,
+                "command": w.command,
                 "cpu": w.cpu,
                 "memory": w.memory,
                 "min_count": w.min,

@@ -580,11 +580,14 @@ def _try(status: Status, what: str, fn: Callable[[], dict[str, Any]]) -> dict[st
 WAITING_NEXT = "push to the pipeline's branch or run `zonke pipeline run`: its deploy starts the service"
 
 
+def _primary_deployment(svc: Mapping[str, Any]) -> dict[str, Any]:
+    """The service's PRIMARY deployment (the revision it is moving to), or {} if none."""
+    return dict(next((d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {}))
+
+
 def _service_status(stack: Stack) -> dict[str, Any]:
     svc = _service(stack)
-    primary: dict[str, Any] = next(
-        (d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {}
-    )
+    primary = _primary_deployment(svc)
     # The stack waits for its first build (the same look-up the wrapper makes for Terraform's
     # app_image_exists): no tasks run, by design, until the pipeline's first deploy.
     td = stack.client("ecs").describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
@@ -623,9 +626,7 @@ def _workers_status(stack: Stack) -> dict[str, Any]:
         for svc in found.get("services", []):
             if svc.get("status") == "INACTIVE":
                 continue
-            primary: dict[str, Any] = next(
-                (d for d in svc.get("deployments", []) if d.get("status") == "PRIMARY"), {}
-            )
+            primary = _primary_deployment(svc)
             out[by_service[svc["serviceName"]]].update(
                 desired=svc.get("desiredCount"),
                 running=svc.get("runningCount"),
