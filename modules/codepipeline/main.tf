@@ -18,6 +18,17 @@ locals {
   project_base = "${var.name}-"
   task_family  = coalesce(var.task_definition_family, var.service_name)
 
+  # The Deploy stage's actions, by name (in name order: the service's first): the web
+  # service with the buildspec's own names, then each worker naming its service, family and
+  # container through the action's variables.
+  deploy_actions = merge({ DeployService = [] }, {
+    for k, w in var.worker_services : "DeployWorker-${k}" => [
+      { name = "SERVICE_NAME", value = w.service_name, type = "PLAINTEXT" },
+      { name = "TASK_FAMILY", value = w.task_definition_family, type = "PLAINTEXT" },
+      { name = "CONTAINER_NAME", value = w.container_name, type = "PLAINTEXT" },
+    ]
+  })
+
   # Artifacts passed between stages.
   source_artifact = "source"
   build_artifact  = "build"
@@ -188,27 +199,11 @@ resource "aws_codepipeline" "this" {
   stage {
     name = "Deploy"
 
-    action {
-      name            = "DeployService"
-      category        = "Build"
-      owner           = "AWS"
-      provider        = "CodeBuild"
-      version         = "1"
-      input_artifacts = [local.build_artifact]
-
-      configuration = {
-        ProjectName = aws_codebuild_project.this["deploy"].name
-        EnvironmentVariables = jsonencode([
-          { name = "IMAGE_URI", value = "#{BuildVariables.IMAGE_URI}", type = "PLAINTEXT" },
-        ])
-      }
-    }
-
     dynamic "action" {
-      for_each = var.worker_services
+      for_each = local.deploy_actions
 
       content {
-        name            = "DeployWorker-${action.key}"
+        name            = action.key
         category        = "Build"
         owner           = "AWS"
         provider        = "CodeBuild"
@@ -217,12 +212,10 @@ resource "aws_codepipeline" "this" {
 
         configuration = {
           ProjectName = aws_codebuild_project.this["deploy"].name
-          EnvironmentVariables = jsonencode([
-            { name = "IMAGE_URI", value = "#{BuildVariables.IMAGE_URI}", type = "PLAINTEXT" },
-            { name = "SERVICE_NAME", value = action.value.service_name, type = "PLAINTEXT" },
-            { name = "TASK_FAMILY", value = action.value.task_definition_family, type = "PLAINTEXT" },
-            { name = "CONTAINER_NAME", value = action.value.container_name, type = "PLAINTEXT" },
-          ])
+          EnvironmentVariables = jsonencode(concat(
+            [{ name = "IMAGE_URI", value = "#{BuildVariables.IMAGE_URI}", type = "PLAINTEXT" }],
+            action.value,
+          ))
         }
       }
     }
