@@ -106,6 +106,14 @@ LISTERS: dict[str, Lister] = {
     ),
     "dynamodb.tables": lambda s: sorted(s.client("dynamodb").list_tables()["TableNames"]),
     "sqs.queues": lambda s: sorted(s.client("sqs").list_queues().get("QueueUrls", [])),
+    "scheduler.schedule_groups": lambda s: sorted(
+        g["Name"]
+        for g in s.client("scheduler").list_schedule_groups()["ScheduleGroups"]
+        if g["Name"] != "default"
+    ),
+    "scheduler.schedules": lambda s: sorted(
+        f"{x['GroupName']}/{x['Name']}" for x in s.client("scheduler").list_schedules()["Schedules"]
+    ),
     "ecr.repositories": lambda s: _ids(
         s.client("ecr").describe_repositories()["repositories"], "repositoryArn"
     ),
@@ -122,6 +130,24 @@ LISTERS: dict[str, Lister] = {
             if not g["DBParameterGroupName"].startswith("default.")
         ],
         "DBParameterGroupName",
+    ),
+    "elasticache.replication_groups": lambda s: _ids(
+        s.client("elasticache").describe_replication_groups()["ReplicationGroups"], "ReplicationGroupId"
+    ),
+    "elasticache.cache_subnet_groups": lambda s: _ids(
+        s.client("elasticache").describe_cache_subnet_groups()["CacheSubnetGroups"], "CacheSubnetGroupName"
+    ),
+    "elasticache.users": lambda s: _ids(s.client("elasticache").describe_users()["Users"], "UserId"),
+    "elasticache.user_groups": lambda s: _ids(
+        s.client("elasticache").describe_user_groups()["UserGroups"], "UserGroupId"
+    ),
+    "elasticache.cache_parameter_groups": lambda s: _ids(
+        [
+            g
+            for g in s.client("elasticache").describe_cache_parameter_groups()["CacheParameterGroups"]
+            if not g["CacheParameterGroupName"].startswith("default.")
+        ],
+        "CacheParameterGroupName",
     ),
     "cloudfront.distributions": lambda s: _ids(
         s.client("cloudfront").list_distributions()["DistributionList"].get("Items", []), "Id"

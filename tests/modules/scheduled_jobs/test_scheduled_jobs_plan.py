@@ -1,0 +1,175 @@
+"""Plan tests of modules/scheduled-jobs: the schedules' RunTask target (the live revision,
+the app's network), the scheduler's least-privilege role, the failure rule and alarm, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+
+HERE = Path(__file__).parent
+CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod"
+BASE: dict[str, Any] = {
+    "name": "shop-prod",
+    "cluster_arn": CLUSTER,
+    "task_definition_family": "shop-prod",
+    "container_name": "app",
+    "task_role_arn": "arn:aws:iam::123456789012:role/shop-prod-task",
+    "execution_role_arn": "arn:aws:iam::123456789012:role/shop-prod-execution",
+    "subnet_ids": ["subnet-0a", "subnet-0b"],
+    "security_group_ids": ["sg-0app"],
+    "schedules": {
+        "nightly": {"expression": "cron(0 3 * * ? *)", "command": ["python", "manage.py", "nightly"]}
+    },
+}
+
+
+def statements_by_sid(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in policy["Statement"]}
+
+
+@pytest.fixture(scope="module")
+def jobs(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
+    return make_root("modules/scheduled-jobs").init()
+
+
+@pytest.fixture(scope="module")
+def default_plan(jobs: TerraformRoot) -> PlanResult:
+    return jobs.plan(BASE)
+
+
+def test_defaults(default_plan: PlanResult) -> None:
+    assert_plan_matches(default_plan, HERE / "expected_default.yaml")
+
+
+def test_the_scheduler_may_start_only_the_apps_family_in_its_cluster(default_plan: PlanResult) -> None:
+    role = default_plan.values["aws_iam_role.this"]
+    [trust] = json.loads(role["assume_role_policy"])["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == [
+        "arn:aws:scheduler:us-east-1:123456789012:schedule-group/shop-prod",
+        "arn:aws:scheduler:us-east-1:123456789012:schedule/shop-prod/*",
+    ]
+    policy = json.loads(default_plan.values["aws_iam_role_policy.this"]["policy"])
+    by_sid = statements_by_sid(policy)
+    run = by_sid["RunTheAppsFamilyInTheAppsCluster"]
+    assert (run["Action"], run["Resource"]) == (
+        "ecs:RunTask",
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod:*",
+    )
+    assert run["Condition"] == {"ArnEquals": {"ecs:cluster": CLUSTER}}
+    passing = by_sid["PassTheFamilysRolesToEcs"]
+    assert sorted(passing["Resource"]) == [BASE["execution_role_arn"], BASE["task_role_arn"]]
+    assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+    assert set(by_sid) == {
+        "RunTheAppsFamilyInTheAppsCluster",
+        "PassTheFamilysRolesToEcs",
+        "RecordRunsThatCouldNotStart",
+    }
+    assert all(s["Resource"] != "*" for s in policy["Statement"])
+
+
+def test_the_failure_rule_matches_failed_runs_of_these_jobs_only(jobs: TerraformRoot) -> None:
+    plan = jobs.plan(
+        {
+            **BASE,
+            "schedules": {
+                "nightly": {"expression": "cron(0 3 * * ? *)", "command": ["python", "manage.py", "nightly"]},
+                "sweep": {"expression": "rate(15 minutes)", "command": ["python", "manage.py", "sweep"]},
+            },
+        }
+    )
+    pattern = json.loads(plan.values["aws_cloudwatch_event_rule.failed"]["event_pattern"])
+    assert pattern["source"] == ["aws.ecs"] and pattern["detail-type"] == ["ECS Task State Change"]
+    detail = pattern["detail"]
+    assert detail["clusterArn"] == [CLUSTER] and detail["lastStatus"] == ["STOPPED"]
+    assert sorted(detail["group"]) == ["schedule:nightly", "schedule:sweep"]
+    assert detail["$or"] == [
+        {"containers": {"exitCode": [{"anything-but": 0}]}},
+        {"stopCode": ["TaskFailedToStart"]},
+    ]
+    policy = json.loads(plan.values["aws_sqs_queue_policy.failures"]["policy"])
+    allow = statements_by_sid(policy)["TheFailureRuleOnly"]
+    assert allow["Principal"] == {"Service": "events.amazonaws.com"}
+    assert allow["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/shop-prod-schedule-failed"}
+    }
+    assert statements_by_sid(policy)["RefusePlaintext"]["Condition"] == {
+        "Bool": {"aws:SecureTransport": "false"}
+    }
+
+
+def test_capacity_strategy_prefix_timezone_and_disabled(jobs: TerraformRoot) -> None:
+    plan = jobs.plan(
+        {
+            **BASE,
+            "enabled": False,
+            "command_prefix": ["/zonke/start"],
+            "capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 0}],
+            "schedules": {
+                "nightly": {
+                    "expression": "cron(30 2 * * ? *)",
+                    "timezone": "Europe/Paris",
+                    "command": ["python", "manage.py", "nightly"],
+                }
+            },
+        }
+    )
+    schedule = plan.values['aws_scheduler_schedule.this["nightly"]']
+    assert schedule["state"] == "DISABLED"
+    assert schedule["schedule_expression_timezone"] == "Europe/Paris"
+    [target] = schedule["target"]
+    [ecs] = target["ecs_parameters"]
+    assert ecs["launch_type"] is None and ecs["platform_version"] is None
+    assert ecs["capacity_provider_strategy"] == [
+        {"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 0}
+    ]
+    [override] = json.loads(target["input"])["containerOverrides"]
+    assert override["command"] == ["/zonke/start", "python", "manage.py", "nightly"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "messages"),
+    [
+        (
+            {"schedules": {"Nightly": {"expression": "cron(0 3 * * ?)", "command": []}}},
+            [
+                "schedules must have at most 20 entries",
+                "each expression must be cron(minutes hours",
+                "each command must be a non-empty list",
+            ],
+        ),
+        (
+            {"schedules": {"a": {"expression": "rate(1 days)", "command": ["x"], "timezone": "Paris time"}}},
+            ["each expression must be cron", "each timezone must be an IANA time zone name"],
+        ),
+        (
+            {"retry_attempts": 200, "maximum_event_age_seconds": 30, "task_definition_family": "shop-prod:3"},
+            [
+                "retry_attempts must be a whole number from 0 to 185",
+                "maximum_event_age_seconds must be a whole number from 60 to 86400",
+                "task_definition_family must be a task definition family name",
+            ],
+        ),
+        (
+            {"cluster_arn": "shop-prod", "subnet_ids": [], "security_group_ids": []},
+            [
+                "cluster_arn must be an ECS cluster ARN",
+                "subnet_ids must list 1 to 16",
+                "security_group_ids must list 1 to 5",
+            ],
+        ),
+    ],
+    ids=["name-cron-command", "rate-unit-timezone", "retries-age-revision", "cluster-network"],
+)
+def test_bad_input_is_rejected_with_clear_messages(
+    jobs: TerraformRoot, variables: dict[str, Any], messages: list[str]
+) -> None:
+    error = " ".join(jobs.plan_error({**BASE, **variables}).split())
+    missing = [m for m in messages if m not in error]
+    assert not missing, f"messages {missing} not in:\n{error}"
