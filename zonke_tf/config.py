@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from zonke_tf import __version__
 from zonke_tf.errors import ConfigError
+from zonke_tf.schedules import parse as parse_schedule
+from zonke_tf.schedules import zone
 
 CONFIG_FILE = "zonke.toml"
 
@@ -459,21 +461,79 @@ class Worker(_Section):
     @field_validator("command", mode="before")
     @classmethod
     def _command(cls, v: Any) -> Any:
-        words = shlex.split(v) if isinstance(v, str) else v
-        if not isinstance(words, list):
-            return words  # not a list or a string: the field's own type check says so
-        if not words or any(not w for w in words):
-            raise ValueError(
-                "command must be the worker's command, as a list of words or one string, for "
-                'example ["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]'
-            )
-        return words
+        return _command_words(v, "worker", '["celery", "-A", "mysite", "worker", "--loglevel", "INFO"]')
 
     @model_validator(mode="after")
     def _bounds(self) -> Worker:
         if self.min > self.max:
             raise ValueError(f"min={self.min} is above max={self.max}; min must be <= max")
         return self
+
+
+def _command_words(v: Any, what: str, example: str) -> Any:
+    """A command as a list of words: a string is split as a shell would."""
+    words = shlex.split(v) if isinstance(v, str) else v
+    if not isinstance(words, list):
+        return words  # not a list or a string: the field's own type check says so
+    if not words or any(not w for w in words):
+        raise ValueError(
+            f"command must be the {what}'s command, as a list of words or one string, for example {example}"
+        )
+    return words
+
+
+class Schedule(_Section):
+    """A scheduled job (``[[schedules]]``): the app's image running ``command`` as a one-off
+    ECS task, started by EventBridge Scheduler on ``cron`` or ``rate`` in ``timezone``."""
+
+    name: str
+    command: list[str]  # a string is split as a shell would
+    cron: str | None = None  # AWS's six fields: "0 3 * * ? *" is 03:00 every day
+    rate: str | None = None  # "15 minutes", "1 day"
+    timezone: str = "UTC"
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _WORKER_NAME.match(v):
+            raise ValueError(
+                f"name={v!r} must be 2-20 lowercase letters, digits and hyphens, starting with a "
+                "letter and not ending with a hyphen (for example 'nightly-report')"
+            )
+        return v
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _command(cls, v: Any) -> Any:
+        return _command_words(v, "job", '["python", "manage.py", "clearsessions"]')
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        zone(v)
+        return v
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, v: str) -> str:
+        if len(v) > 512:
+            raise ValueError(f"description is {len(v)} characters; at most 512")
+        return v
+
+    @model_validator(mode="after")
+    def _when(self) -> Schedule:
+        if (self.cron is None) == (self.rate is None):
+            raise ValueError(
+                'give either cron (for example cron = "0 3 * * ? *", 03:00 every day) or rate '
+                '(for example rate = "15 minutes"), not both or neither'
+            )
+        parse_schedule(self.expression)
+        return self
+
+    @property
+    def expression(self) -> str:
+        return f"cron({self.cron})" if self.cron is not None else f"rate({self.rate})"
 
 
 class Django(_Section):
@@ -624,6 +684,7 @@ class AppConfig(_Section):
     alerts: Alerts = Alerts()
     media: Media = Media()
     workers: list[Worker] = Field(default_factory=list)
+    schedules: list[Schedule] = Field(default_factory=list)
     broker: Broker = Broker()
     state: State = State()
     django: Django = Django()
@@ -674,6 +735,18 @@ class AppConfig(_Section):
                         f"workers ({w.name}): min=0 with an SQS broker: the worker scales on its queue's "
                         "backlog per task, which has no value with no task running; set min = 1 or more"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _schedules(self) -> AppConfig:
+        names = [j.name for j in self.schedules]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(
+                f"schedules: the name {', '.join(twice)} is used twice; give each schedule its own name"
+            )
+        if len(self.schedules) > 20:
+            raise ValueError(f"schedules: {len(self.schedules)} schedules; at most 20")
         return self
 
     @model_validator(mode="after")
@@ -811,6 +884,15 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
             }
             for w in c.workers
         },
+        "schedules": {
+            j.name: {
+                "expression": j.expression,
+                "command": j.command,
+                "timezone": j.timezone,
+                "description": j.description,
+            }
+            for j in c.schedules
+        },
         "broker": c.broker.type,
         "broker_queues": list(c.broker.queues),
         "broker_visibility_timeout": c.broker.visibility_timeout,
@@ -926,6 +1008,12 @@ enabled = false
 # memory = 512
 # min = 1
 # max = 2
+
+# [[schedules]]                # a scheduled job: the app's image runs the command as a one-off task
+# name = "nightly-report"
+# command = ["python", "manage.py", "nightly_report"]
+# cron = "0 3 * * ? *"         # minutes hours day-of-month month day-of-week year (or rate = "15 minutes")
+# timezone = "Europe/Paris"    # default UTC
 
 # [broker]                     # task queues for the workers (Celery): SQS, no server to run
 # type = "sqs"                 # sets CELERY_BROKER_URL; workers scale on their queue's backlog

@@ -275,6 +275,30 @@ module "workers" {
   }
 }
 
+# Scheduled jobs: EventBridge Scheduler starts the web service's task family (its latest
+# revision, which Deploy registers after Migrate) with each job's command.
+module "schedules" {
+  source = "../../modules/scheduled-jobs"
+  count  = length(var.schedules) > 0 ? 1 : 0
+
+  name                       = local.name
+  schedules                  = var.schedules
+  enabled                    = var.app_image_exists
+  cluster_arn                = module.service.cluster_arn
+  task_definition_family     = module.service.task_definition_family
+  container_name             = module.service.container_name
+  command_prefix             = local.command_prefix
+  capacity_provider_strategy = module.service.capacity_provider_strategy
+  task_role_arn              = module.service.task_role_arn
+  execution_role_arn         = module.service.execution_role_arn
+  subnet_ids                 = module.network.private_subnet_ids
+  # The service's security group: the one the database admits.
+  security_group_ids   = [module.service.security_group_id]
+  alarm_actions        = [module.alarms.topic_arn]
+  iam_path             = local.iam_path
+  permissions_boundary = local.permissions_boundary
+}
+
 module "migrations" {
   source = "../../modules/migration-task"
 

@@ -49,6 +49,17 @@ output "worker_services" {
   }
 }
 
+output "schedules" {
+  description = "Scheduled jobs by name: schedule group and name, expression, time zone, command and the ECS task group of their runs; with the failed-runs queue and alarm (empty without `[[schedules]]`)."
+  value = length(module.schedules) == 0 ? {} : {
+    for name, job in module.schedules[0].schedules : name => merge(job, {
+      group_name         = module.schedules[0].schedule_group_name
+      failures_queue_url = module.schedules[0].failures_queue_url
+      alarm_name         = module.schedules[0].alarm_name
+    })
+  }
+}
+
 output "task_definition_family" {
   description = "Task definition family of the web service."
   value       = module.service.task_definition_family

@@ -128,6 +128,19 @@ variable "workers" {
   }
 }
 
+variable "schedules" {
+  description = "Scheduled jobs (`[[schedules]]` in zonke.toml), by name: each a one-off ECS task of the web service's task family (its latest revision, the live release) running `command`, started by EventBridge Scheduler on `expression` (`cron(...)` or `rate(...)`) in `timezone`. A failed run raises the `<app>-<env>-scheduled-job-failed` alarm."
+  type = map(object({
+    expression  = string
+    command     = list(string)
+    timezone    = optional(string, "UTC")
+    description = optional(string, "")
+  }))
+  default  = {}
+  nullable = false
+  # The scheduled-jobs module validates each field (names, expressions, time zones).
+}
+
 variable "broker" {
   description = "Task queues for the workers: `none`, or `sqs` (one SQS queue per `broker_queues` name, each with a dead-letter queue; Celery's broker settings in the contract; workers scale on their queue's backlog per task)."
   type        = string

@@ -45,6 +45,7 @@ locals {
     "monitoring.rds.amazonaws.com" = ["${substr(local.p, 0, 22)}-rds-mon-"]
     "states.amazonaws.com"         = ["${local.n24}-migrate-", "${local.n24}-restart-"]
     "events.amazonaws.com"         = ["${local.n24}-secret-ev-"]
+    "scheduler.amazonaws.com"      = ["${local.n24}-sched-"]
     "codepipeline.amazonaws.com"   = ["${local.n24}-pipeline-"]
     "codebuild.amazonaws.com"      = ["${local.n24}-build-", "${local.n24}-deploy-", "terraform/${local.n24}-terraform-"]
   }
@@ -133,7 +134,8 @@ locals {
 
   # What only the Infrastructure role manages (no role of the app touches it), kept out of
   # the boundary, whose size AWS caps: the alarms module's topic, failure rules and alarms,
-  # and the database's subnet, parameter and option groups.
+  # the database's subnet, parameter and option groups, and the scheduled jobs' schedules,
+  # rule and alarm.
   infra_only_resources = concat(
     [
       "${local.ap}:rds:${local.acc}:subgrp:${local.p}",
@@ -143,6 +145,12 @@ locals {
       "${local.ap}:sns:${local.acc}:${local.p}-alarms",
       "${local.ap}:events:${local.acc}:rule/${local.p}-deploy-failed",
       "${local.ap}:events:${local.acc}:rule/${local.p}-migration-failed",
+      # The scheduled-jobs module's group, schedules, failure rule and alarm (its queue is
+      # `<name>_schedule-failures`, under the sqs pattern above).
+      "${local.ap}:scheduler:${local.acc}:schedule-group/${local.p}",
+      "${local.ap}:scheduler:${local.acc}:schedule/${local.p}/*",
+      "${local.ap}:events:${local.acc}:rule/${local.p}-schedule-failed",
+      "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-scheduled-job-failed",
     ],
     [for a in local.alarm_keys : "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-${a}"],
   )
@@ -264,7 +272,7 @@ data "aws_iam_policy_document" "infra_state_and_build" {
 data "aws_iam_policy_document" "infra_resources" {
   statement {
     sid       = "ManageTheStackResourcesByName"
-    actions   = concat(local.by_name_actions, ["sns:*"])
+    actions   = concat(local.by_name_actions, ["sns:*", "scheduler:*"])
     resources = concat(local.stack_resources, local.infra_only_resources)
   }
 }

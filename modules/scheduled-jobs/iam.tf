@@ -28,7 +28,9 @@ data "aws_iam_policy_document" "trust" {
 }
 
 resource "aws_iam_role" "this" {
-  name                 = "${var.name}-schedules"
+  name_prefix          = "${substr(var.name, 0, 24)}-sched-"
+  path                 = var.iam_path
+  permissions_boundary = var.permissions_boundary
   description          = "EventBridge Scheduler: starts ${var.name}'s scheduled jobs."
   assume_role_policy   = data.aws_iam_policy_document.trust.json
   max_session_duration = 3600

@@ -232,6 +232,56 @@ def test_workers_run_privately_with_the_contract_and_deploy_with_the_web_service
     # The deploy role's scope to these services: tests/modules/codepipeline (known ARNs there).
 
 
+SCHEDULES = {
+    "nightly-report": {
+        "expression": "cron(0 3 * * ? *)",
+        "timezone": "Europe/Paris",
+        "command": ["python", "manage.py", "nightly_report"],
+    },
+}
+
+
+def test_no_schedule_by_default(default_plan: PlanResult) -> None:
+    assert not [a for a in default_plan.values if a.startswith("module.schedules")]
+    assert default_plan.outputs["schedules"] == {}
+
+
+def test_schedules_run_the_live_family_privately_and_wait_for_the_first_image(example: TerraformRoot) -> None:
+    """[[schedules]]: EventBridge Scheduler starts the web service's family (no revision: the
+    latest, which Deploy registers after Migrate) with the job's command after the start
+    wrapper, in the private subnets under the group the database admits, with the web
+    service's capacity and roles; disabled until the first image exists; a failed run pages
+    the alarms topic. The role carries the stack's boundary under its path."""
+    plan = example.plan({**LOCAL_VARS, "schedules": SCHEDULES})
+    [schedule] = in_module(plan, "schedules", "aws_scheduler_schedule").values()
+    assert (schedule["name"], schedule["group_name"]) == ("nightly-report", "shop-test")
+    assert schedule["state"] == "DISABLED"  # a fresh stack: no image yet
+    assert schedule["schedule_expression_timezone"] == "Europe/Paris"
+    for argument, expected in {
+        "task_definition_family": "module.service.task_definition_family",
+        "subnet_ids": "module.network.private_subnet_ids",
+        "security_group_ids": "module.service.security_group_id",
+        "capacity_provider_strategy": "module.service.capacity_provider_strategy",
+        "task_role_arn": "module.service.task_role_arn",
+        "execution_role_arn": "module.service.execution_role_arn",
+        "command_prefix": "local.command_prefix",
+        "enabled": "var.app_image_exists",
+        "alarm_actions": "module.alarms.topic_arn",
+        "permissions_boundary": "local.permissions_boundary",
+    }.items():
+        assert expected in refs(plan, "schedules", argument), argument
+    [ecs] = schedule["target"][0]["ecs_parameters"]
+    assert ecs["task_definition_arn"].endswith(":task-definition/shop-test")  # no revision
+    assert ecs["group"] == "schedule:nightly-report"
+    [role] = in_module(plan, "schedules", "aws_iam_role").values()
+    assert role["path"] == "/zonke/shop-test/" and role["name_prefix"] == "shop-test-sched-"
+    assert plan.outputs["schedules"]["nightly-report"]["expression"] == "cron(0 3 * * ? *)"
+
+    deployed = example.plan({**LOCAL_VARS, "schedules": SCHEDULES, "app_image_exists": True})
+    [schedule] = in_module(deployed, "schedules", "aws_scheduler_schedule").values()
+    assert schedule["state"] == "ENABLED"
+
+
 def test_no_broker_by_default(default_plan: PlanResult) -> None:
     assert not [a for a in default_plan.values if a.startswith("module.broker")]
     task_policy = default_plan.values.get("module.service.aws_iam_role_policy.task[0]", {})

@@ -108,6 +108,14 @@ def stack_arns(name: str, account: str = ACCOUNT, region: str = REGION) -> dict[
             "ecs:TagResource",
             f"arn:aws:ecs:{acc}:task-definition/{name}-worker_celery:3",
         ),
+        "schedule group": ("scheduler:TagResource", f"arn:aws:scheduler:{acc}:schedule-group/{name}"),
+        "schedule": ("scheduler:UpdateSchedule", f"arn:aws:scheduler:{acc}:schedule/{name}/nightly"),
+        "schedule failure rule": ("events:PutTargets", f"arn:aws:events:{acc}:rule/{name}-schedule-failed"),
+        "schedule alarm": (
+            "cloudwatch:PutMetricAlarm",
+            f"arn:aws:cloudwatch:{acc}:alarm:{name}-scheduled-job-failed",
+        ),
+        "schedule failures queue": ("sqs:SetQueueAttributes", f"arn:aws:sqs:{acc}:{name}_schedule-failures"),
         "broker queue": ("sqs:DeleteQueue", f"arn:aws:sqs:{acc}:{name}_celery"),
         "broker dead-letter queue": ("sqs:SetQueueAttributes", f"arn:aws:sqs:{acc}:{name}_celery-dlq"),
         "capacity provider": (
@@ -177,6 +185,7 @@ def stack_arns(name: str, account: str = ACCOUNT, region: str = REGION) -> dict[
         ),
         "execution role": ("iam:DeleteRole", f"{iam}:role{path}{n24}-exec-{GENERATED}"),
         "task role": ("iam:TagRole", f"{iam}:role{path}{n24}-task-{GENERATED}"),
+        "scheduler role": ("iam:TagRole", f"{iam}:role{path}{n24}-sched-{GENERATED}"),
         "instance profile": (
             "iam:DeleteInstanceProfile",
             f"{iam}:instance-profile{path}{n24}-host-{GENERATED}",

@@ -38,7 +38,14 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role{PATH}"
 INFRA_ROLE = f"{ROLE}terraform/{NAME}-terraform-{GENERATED}"
 DB_ARN = f"arn:aws:rds:us-east-1:{ACCOUNT}:db:{NAME}"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
-INFRA_ONLY_KINDS = {"db subnet group", "db parameter group"}
+INFRA_ONLY_KINDS = {
+    "db subnet group",
+    "db parameter group",
+    "schedule group",
+    "schedule",
+    "schedule failure rule",
+    "schedule alarm",
+}
 MANAGED_SIZE = 6144  # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 
 
@@ -209,6 +216,7 @@ def test_pass_role_names_the_service_each_role_trusts(
         f"{NAME}-migrate-": "states.amazonaws.com",
         f"{NAME}-restart-": "states.amazonaws.com",
         f"{NAME}-secret-ev-": "events.amazonaws.com",
+        f"{NAME}-sched-": "scheduler.amazonaws.com",
         f"{NAME}-pipeline-": "codepipeline.amazonaws.com",
         f"{NAME}-build-": "codebuild.amazonaws.com",
         f"{NAME}-deploy-": "codebuild.amazonaws.com",
@@ -326,6 +334,9 @@ def test_reads_terraform_makes_on_refresh_are_allowed(
         ),
         ("ec2:CreateLaunchTemplateVersion", "arn:aws:ec2:us-east-1:123456789012:launch-template/lt-0abc"),
         ("iam:ListRoleTags", f"{ROLE}{NAME}-exec-{GENERATED}"),
+        ("scheduler:GetScheduleGroup", f"arn:aws:scheduler:{acc}:schedule-group/{NAME}"),
+        ("scheduler:GetSchedule", f"arn:aws:scheduler:{acc}:schedule/{NAME}/nightly"),
+        ("scheduler:ListTagsForResource", f"arn:aws:scheduler:{acc}:schedule-group/{NAME}"),
     ]:
         assert allowed(docs, action, resource), (action, resource)
 

@@ -22,6 +22,8 @@ BASE: dict[str, Any] = {
     "execution_role_arn": "arn:aws:iam::123456789012:role/shop-prod-execution",
     "subnet_ids": ["subnet-0a", "subnet-0b"],
     "security_group_ids": ["sg-0app"],
+    "iam_path": "/zonke/shop-prod/",
+    "permissions_boundary": "arn:aws:iam::123456789012:policy/zonke/shop-prod/terraform/shop-prod-boundary",
     "schedules": {
         "nightly": {"expression": "cron(0 3 * * ? *)", "command": ["python", "manage.py", "nightly"]}
     },
