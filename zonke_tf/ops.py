@@ -15,10 +15,12 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from zonke_tf.config import DATABASE_KEYS, GENERATED_SECRET_KEYS
 from zonke_tf.errors import OperationError, UsageError
+from zonke_tf.schedules import next_run
 
 KEY_PATTERN = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 # Keys the stack provides from elsewhere (the database's secret, plain environment), and
@@ -562,6 +564,10 @@ class Status:
     alarms: dict[str, Any] = field(default_factory=dict)
     # By worker name: desired/running/pending tasks, rollout, autoscaling min and max.
     workers: dict[str, Any] = field(default_factory=dict)
+    # By scheduled job's name: expression, time zone, state, next run, last run seen.
+    schedules: dict[str, Any] = field(default_factory=dict)
+    # Failed runs waiting in the scheduled jobs' failed-runs queue.
+    failed_runs: int = 0
     unavailable: list[str] = field(default_factory=list)
     unset_secrets: list[str] = field(default_factory=list)
 
@@ -647,6 +653,86 @@ def _workers_status(stack: Stack) -> dict[str, Any]:
             f"the ECS service of worker {', '.join(missing)} does not exist: is the stack deployed?"
         )
     return out
+
+
+def _last_runs(stack: Stack, groups: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The newest task of each job (by its ECS task group) that ECS still lists: running ones,
+    and stopped ones for about an hour after they stop (ECS forgets them then)."""
+    ecs, cluster = stack.client("ecs"), stack.out("cluster_name")
+    arns: list[str] = []
+    for desired in ("RUNNING", "STOPPED"):
+        pages = ecs.get_paginator("list_tasks").paginate(
+            cluster=cluster, family=stack.out("task_definition_family"), desiredStatus=desired
+        )
+        arns += [arn for page in pages for arn in page.get("taskArns", [])]
+    job_by_group = {group: job for job, group in groups.items()}
+    newest: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(arns), 100):  # DescribeTasks takes 100 tasks at a time
+        for task in ecs.describe_tasks(cluster=cluster, tasks=arns[start : start + 100]).get("tasks", []):
+            job = job_by_group.get(str(task.get("group")))
+            if job is None:
+                continue
+            created = task.get("createdAt")  # AWS sets it; the emulator does not
+            if job in newest and created is not None and created <= newest[job]["_created"]:
+                continue
+            containers = task.get("containers") or [{}]
+            code = containers[0].get("exitCode")
+            newest[job] = {
+                "_created": created,
+                "started": created.isoformat() if isinstance(created, datetime) else None,
+                "status": task.get("lastStatus"),
+                "exit_code": code,
+                "succeeded": None if task.get("lastStatus") != "STOPPED" else code == 0,
+                "reason": task.get("stoppedReason"),
+            }
+    for run in newest.values():
+        run.pop("_created")
+    return newest
+
+
+def _schedules_status(stack: Stack, now: datetime | None = None) -> dict[str, Any]:
+    """Each scheduled job (the stack's ``schedules`` output): its expression, time zone and
+    state as EventBridge Scheduler has them, the next run, and the last run ECS still lists."""
+    jobs: dict[str, Any] = stack.outputs.get("schedules") or {}
+    if not jobs:
+        return {}
+    now = now or datetime.now(UTC)
+    scheduler = stack.client("scheduler")
+    last = _last_runs(stack, {name: str(job["task_group"]) for name, job in jobs.items()})
+    out: dict[str, Any] = {}
+    for name, job in jobs.items():
+        try:
+            found = scheduler.get_schedule(GroupName=job["group_name"], Name=job["schedule_name"])
+        except Exception as exc:
+            if _code(exc) == "ResourceNotFoundException":
+                raise OperationError(
+                    f"the schedule of job {name} does not exist: is the stack deployed?"
+                ) from exc
+            raise
+        expression, timezone = (
+            str(found["ScheduleExpression"]),
+            str(found.get("ScheduleExpressionTimezone") or "UTC"),
+        )
+        enabled = found.get("State") == "ENABLED"
+        upcoming = next_run(expression, timezone, now, found.get("CreationDate")) if enabled else None
+        out[name] = {
+            "expression": expression,
+            "timezone": timezone,
+            "state": found.get("State"),
+            "command": job.get("command"),
+            "next_run": upcoming.isoformat() if upcoming else None,
+            "last_run": last.get(name),
+        }
+    return out
+
+
+def _failed_runs(stack: Stack) -> int:
+    """How many failed runs wait in the scheduled jobs' failed-runs queue."""
+    url = next(iter((stack.outputs.get("schedules") or {}).values()))["failures_queue_url"]
+    attrs = stack.client("sqs").get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )
+    return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
 
 def _scaling_status(stack: Stack) -> dict[str, Any]:
@@ -769,7 +855,7 @@ def service_metrics(stack: Stack, hours: int = 3) -> dict[str, list[tuple[str, f
     return out
 
 
-STATUS_PARTS = ("service", "scaling", "workers", "pipeline", "migration", "alarms", "secrets")
+STATUS_PARTS = ("service", "scaling", "workers", "schedules", "pipeline", "migration", "alarms", "secrets")
 
 
 def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
@@ -782,6 +868,9 @@ def status(stack: Stack, parts: tuple[str, ...] = STATUS_PARTS) -> Status:
         st.scaling = _try(st, "autoscaling", lambda: _scaling_status(stack))
     if "workers" in parts and stack.outputs.get("worker_services"):
         st.workers = _try(st, "workers", lambda: _workers_status(stack))
+    if "schedules" in parts and stack.outputs.get("schedules"):
+        st.schedules = _try(st, "schedules", lambda: _schedules_status(stack))
+        st.failed_runs = int(_try(st, "failed runs", lambda: {"n": _failed_runs(stack)}).get("n", 0))
     if "pipeline" in parts:
         st.pipeline = _try(st, "pipeline", lambda: _pipeline_status(stack, st))
     if "migration" in parts:

@@ -170,6 +170,38 @@ def _status_text(st: ops.Status) -> str:
             f"Worker {name}: {w['running']} running, {w['pending']} pending, {w['desired']} desired; "
             f"rollout {w['rollout']}" + (f"; {w['min']} to {w['max']} tasks" if "max" in w else "")
         )
+    for name, job in st.schedules.items():
+        when = (
+            f"next {job['next_run'][:16].replace('T', ' ')} UTC"
+            if job["next_run"]
+            else (
+                "disabled until the first deploy"
+                if job["state"] == "DISABLED"
+                else "next run: see the expression"
+            )
+        )
+        run = job["last_run"]
+        if run is None:
+            seen = "no run in the last hour (ECS lists stopped tasks for about an hour)"
+        else:
+            started = (
+                str(run["started"])[:16].replace("T", " ") + " UTC" if run["started"] else "(time unknown)"
+            )
+            if run["succeeded"] is None:
+                seen = f"{str(run['status']).lower()}, started {started}"
+            else:
+                outcome = (
+                    "succeeded"
+                    if run["succeeded"]
+                    else f"FAILED (exit code {run['exit_code']}; {run['reason']})"
+                )
+                seen = f"last run {started} {outcome}"
+        lines.append(f"Job {name}: {job['expression']} {job['timezone']}; {when}; {seen}")
+    if st.failed_runs:
+        lines.append(
+            f"Jobs:       {st.failed_runs} failed run(s) waiting in the failed-runs queue "
+            "(the scheduled-job alarm fires until it is purged)"
+        )
     if st.pipeline:
         last = st.pipeline.get("last_execution")
         text = f"{last['status']} ({last['id']})" if last else "never run"
@@ -207,6 +239,8 @@ def cmd_status(args: argparse.Namespace, console: Any) -> int:
             "service": st.service,
             "scaling": st.scaling,
             "workers": st.workers,
+            "schedules": st.schedules,
+            "failed_runs": st.failed_runs,
             "pipeline": st.pipeline,
             "migration": st.migration,
             "alarms": st.alarms,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.dashboard.helpers import csrf_of, secret_json, toml, version_of
-from tests.helpers.standin import add_worker, as_fresh_stack
+from tests.helpers.standin import add_schedule, add_worker, as_fresh_stack
 from zonke_tf import ops
 from zonke_tf.dashboard.app import Dashboard
 
@@ -63,6 +63,18 @@ def test_the_overview_lists_each_worker_with_its_count_and_bounds(client: Any, s
     overview = client.get("/live/overview").text
     row = overview[overview.index('id="worker-celery"') :].split("</tr>", 1)[0]
     assert "<td>2</td>" in row and "1 to 3" in row, row
+
+
+def test_the_overview_lists_each_scheduled_job_with_its_next_run(client: Any, stack: ops.Stack) -> None:
+    assert "Scheduled jobs" not in client.get("/live/overview").text
+    add_schedule(stack, "nightly", "cron(0 3 * * ? *)")
+    add_schedule(stack, "sweep", "rate(15 minutes)", state="DISABLED")
+    overview = client.get("/live/overview").text
+    nightly = overview[overview.index('id="schedule-nightly"') :].split("</tr>", 1)[0]
+    assert "<code>cron(0 3 * * ? *)</code> UTC" in nightly and " 03:00</td>" in nightly, nightly
+    assert "none in the last hour" in nightly
+    sweep = overview[overview.index('id="schedule-sweep"') :].split("</tr>", 1)[0]
+    assert "disabled until the first deploy" in sweep, sweep
 
 
 @pytest.mark.parametrize(

@@ -275,7 +275,7 @@ def test_schedules_run_the_live_family_privately_and_wait_for_the_first_image(ex
     assert ecs["group"] == "schedule:nightly-report"
     [role] = in_module(plan, "schedules", "aws_iam_role").values()
     assert role["path"] == "/zonke/shop-test/" and role["name_prefix"] == "shop-test-sched-"
-    assert plan.outputs["schedules"]["nightly-report"]["expression"] == "cron(0 3 * * ? *)"
+    assert schedule["schedule_expression"] == "cron(0 3 * * ? *)"
 
     deployed = example.plan({**LOCAL_VARS, "schedules": SCHEDULES, "app_image_exists": True})
     [schedule] = in_module(deployed, "schedules", "aws_scheduler_schedule").values()

@@ -118,6 +118,9 @@ def project(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> I
     config += (
         '\n[[workers]]\nname = "celery"\ncommand = "celery -A mysite worker --loglevel INFO"\n'
         "min = 1\nmax = 3\n"
+        # and a nightly job, which the Infrastructure role enables once the first image exists
+        '\n[[schedules]]\nname = "nightly"\ncommand = "python manage.py clearsessions"\n'
+        'cron = "0 3 * * ? *"\n'
     )
     (path / "zonke.toml").write_text(
         config.replace('project_path = "examples/django-monolith"\n', 'project_path = "."\n', 1)
@@ -355,6 +358,12 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     migrate = _container(migrate_td, next(c["name"] for c in migrate_td["containerDefinitions"]))
     assert {"name": "FEATURE_CHECKOUT", "value": "on"} in migrate["environment"], migrate["environment"]
     assert "PAYMENT_API_KEY" in {s["name"] for s in migrate["secrets"]}, migrate["secrets"]
+    # the Infrastructure role (IAM enforced) enabled the nightly job once the first image existed
+    job = project.outputs["schedules"]["nightly"]
+    schedule = project.client("scheduler").get_schedule(
+        GroupName=job["group_name"], Name=job["schedule_name"]
+    )
+    assert schedule["State"] == "ENABLED"
     # the worker too: the new image, the new setting and the new secret
     worker = _worker_container(project)
     assert worker["image"].endswith(f":{commit}"), worker["image"]

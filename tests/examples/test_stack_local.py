@@ -210,12 +210,16 @@ class Deployed:
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
-    # with user uploads, a worker and the SQS broker (the other local deploys of the example
-    # leave them off)
+    # with user uploads, a worker, the SQS broker and a nightly job (the other local deploys of
+    # the example leave them off)
     with open(project / "zonke.toml", "a") as config:
         config.write("\n[media]\nenabled = true\n")
         config.write('\n[[workers]]\nname = "celery"\ncommand = ["celery", "-A", "mysite", "worker"]\n')
         config.write('\n[broker]\ntype = "sqs"\n')
+        config.write(
+            '\n[[schedules]]\nname = "nightly"\ncommand = "python manage.py clearsessions"\n'
+            'cron = "0 3 * * ? *"\ntimezone = "Europe/Paris"\n'
+        )
     env = zonke_env(tf_env, sources=None)  # the real stack from the repository
     env["ZONKE_KEEP_EMULATOR"] = "1"  # so the last test can look for leftovers after destroy
     emulator = LocalEmulator(project)
@@ -364,6 +368,49 @@ def test_the_worker_runs_privately_without_a_load_balancer_and_admits_nothing(st
     assert not container.get("portMappings"), "a worker listens on no port"
     # a fresh stack: no task until the first image, as for the web service
     assert svc["desiredCount"] == 0
+
+
+def test_the_nightly_job_runs_the_live_family_in_the_apps_network(stack: Deployed) -> None:
+    """[[schedules]]: the schedule targets the cluster with the web service's family (no
+    revision: the latest), its private subnets and security group, no public IP, the job's
+    command after the start wrapper; disabled until the first image; retries and the
+    failed-runs queue; the failure rule feeds that queue; the scheduler's role is the stack's."""
+    ecs = stack.client("ecs")
+    job = stack.outputs["schedules"]["nightly"]
+    found = stack.client("scheduler").get_schedule(GroupName=job["group_name"], Name=job["schedule_name"])
+    assert (found["ScheduleExpression"], found["ScheduleExpressionTimezone"]) == (
+        "cron(0 3 * * ? *)",
+        "Europe/Paris",
+    )
+    assert found["State"] == "DISABLED"  # a fresh stack: no image yet
+    [web] = ecs.describe_services(cluster="shop-prod", services=["shop-prod"])["services"]
+    target = found["Target"]
+    assert target["Arn"] == web["clusterArn"]
+    params = target["EcsParameters"]
+    assert params["TaskDefinitionArn"] == web["taskDefinition"].rsplit(":", 1)[0]
+    assert params["Group"] == "schedule:nightly"
+    assert params["CapacityProviderStrategy"] == [
+        {"capacityProvider": s["capacityProvider"], "weight": s["weight"], "base": s["base"]}
+        for s in web["capacityProviderStrategy"]
+    ]
+    net, web_net = (
+        params["NetworkConfiguration"]["awsvpcConfiguration"],
+        web["networkConfiguration"]["awsvpcConfiguration"],
+    )
+    assert sorted(net["Subnets"]) == sorted(web_net["subnets"])
+    assert net["SecurityGroups"] == web_net["securityGroups"] and net["AssignPublicIp"] == "DISABLED"
+    [override] = json.loads(target["Input"])["containerOverrides"]
+    assert override["name"] == stack.outputs["container_name"]
+    assert override["command"][-3:] == ["python", "manage.py", "clearsessions"]
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 3
+    queue = stack.client("sqs").get_queue_attributes(
+        QueueUrl=job["failures_queue_url"], AttributeNames=["QueueArn"]
+    )
+    assert target["DeadLetterConfig"]["Arn"] == queue["Attributes"]["QueueArn"]
+    [rule_target] = stack.client("events").list_targets_by_rule(Rule="shop-prod-schedule-failed")["Targets"]
+    assert rule_target["Arn"] == queue["Attributes"]["QueueArn"]
+    role = stack.client("iam").get_role(RoleName=target["RoleArn"].rsplit("/", 1)[1])["Role"]
+    assert role["Path"] == "/zonke/shop-prod/" and role["RoleName"].startswith("shop-prod-sched-")
 
 
 def test_the_broker_queues_are_the_task_roles_only_and_the_worker_scales_on_its_backlog(

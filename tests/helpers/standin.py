@@ -184,3 +184,39 @@ def add_worker(
         "autoscaling_resource_id": resource,
     }
     stack.outputs["worker_services"] = workers
+
+
+def add_schedule(stack: ops.Stack, name: str, expression: str, state: str = "ENABLED") -> None:
+    """A scheduled job beside the stand-in's service, as modules/scheduled-jobs makes one (its
+    schedule in the stack's group, the failed-runs queue), listed in the ``schedules`` output."""
+    scheduler, sqs = stack.client("scheduler"), stack.client("sqs")
+    if not stack.outputs.get("schedules"):
+        scheduler.create_schedule_group(Name="shop-prod")
+    url = sqs.create_queue(QueueName="shop-prod_schedule-failures")["QueueUrl"]
+    scheduler.create_schedule(
+        Name=name,
+        GroupName="shop-prod",
+        ScheduleExpression=expression,
+        State=state,
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/shop-prod",
+            "RoleArn": ROLE,
+            "EcsParameters": {
+                "TaskDefinitionArn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/shop-prod",
+                "Group": f"schedule:{name}",
+            },
+        },
+    )
+    schedules = dict(stack.outputs.get("schedules") or {})
+    schedules[name] = {
+        "schedule_name": name,
+        "group_name": "shop-prod",
+        "expression": expression,
+        "timezone": "UTC",
+        "command": ["python", "manage.py", name],
+        "task_group": f"schedule:{name}",
+        "failures_queue_url": url,
+        "alarm_name": "shop-prod-scheduled-job-failed",
+    }
+    stack.outputs["schedules"] = schedules

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.helpers.standin import add_worker, as_fresh_stack, make_stand_in
+from tests.helpers.standin import add_schedule, add_worker, as_fresh_stack, make_stand_in
 from zonke_tf import ops
 from zonke_tf.errors import OperationError
 from zonke_tf.ops_cli import _status_text
@@ -227,3 +228,82 @@ def test_status_lists_every_worker_with_its_count_and_bounds(stack: ops.Stack) -
     # without workers, nothing is read or shown
     stack.outputs["worker_services"] = {}
     assert ops.status(stack, ("workers",)).workers == {}
+
+
+def test_status_shows_each_scheduled_job_its_next_and_last_run_and_failed_runs(stack: ops.Stack) -> None:
+    """The stack's schedules output: each job's expression, next run, and the newest run ECS
+    still lists (found by the job's task group); failed runs waiting in the queue; a
+    disabled job and a missing schedule are told apart."""
+    add_schedule(stack, "nightly", "cron(0 3 * * ? *)")
+    add_schedule(stack, "sweep", "rate(15 minutes)", state="DISABLED")
+    before = datetime.now(UTC)
+    st = ops.status(stack, ("schedules",))
+    nightly = st.schedules["nightly"]
+    assert (nightly["expression"], nightly["timezone"], nightly["state"]) == (
+        "cron(0 3 * * ? *)",
+        "UTC",
+        "ENABLED",
+    )
+    upcoming = datetime.fromisoformat(nightly["next_run"])
+    assert (upcoming.hour, upcoming.minute) == (3, 0) and timedelta(0) < upcoming - before <= timedelta(
+        days=1
+    )
+    assert nightly["last_run"] is None and st.failed_runs == 0
+    assert st.schedules["sweep"]["next_run"] is None
+    text = _status_text(st)
+    assert (
+        f"Job nightly: cron(0 3 * * ? *) UTC; next {nightly['next_run'][:16].replace('T', ' ')} UTC" in text
+    )
+    assert "Job sweep: rate(15 minutes) UTC; disabled until the first deploy" in text
+    assert "no run in the last hour" in text
+
+    ecs, ec2 = stack.client("ecs"), stack.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.78.1.0/24")["Subnet"]["SubnetId"]
+    # As the network module sets it; the emulator names a task's network interface only then.
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    group = ec2.create_security_group(GroupName="zk-app", Description="app", VpcId=vpc)["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}
+    # a run of the job (its task group), and a task of the family that is no job's run
+    [task] = ecs.run_task(
+        cluster="shop-prod",
+        taskDefinition="shop-prod",
+        group="schedule:nightly",
+        launchType="FARGATE",
+        networkConfiguration=network,
+    )["tasks"]
+    ecs.run_task(
+        cluster="shop-prod",
+        taskDefinition="shop-prod",
+        group="family:shop-prod",
+        launchType="FARGATE",
+        networkConfiguration=network,
+    )
+    st = ops.status(stack, ("schedules",))
+    run = st.schedules["nightly"]["last_run"]
+    assert run is not None and run["status"] != "STOPPED" and run["succeeded"] is None
+    assert st.schedules["sweep"]["last_run"] is None
+    ecs.stop_task(cluster="shop-prod", task=task["taskArn"], reason="Essential container in task exited")
+    stack.client("sqs").send_message(
+        QueueUrl=stack.outputs["schedules"]["nightly"]["failures_queue_url"], MessageBody="{}"
+    )
+    st = ops.status(stack, ("schedules",))
+    run = st.schedules["nightly"]["last_run"]
+    # the emulator stops a task's container with exit code 0
+    assert (run["status"], run["exit_code"], run["succeeded"]) == ("STOPPED", 0, True)
+    assert run["reason"] == "Essential container in task exited"
+    assert st.failed_runs == 1
+    assert "(time unknown) succeeded" in _status_text(st)  # the emulator sets no createdAt
+    run["started"] = "2026-12-03T03:00:04+00:00"  # as AWS's createdAt reads
+    assert "last run 2026-12-03 03:00 UTC succeeded" in _status_text(st)
+    run.update(exit_code=1, succeeded=False)
+    text = _status_text(st)
+    assert "FAILED (exit code 1; Essential container in task exited)" in text
+    assert "1 failed run(s) waiting in the failed-runs queue" in text
+
+    stack.outputs["schedules"] = {
+        **stack.outputs["schedules"],
+        "gone": {**stack.outputs["schedules"]["nightly"], "schedule_name": "gone"},
+    }
+    st = ops.status(stack, ("schedules",))
+    assert st.schedules == {} and any("job gone does not exist" in n for n in st.unavailable), st.unavailable
