@@ -379,6 +379,10 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "CELERY_SQS_QUEUES",
     "CELERY_TASK_DEFAULT_QUEUE",
     "CELERY_SQS_VISIBILITY_TIMEOUT",
+    "REDIS_URL",
+    "CACHE_URL",
+    "REDIS_USERNAME",
+    "REDIS_CACHE_NAME",
     START_WRAPPER_VARIABLE,
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -409,6 +413,24 @@ class Media(_Section):
 
 _WORKER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 _QUEUE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+
+
+class Cache(_Section):
+    """A Redis-compatible cache (ElastiCache, Valkey by default) in the isolated subnets, TLS
+    only, reachable from the app's tasks only, which sign in with their task role (IAM
+    authentication: no password exists); ``REDIS_URL`` and ``CACHE_URL`` in the contract."""
+
+    enabled: bool = False
+    engine: Literal["valkey", "redis"] = "valkey"
+    node_type: str = "cache.t4g.micro"
+    nodes: Annotated[int, Field(ge=1, le=6)] = 1
+
+    @field_validator("node_type")
+    @classmethod
+    def _node_type(cls, v: str) -> str:
+        if not re.match(r"^cache\.[a-z0-9]+\.[a-z0-9]+$", v):
+            raise ValueError(f"node_type={v!r} must be an ElastiCache node type such as 'cache.t4g.micro'")
+        return v
 
 
 class Broker(_Section):
@@ -686,6 +708,7 @@ class AppConfig(_Section):
     workers: list[Worker] = Field(default_factory=list)
     schedules: list[Schedule] = Field(default_factory=list)
     broker: Broker = Broker()
+    cache: Cache = Cache()
     state: State = State()
     django: Django = Django()
     tags: dict[str, str] = Field(default_factory=dict)
@@ -893,6 +916,10 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
             }
             for j in c.schedules
         },
+        "cache_enabled": c.cache.enabled,
+        "cache_engine": c.cache.engine,
+        "cache_node_type": c.cache.node_type,
+        "cache_nodes": c.cache.nodes,
         "broker": c.broker.type,
         "broker_queues": list(c.broker.queues),
         "broker_visibility_timeout": c.broker.visibility_timeout,
@@ -1019,6 +1046,10 @@ enabled = false
 # type = "sqs"                 # sets CELERY_BROKER_URL; workers scale on their queue's backlog
 # queues = ["celery"]          # the first is the default queue; each has a dead-letter queue
 # visibility_timeout = 1800    # seconds: longer than your longest task
+
+[cache]                        # Redis-compatible cache (ElastiCache): REDIS_URL, CACHE_URL
+enabled = false                # the app signs in with its task role (IAM): no password anywhere
+# nodes = 1                    # 2-6: replicas across zones with automatic failover
 
 [state]
 # bucket = "acme-terraform-state"   # S3 bucket for Terraform state (not needed with --local)

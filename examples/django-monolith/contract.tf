@@ -6,6 +6,7 @@ locals {
   contract_env_keys = [
     "AWS_REGION",
     "AWS_STORAGE_BUCKET_NAME",
+    "CACHE_URL",
     "CELERY_BROKER_URL",
     "CELERY_SQS_QUEUES",
     "CELERY_SQS_VISIBILITY_TIMEOUT",
@@ -28,6 +29,9 @@ locals {
     "HEALTH_CHECK_PATH",
     "MEDIA_PREFIX",
     "MEDIA_URL",
+    "REDIS_CACHE_NAME",
+    "REDIS_URL",
+    "REDIS_USERNAME",
     "STATIC_URL",
     "XDG_RUNTIME_DIR",
     "ZONKE_START_WRAPPER",

@@ -42,10 +42,25 @@ locals {
     # Uploads go to AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX and are served from MEDIA_URL.
     MEDIA_URL    = module.cdn.media_url
     MEDIA_PREFIX = trimsuffix(module.cdn.media_prefix, "/")
-    }, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
+    }, local.with_cache ? module.cache[0].environment : {}, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
     # The start wrapper writes it under /tmp and verifies the server with it (verify-full).
     # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
     DB_CA_BUNDLE = var.db_ca_bundle
+  })
+  with_cache = var.cache_enabled
+  # Where the web and worker tasks may connect, beyond HTTPS: the database, and the cache.
+  app_egress_rules = merge({
+    database = {
+      description                  = "The database"
+      port                         = local.database_port
+      referenced_security_group_id = module.database.security_group_id
+    }
+    }, !local.with_cache ? {} : {
+    cache = {
+      description                  = "The cache"
+      port                         = module.cache[0].port
+      referenced_security_group_id = module.cache[0].security_group_id
+    }
   })
   container_secrets = concat(module.database.container_secrets, module.secrets.container_secrets)
   # The execution role resolves the web and migration containers' secrets; only the
@@ -209,14 +224,9 @@ module "service" {
   media_prefix      = "media"
   media_kms_key_arn = var.media_enabled ? module.cdn.kms_key_arn : null
   # The web tasks send to the broker's queues and the workers (same role) take from them.
-  sqs_queue_arns = local.with_broker ? values(module.broker[0].queue_arns) : []
-  egress_rules = {
-    database = {
-      description                  = "The database"
-      port                         = local.database_port
-      referenced_security_group_id = module.database.security_group_id
-    }
-  }
+  sqs_queue_arns     = local.with_broker ? values(module.broker[0].queue_arns) : []
+  cache_connect_arns = local.with_cache ? module.cache[0].connect_resource_arns : []
+  egress_rules       = local.app_egress_rules
 
   iam_path             = local.iam_path
   permissions_boundary = local.permissions_boundary
@@ -266,13 +276,7 @@ module "workers" {
     queue_name        = module.broker[0].queue_names[each.value.queue]
     messages_per_task = each.value.messages_per_task
   }
-  egress_rules = {
-    database = {
-      description                  = "The database"
-      port                         = local.database_port
-      referenced_security_group_id = module.database.security_group_id
-    }
-  }
+  egress_rules = local.app_egress_rules
 }
 
 # Scheduled jobs: EventBridge Scheduler starts the web service's task family (its latest
@@ -297,6 +301,25 @@ module "schedules" {
   alarm_actions        = [module.alarms.topic_arn]
   iam_path             = local.iam_path
   permissions_boundary = local.permissions_boundary
+}
+
+# The cache (ElastiCache, Valkey): in the isolated subnets, open on 6379 to the web service's
+# and each worker's group only; the app connects with its task role (IAM authentication).
+module "cache" {
+  source = "../../modules/redis-cache"
+  count  = local.with_cache ? 1 : 0
+
+  name       = local.name
+  vpc_id     = module.network.vpc_id
+  subnet_ids = module.network.isolated_subnet_ids
+  engine     = var.cache_engine
+  node_type  = var.cache_node_type
+  node_count = var.cache_nodes
+  multi_az   = var.cache_nodes > 1
+  allowed_security_group_ids = merge(
+    { service = module.service.security_group_id },
+    { for name, worker in module.workers : "worker-${name}" => worker.security_group_id },
+  )
 }
 
 module "migrations" {

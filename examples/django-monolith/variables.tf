@@ -141,6 +141,35 @@ variable "schedules" {
   # The scheduled-jobs module validates each field (names, expressions, time zones).
 }
 
+variable "cache_enabled" {
+  description = "Whether the stack has a cache (`[cache] enabled` in zonke.toml): an ElastiCache replication group in the isolated subnets, TLS only, reachable from the app's tasks only, which connect with their task role (IAM authentication, no password). Sets REDIS_URL, CACHE_URL, REDIS_USERNAME and REDIS_CACHE_NAME."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "cache_engine" {
+  description = "The cache's engine: `valkey` or `redis` (Redis OSS)."
+  type        = string
+  default     = "valkey"
+  nullable    = false
+  # The redis-cache module validates it, the node type and the node count.
+}
+
+variable "cache_node_type" {
+  description = "The cache's node type, for example `cache.t4g.micro`."
+  type        = string
+  default     = "cache.t4g.micro"
+  nullable    = false
+}
+
+variable "cache_nodes" {
+  description = "How many nodes the cache has: 1, or 2 to 6 for a primary and replicas across availability zones with automatic failover."
+  type        = number
+  default     = 1
+  nullable    = false
+}
+
 variable "broker" {
   description = "Task queues for the workers: `none`, or `sqs` (one SQS queue per `broker_queues` name, each with a dead-letter queue; Celery's broker settings in the contract; workers scale on their queue's backlog per task)."
   type        = string

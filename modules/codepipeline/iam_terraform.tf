@@ -67,7 +67,7 @@ locals {
   iam_role_and_policy_writes = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
   iam_write_actions          = ["iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*", "iam:Upload*"]
 
-  service_linked_roles = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "autoscaling.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"]
+  service_linked_roles = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com", "autoscaling.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"]
 
   # The CodeBuild projects' keys (codebuild.tf), spelled out: the boundary cannot depend on
   # the projects, whose roles carry it. A plan test checks every project matches.
@@ -151,6 +151,15 @@ locals {
       "${local.ap}:scheduler:${local.acc}:schedule/${local.p}/*",
       "${local.ap}:events:${local.acc}:rule/${local.p}-schedule-failed",
       "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-scheduled-job-failed",
+      # The redis-cache module's replication group, its nodes (<id>-001 to -006), users, user
+      # group, parameter and subnet groups.
+      "${local.ap}:elasticache:${local.acc}:replicationgroup:${local.p}-cache",
+      "${local.ap}:elasticache:${local.acc}:cluster:${local.p}-cache-00?",
+      "${local.ap}:elasticache:${local.acc}:user:${local.p}-cache",
+      "${local.ap}:elasticache:${local.acc}:user:${local.p}-default",
+      "${local.ap}:elasticache:${local.acc}:usergroup:${local.p}-cache",
+      "${local.ap}:elasticache:${local.acc}:parametergroup:${local.p}-cache",
+      "${local.ap}:elasticache:${local.acc}:subnetgroup:${local.p}-cache",
     ],
     [for a in local.alarm_keys : "${local.ap}:cloudwatch:${local.acc}:alarm:${local.p}-${a}"],
   )
@@ -220,7 +229,7 @@ data "aws_iam_policy_document" "infra_state" {
       "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags", "iam:GetInstanceProfile",
       "iam:ListInstanceProfilesForRole", "iam:ListInstanceProfileTags", "ecr:DescribeRepositories",
       "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
-      "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets",
+      "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets", "elasticache:Describe*",
       "states:Describe*", "states:List*", "states:ValidateStateMachineDefinition", "events:Describe*", "events:List*", "codebuild:BatchGetProjects",
       "codepipeline:GetPipeline", "codepipeline:ListTagsForResource", "codestar-connections:GetConnection",
       "codestar-connections:ListTagsForResource", "codeconnections:GetConnection",
@@ -272,7 +281,7 @@ data "aws_iam_policy_document" "infra_state_and_build" {
 data "aws_iam_policy_document" "infra_resources" {
   statement {
     sid       = "ManageTheStackResourcesByName"
-    actions   = concat(local.by_name_actions, ["sns:*", "scheduler:*"])
+    actions   = concat(local.by_name_actions, ["sns:*", "scheduler:*", "elasticache:*"])
     resources = concat(local.stack_resources, local.infra_only_resources)
   }
 }
@@ -585,6 +594,14 @@ data "aws_iam_policy_document" "boundary" {
       variable = "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn"
       values   = ["${local.ap}:rds:${local.acc}:db:${local.p}"]
     }
+  }
+
+  # The app's tasks sign in to the cache with their role (IAM authentication): the
+  # replication group and the user, which the redis-cache module gives the same name.
+  statement {
+    sid       = "Cache"
+    actions   = ["elasticache:Connect"]
+    resources = ["${local.ap}:elasticache:${local.acc}:*:${local.p}-cache"]
   }
 
   statement {

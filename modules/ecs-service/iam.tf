@@ -99,7 +99,7 @@ resource "aws_iam_role_policy" "execution" {
 
 locals {
   media_objects      = var.media_bucket_arn == null ? null : "${var.media_bucket_arn}/${var.media_prefix}/*"
-  task_policy_needed = var.media_bucket_arn != null || length(var.task_secret_arns) > 0 || length(var.sqs_queue_arns) > 0
+  task_policy_needed = var.media_bucket_arn != null || length(var.task_secret_arns) > 0 || length(var.sqs_queue_arns) > 0 || length(var.cache_connect_arns) > 0
 }
 
 data "aws_iam_policy_document" "task" {
@@ -157,6 +157,18 @@ data "aws_iam_policy_document" "task" {
         "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
       ]
       resources = var.sqs_queue_arns
+    }
+  }
+
+  # The cache's IAM authentication: the app signs a token with this role's credentials.
+  # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html
+  dynamic "statement" {
+    for_each = length(var.cache_connect_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ConnectToTheAppsCache"
+      actions   = ["elasticache:Connect"]
+      resources = var.cache_connect_arns
     }
   }
 

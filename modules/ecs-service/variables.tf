@@ -521,6 +521,18 @@ variable "sqs_queue_arns" {
   }
 }
 
+variable "cache_connect_arns" {
+  description = "ARNs of the cache and its IAM-authenticated user (the redis-cache module's `connect_resource_arns`). The task role may `elasticache:Connect` to these only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.cache_connect_arns : can(regex("^arn:aws[a-z-]*:elasticache:[a-z0-9-]+:[0-9]{12}:(replicationgroup|serverlesscache|user):[a-z][a-z0-9-]{0,39}$", a))])
+    error_message = "cache_connect_arns must hold ElastiCache replication group, serverless cache or user ARNs without wildcards, such as \"arn:aws:elasticache:us-east-1:123456789012:replicationgroup:shop-prod-cache\"."
+  }
+}
+
 # --- image repository ---
 
 variable "ecr_keep_images" {

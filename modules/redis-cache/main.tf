@@ -11,7 +11,7 @@
 # through one of those arguments, so it would land in state. Instead the cache uses
 # role-based access control with IAM authentication:
 #
-# - the app's user `<name>-app` has `authentication_mode { type = "iam" }`: it has no
+# - the app's user `<name>-cache` has `authentication_mode { type = "iam" }`: it has no
 #   password at all; the app signs a short-lived (15 minutes) SigV4 token with its task
 #   role's credentials and sends it as the password of AUTH/HELLO. The task role needs
 #   `elasticache:Connect` on the replication group and on the user (outputs
@@ -31,7 +31,7 @@ data "aws_partition" "current" {}
 
 locals {
   id           = "${var.name}-cache"
-  app_user_id  = "${var.name}-app"
+  app_user_id  = "${var.name}-cache"
   port         = 6379
   family       = "${var.engine}${split(".", var.engine_version)[0]}"
   arn_base     = "arn:${data.aws_partition.current.partition}:elasticache:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
@@ -209,7 +209,7 @@ resource "aws_elasticache_replication_group" "this" {
 
 # ----------------------------------------------------------------------------- IAM
 
-# What the app's task role needs to connect as `<name>-app`.
+# What the app's task role needs to connect as `<name>-cache`.
 data "aws_iam_policy_document" "connect" {
   statement {
     sid       = "ConnectToTheCacheAsTheAppUser"

@@ -34,7 +34,7 @@ output "kms_key_arn" {
 }
 
 output "user_id" {
-  description = "The app's cache user (`<name>-app`, IAM authentication): its user name, and the user an IAM authentication token is signed for."
+  description = "The app's cache user (`<name>-cache`, IAM authentication): its user name, and the user an IAM authentication token is signed for."
   value       = aws_elasticache_user.app.user_id
 }
 

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name of the app and environment (for example `shop-prod`): the replication group is `<name>-cache`, the app's cache user `<name>-app`."
+  description = "Name of the app and environment (for example `shop-prod`): the replication group is `<name>-cache`, the app's cache user `<name>-cache` too (users are a namespace of their own; one name lets one IAM pattern name both)."
   type        = string
 
   # Replication group ids: at most 40 lowercase letters, digits and hyphens, starting with a

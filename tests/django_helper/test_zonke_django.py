@@ -150,6 +150,69 @@ def test_with_the_sqs_broker_celery_gets_the_predefined_queues() -> None:
     assert not [k for k in plain if k.startswith("CELERY_")]
 
 
+CACHE_ENV = {
+    "AWS_REGION": "eu-west-1",
+    "REDIS_URL": "rediss://master.shop-prod-cache.abc123.euw1.cache.amazonaws.com:6379/0",
+    "CACHE_URL": "rediss://master.shop-prod-cache.abc123.euw1.cache.amazonaws.com:6379/0",
+    "REDIS_USERNAME": "shop-prod-cache",
+    "REDIS_CACHE_NAME": "shop-prod-cache",
+}
+
+
+def test_with_the_cache_django_signs_in_with_an_iam_token() -> None:
+    """REDIS_URL: Django's Redis cache over TLS, signing in as REDIS_USERNAME with a SigV4
+    presigned `connect` request for REDIS_CACHE_NAME (ElastiCache's IAM authentication), made
+    when a connection opens and reused well inside its 15 minutes; no password anywhere."""
+    from botocore.credentials import Credentials
+    from zonke_django.cache import ElastiCacheIAMCredentials
+
+    settings = fresh()
+    configure(settings, environ={**STACK_ENV, **CACHE_ENV})
+    default = settings["CACHES"]["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["LOCATION"] == CACHE_ENV["REDIS_URL"] and default["LOCATION"].startswith("rediss://")
+    provider = default["OPTIONS"]["credential_provider"]
+    assert (provider.user, provider.cache_name, provider.region) == (
+        "shop-prod-cache",
+        "shop-prod-cache",
+        "eu-west-1",
+    )
+
+    now = [1000.0]
+    signer = ElastiCacheIAMCredentials(
+        "shop-prod-cache",
+        "shop-prod-cache",
+        "eu-west-1",
+        clock=lambda: now[0],
+        credentials=Credentials("AKIDEXAMPLE", "s"),
+    )
+    user, token = signer.get_credentials()
+    assert user == "shop-prod-cache"
+    assert token.startswith("shop-prod-cache/?Action=connect&User=shop-prod-cache&"), token
+    for part in (
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+        "X-Amz-Expires=900",
+        "X-Amz-Signature=",
+        "/eu-west-1/elasticache/aws4_request",
+    ):
+        assert part.replace("/", "%2F") in token or part in token, (part, token)
+    signed: list[str] = []
+    original = signer.token
+    signer.token = lambda: signed.append("x") or original()  # type: ignore[method-assign]
+    now[0] += 300
+    assert signer.get_credentials()[1] == token and signed == []  # reused inside the window
+    now[0] += 400
+    signer.get_credentials()
+    assert signed == ["x"], "a token older than 10 minutes is signed anew"
+    # a cache the settings module chose is kept; without the cache, Django's default stays
+    own = {**fresh(), "CACHES": {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}}}
+    configure(own, environ={**STACK_ENV, **CACHE_ENV})
+    assert own["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    plain = fresh()
+    configure(plain, environ=STACK_ENV)
+    assert "CACHES" not in plain
+
+
 def test_with_media_but_no_django_storages_a_save_names_the_requirement(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

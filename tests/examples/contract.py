@@ -40,6 +40,8 @@ BROKER = {
     "CELERY_TASK_DEFAULT_QUEUE",
     "CELERY_SQS_VISIBILITY_TIMEOUT",
 }
+# Plain, with [cache] enabled: where the cache is and whom to sign in as (modules/redis-cache).
+CACHE = {"REDIS_URL", "CACHE_URL", "REDIS_USERNAME", "REDIS_CACHE_NAME"}
 
 
 def readme_table() -> dict[str, str]:

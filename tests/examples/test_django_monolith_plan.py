@@ -10,6 +10,7 @@ import pytest
 from tests.examples.conftest import LOCAL_VARS
 from tests.examples.contract import (
     BROKER,
+    CACHE,
     MEDIA,
     MIGRATION_ONLY,
     OPTIONAL,
@@ -116,9 +117,9 @@ def test_web_and_migration_containers_share_one_contract(default_plan: PlanResul
     # the master user reaches the migration container only
     assert "module.database.migration_secrets" in refs(default_plan, "migrations", "secrets")
     assert not any("migration_secrets" in r for r in refs(default_plan, "service", "secrets"))
-    assert set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY | MEDIA | BROKER, (
-        "the README's contract table drifted"
-    )
+    assert (
+        set(readme_table()) == PLAIN | SECRET | STARTED | OPTIONAL | MIGRATION_ONLY | MEDIA | BROKER | CACHE
+    ), "the README's contract table drifted"
 
 
 def test_the_app_signs_in_as_its_own_database_user(default_plan: PlanResult) -> None:
@@ -280,6 +281,59 @@ def test_schedules_run_the_live_family_privately_and_wait_for_the_first_image(ex
     deployed = example.plan({**LOCAL_VARS, "schedules": SCHEDULES, "app_image_exists": True})
     [schedule] = in_module(deployed, "schedules", "aws_scheduler_schedule").values()
     assert schedule["state"] == "ENABLED"
+
+
+def test_no_cache_by_default(default_plan: PlanResult) -> None:
+    assert not [a for a in default_plan.values if a.startswith("module.cache")]
+    task_policy = default_plan.values.get("module.service.aws_iam_role_policy.task[0]", {})
+    assert "elasticache:" not in task_policy.get("policy", "")
+
+
+def test_everything_on_composes_and_the_cache_admits_the_apps_tasks_only(example: TerraformRoot) -> None:
+    """Workers, the SQS broker, media, a nightly job and the cache in one stack: it plans;
+    the cache sits in the isolated subnets, admits the web service's and each worker's
+    group only (the scheduled jobs run under the web service's), and the task role may sign
+    in to it and nothing else of
+    ElastiCache; the web and worker groups may reach it."""
+    plan = example.plan(
+        {
+            **LOCAL_VARS,
+            "workers": WORKERS,
+            "broker": "sqs",
+            "broker_queues": ["celery", "reports"],
+            "media_enabled": True,
+            "schedules": SCHEDULES,
+            "cache_enabled": True,
+        }
+    )
+    [group] = in_module(plan, "cache", "aws_elasticache_replication_group").values()
+    assert group["replication_group_id"] == "shop-test-cache"
+    assert group["transit_encryption_enabled"] is True and group["at_rest_encryption_enabled"] is True
+    assert "module.network.isolated_subnet_ids" in refs(plan, "cache", "subnet_ids")
+    ingress = in_module(plan, "cache", "aws_vpc_security_group_ingress_rule")
+    assert sorted(a.split('"')[1] for a in ingress) == ["service", "worker-celery", "worker-reports"]
+    assert {r["from_port"] for r in ingress.values()} == {6379}
+    for module in ("service", "workers"):
+        assert "local.app_egress_rules" in refs(plan, module, "egress_rules"), module
+    egress = {
+        a
+        for a in plan.of_type("aws_vpc_security_group_egress_rule")
+        if a.startswith(("module.service.", "module.workers"))
+    }
+    assert 'module.service.aws_vpc_security_group_egress_rule.extra["cache"]' in egress, sorted(egress)
+    assert 'module.workers["celery"].aws_vpc_security_group_egress_rule.extra["cache"]' in egress, sorted(
+        egress
+    )
+    assert "module.cache" in refs(plan, "service", "cache_connect_arns")
+    policy = json.loads(plan.values["module.service.aws_iam_role_policy.task[0]"]["policy"])
+    [connect] = [st for st in policy["Statement"] if st.get("Sid") == "ConnectToTheAppsCache"]
+    assert connect["Action"] == "elasticache:Connect"
+    assert sorted(connect["Resource"]) == [
+        "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:shop-test-cache",
+        "arn:aws:elasticache:us-east-1:123456789012:user:shop-test-cache",
+    ]
+    assert in_module(plan, "schedules", "aws_scheduler_schedule")
+    # the contract's cache variables reach the containers: tests/examples/test_stack_local.py
 
 
 def test_no_broker_by_default(default_plan: PlanResult) -> None:

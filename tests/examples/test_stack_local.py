@@ -33,7 +33,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.examples.contract import BROKER, MEDIA, MIGRATION_ONLY, PLAIN, SECRET
+from tests.examples.contract import BROKER, CACHE, MEDIA, MIGRATION_ONLY, PLAIN, SECRET
 from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.tfharness.apply import leftovers, snapshot
@@ -210,8 +210,8 @@ class Deployed:
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
-    # with user uploads, a worker, the SQS broker and a nightly job (the other local deploys of
-    # the example leave them off)
+    # with user uploads, a worker, the SQS broker, a nightly job and the cache (the other local
+    # deploys of the example leave them off)
     with open(project / "zonke.toml", "a") as config:
         config.write("\n[media]\nenabled = true\n")
         config.write('\n[[workers]]\nname = "celery"\ncommand = ["celery", "-A", "mysite", "worker"]\n')
@@ -220,6 +220,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Ite
             '\n[[schedules]]\nname = "nightly"\ncommand = "python manage.py clearsessions"\n'
             'cron = "0 3 * * ? *"\ntimezone = "Europe/Paris"\n'
         )
+        config.write("\n[cache]\nenabled = true\n")
     env = zonke_env(tf_env, sources=None)  # the real stack from the repository
     env["ZONKE_KEEP_EMULATOR"] = "1"  # so the last test can look for leftovers after destroy
     emulator = LocalEmulator(project)
@@ -370,6 +371,47 @@ def test_the_worker_runs_privately_without_a_load_balancer_and_admits_nothing(st
     assert svc["desiredCount"] == 0
 
 
+def test_the_cache_is_isolated_encrypted_and_admits_the_apps_tasks_only(stack: Deployed) -> None:
+    """[cache]: the replication group in the isolated subnets (the database's), TLS and
+    encryption at rest with the stack's key, IAM authentication only (the default user off),
+    open on 6379 to the web service's and the worker's groups only; REDIS_URL names it."""
+    ec, ec2, ecs = stack.client("elasticache"), stack.client("ec2"), stack.client("ecs")
+    [group] = ec.describe_replication_groups(ReplicationGroupId="shop-prod-cache")["ReplicationGroups"]
+    assert group["TransitEncryptionEnabled"] is True and group["AtRestEncryptionEnabled"] is True
+    assert group["KmsKeyId"] and group.get("AuthTokenEnabled") is not True
+    [subnets] = ec.describe_cache_subnet_groups(CacheSubnetGroupName="shop-prod-cache")["CacheSubnetGroups"]
+    database = stack.client("rds").describe_db_subnet_groups(DBSubnetGroupName="shop-prod")["DBSubnetGroups"][
+        0
+    ]
+    assert sorted(s["SubnetIdentifier"] for s in subnets["Subnets"]) == sorted(
+        s["SubnetIdentifier"] for s in database["Subnets"]
+    )
+    users = {u["UserId"]: u for u in ec.describe_users()["Users"] if u["UserId"].startswith("shop-prod-")}
+    assert users["shop-prod-cache"]["Authentication"]["Type"] == "iam"
+    assert users["shop-prod-default"]["AccessString"].startswith("off")
+    node = ec.describe_cache_clusters(CacheClusterId="shop-prod-cache-001", ShowCacheNodeInfo=True)[
+        "CacheClusters"
+    ][0]
+    [cache_group] = [g["SecurityGroupId"] for g in node["SecurityGroups"]]
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [cache_group]}])[
+        "SecurityGroupRules"
+    ]
+    ingress = [r for r in rules if not r["IsEgress"]]
+    services = ecs.describe_services(cluster="shop-prod", services=["shop-prod", "shop-prod-worker_celery"])[
+        "services"
+    ]
+    app_groups = {
+        g for s in services for g in s["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+    }
+    assert {r["ReferencedGroupInfo"]["GroupId"] for r in ingress} == app_groups
+    assert {(r["FromPort"], r["ToPort"]) for r in ingress} == {(6379, 6379)}
+    [web] = [s for s in services if s["serviceName"] == "shop-prod"]
+    td = ecs.describe_task_definition(taskDefinition=web["taskDefinition"])["taskDefinition"]
+    env = {e["name"]: e["value"] for e in td["containerDefinitions"][0]["environment"]}
+    assert env["REDIS_URL"].startswith("rediss://") and env["REDIS_URL"].endswith(":6379/0")
+    assert (env["REDIS_USERNAME"], env["REDIS_CACHE_NAME"]) == ("shop-prod-cache", "shop-prod-cache")
+
+
 def test_the_nightly_job_runs_the_live_family_in_the_apps_network(stack: Deployed) -> None:
     """[[schedules]]: the schedule targets the cluster with the web service's family (no
     revision: the latest), its private subnets and security group, no public IP, the job's
@@ -389,10 +431,11 @@ def test_the_nightly_job_runs_the_live_family_in_the_apps_network(stack: Deploye
     params = target["EcsParameters"]
     assert params["TaskDefinitionArn"] == web["taskDefinition"].rsplit(":", 1)[0]
     assert params["Group"] == "schedule:nightly"
-    assert params["CapacityProviderStrategy"] == [
-        {"capacityProvider": s["capacityProvider"], "weight": s["weight"], "base": s["base"]}
-        for s in web["capacityProviderStrategy"]
-    ]
+
+    def strategy(items: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+        return [(i["capacityProvider"], i.get("weight", 0), i.get("base", 0)) for i in items]
+
+    assert strategy(params["CapacityProviderStrategy"]) == strategy(web["capacityProviderStrategy"])
     net, web_net = (
         params["NetworkConfiguration"]["awsvpcConfiguration"],
         web["networkConfiguration"]["awsvpcConfiguration"],
@@ -535,7 +578,7 @@ def test_task_definition_carries_exactly_the_environment_contract(stack: Deploye
     for family, arn in stack.task_definitions.items():
         td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         container = td["containerDefinitions"][0]
-        assert {e["name"] for e in container.get("environment", [])} == PLAIN | MEDIA | BROKER, family
+        assert {e["name"] for e in container.get("environment", [])} == PLAIN | MEDIA | BROKER | CACHE, family
         migration = family == stack.outputs["migration_task_definition_family"]
         assert {s["name"] for s in container.get("secrets", [])} == SECRET | (
             MIGRATION_ONLY if migration else set()

@@ -116,6 +116,27 @@ def stack_arns(name: str, account: str = ACCOUNT, region: str = REGION) -> dict[
             f"arn:aws:cloudwatch:{acc}:alarm:{name}-scheduled-job-failed",
         ),
         "schedule failures queue": ("sqs:SetQueueAttributes", f"arn:aws:sqs:{acc}:{name}_schedule-failures"),
+        "cache": (
+            "elasticache:ModifyReplicationGroup",
+            f"arn:aws:elasticache:{acc}:replicationgroup:{name}-cache",
+        ),
+        "cache node": (
+            "elasticache:ListTagsForResource",
+            f"arn:aws:elasticache:{acc}:cluster:{name}-cache-002",
+        ),
+        "cache user": ("elasticache:ModifyUser", f"arn:aws:elasticache:{acc}:user:{name}-cache"),
+        "cache user group": (
+            "elasticache:ModifyUserGroup",
+            f"arn:aws:elasticache:{acc}:usergroup:{name}-cache",
+        ),
+        "cache parameter group": (
+            "elasticache:ModifyCacheParameterGroup",
+            f"arn:aws:elasticache:{acc}:parametergroup:{name}-cache",
+        ),
+        "cache subnet group": (
+            "elasticache:DeleteCacheSubnetGroup",
+            f"arn:aws:elasticache:{acc}:subnetgroup:{name}-cache",
+        ),
         "broker queue": ("sqs:DeleteQueue", f"arn:aws:sqs:{acc}:{name}_celery"),
         "broker dead-letter queue": ("sqs:SetQueueAttributes", f"arn:aws:sqs:{acc}:{name}_celery-dlq"),
         "capacity provider": (

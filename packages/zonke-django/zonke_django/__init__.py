@@ -3,7 +3,8 @@
 ``configure(globals())`` at the end of a settings module reads the stack's environment
 contract (``DB_*``/``DATABASE_URL``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
 ``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``, ``MEDIA_URL``,
-``CELERY_*``) and sets what the stack needs. It never calls AWS or the network, and works
+``CELERY_*``, ``REDIS_*``) and sets what the stack needs. It never calls AWS or the network
+(the cache's sign-in token is signed locally, when a connection opens), and works
 without any of those variables (collectstatic in the image build, ``manage.py`` on a
 laptop): then it leaves the
 database, hosts and secret key as the settings module had them.
@@ -18,6 +19,8 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .cache import cache_settings
 
 __all__ = ["HEALTH_MIDDLEWARE", "celery_settings", "configure", "database_from_environment"]
 
@@ -204,6 +207,14 @@ def configure(
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
     settings["STORAGES"] = storages
     settings.pop("STATICFILES_STORAGE", None)
+
+    # The stack's cache, unless the settings module chose a cache of its own (anything but
+    # Django's per-process default).
+    cache = cache_settings(env)
+    caches = dict(settings.get("CACHES") or {})
+    local = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+    if cache and caches.get("default", {}).get("BACKEND", local[0]) in local:
+        settings["CACHES"] = {**caches, "default": cache}
 
     # Celery's broker, when the stack has one; a value the settings module set is kept.
     for key, value in celery_settings(env).items():

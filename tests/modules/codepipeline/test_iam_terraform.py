@@ -45,6 +45,12 @@ INFRA_ONLY_KINDS = {
     "schedule",
     "schedule failure rule",
     "schedule alarm",
+    "cache",
+    "cache node",
+    "cache user",
+    "cache user group",
+    "cache parameter group",
+    "cache subnet group",
 }
 MANAGED_SIZE = 6144  # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 
@@ -337,6 +343,8 @@ def test_reads_terraform_makes_on_refresh_are_allowed(
         ("scheduler:GetScheduleGroup", f"arn:aws:scheduler:{acc}:schedule-group/{NAME}"),
         ("scheduler:GetSchedule", f"arn:aws:scheduler:{acc}:schedule/{NAME}/nightly"),
         ("scheduler:ListTagsForResource", f"arn:aws:scheduler:{acc}:schedule-group/{NAME}"),
+        ("elasticache:DescribeCacheEngineVersions", "*"),
+        ("elasticache:DescribeUsers", f"arn:aws:elasticache:{acc}:user:{NAME}-cache"),
     ]:
         assert allowed(docs, action, resource), (action, resource)
 
@@ -631,3 +639,15 @@ def test_a_zone_needs_a_domain(eu_root: TerraformRoot) -> None:
     assert "route53_zone_id must be null or a hosted zone ID" in eu_root.plan_error(
         base_vars(route53_zone_id=ZONE)
     )
+
+
+def test_the_boundary_lets_the_tasks_sign_in_to_their_cache_only(boundary: dict[str, Any]) -> None:
+    """[cache]: the task role's elasticache:Connect (IAM authentication) on the stack's cache
+    and its user passes the boundary; a sibling's cache and user do not."""
+    acc = f"us-east-1:{ACCOUNT}"
+    for stack, allowed_ in [(NAME, True), *[(s, False) for s in SIBLINGS]]:
+        for arn in (
+            f"arn:aws:elasticache:{acc}:replicationgroup:{stack}-cache",
+            f"arn:aws:elasticache:{acc}:user:{stack}-cache",
+        ):
+            assert allowed([boundary], "elasticache:Connect", arn) is allowed_, arn

@@ -53,7 +53,7 @@ def test_cache_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-de
         assert out["environment"] == {
             "REDIS_URL": url,
             "CACHE_URL": url,
-            "REDIS_USERNAME": "zk-cache-app",
+            "REDIS_USERNAME": "zk-cache-cache",
             "REDIS_CACHE_NAME": "zk-cache-cache",
         }
 
@@ -78,12 +78,12 @@ def test_cache_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-de
         ] == [("tcp", 6379, 6379, app, None)]
 
         users = {u["UserId"]: u for u in elasticache.describe_users()["Users"]}
-        assert users["zk-cache-app"]["Authentication"]["Type"] == "iam"
-        assert users["zk-cache-app"]["UserName"] == "zk-cache-app"
+        assert users["zk-cache-cache"]["Authentication"]["Type"] == "iam"
+        assert users["zk-cache-cache"]["UserName"] == "zk-cache-cache"
         assert users["zk-cache-default"]["UserName"] == "default"
         assert users["zk-cache-default"]["AccessString"] == "off -@all"
         [user_group] = elasticache.describe_user_groups(UserGroupId="zk-cache-cache")["UserGroups"]
-        assert sorted(user_group["UserIds"]) == ["zk-cache-app", "zk-cache-default"]
+        assert sorted(user_group["UserIds"]) == ["zk-cache-cache", "zk-cache-default"]
 
         key = aws.client("kms").describe_key(KeyId=out["kms_key_arn"])["KeyMetadata"]
         assert key["KeyManager"] == "CUSTOMER"
@@ -99,5 +99,5 @@ def test_cache_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-de
         assert out["secrets"] == [] and out["secret_arns"] == []
         policy = json.loads(out["task_role_policy_json"])
         assert sorted(policy["Statement"][0]["Resource"]) == sorted(
-            [out["arn"], users["zk-cache-app"]["ARN"]]
+            [out["arn"], users["zk-cache-cache"]["ARN"]]
         )
