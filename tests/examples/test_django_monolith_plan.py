@@ -298,7 +298,8 @@ def test_everything_on_composes_and_the_cache_admits_the_apps_tasks_only(example
     plan = example.plan(
         {
             **LOCAL_VARS,
-            "workers": WORKERS,
+            # with the SQS broker a worker keeps at least one task (config.py refuses min 0)
+            "workers": {name: {**w, "min_count": 1} for name, w in WORKERS.items()},
             "broker": "sqs",
             "broker_queues": ["celery", "reports"],
             "media_enabled": True,
@@ -308,7 +309,8 @@ def test_everything_on_composes_and_the_cache_admits_the_apps_tasks_only(example
     )
     [group] = in_module(plan, "cache", "aws_elasticache_replication_group").values()
     assert group["replication_group_id"] == "shop-test-cache"
-    assert group["transit_encryption_enabled"] is True and group["at_rest_encryption_enabled"] is True
+    # at_rest_encryption_enabled is a string attribute in the provider
+    assert group["transit_encryption_enabled"] is True and group["at_rest_encryption_enabled"] == "true"
     assert "module.network.isolated_subnet_ids" in refs(plan, "cache", "subnet_ids")
     ingress = in_module(plan, "cache", "aws_vpc_security_group_ingress_rule")
     assert sorted(a.split('"')[1] for a in ingress) == ["service", "worker-celery", "worker-reports"]
@@ -324,14 +326,9 @@ def test_everything_on_composes_and_the_cache_admits_the_apps_tasks_only(example
     assert 'module.workers["celery"].aws_vpc_security_group_egress_rule.extra["cache"]' in egress, sorted(
         egress
     )
-    assert "module.cache" in refs(plan, "service", "cache_connect_arns")
-    policy = json.loads(plan.values["module.service.aws_iam_role_policy.task[0]"]["policy"])
-    [connect] = [st for st in policy["Statement"] if st.get("Sid") == "ConnectToTheAppsCache"]
-    assert connect["Action"] == "elasticache:Connect"
-    assert sorted(connect["Resource"]) == [
-        "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:shop-test-cache",
-        "arn:aws:elasticache:us-east-1:123456789012:user:shop-test-cache",
-    ]
+    assert "module.cache[0].connect_resource_arns" in refs(plan, "service", "cache_connect_arns")
+    # the statement itself, with known ARNs: tests/modules/ecs_service (the cache's are known
+    # only after apply here, where the task policy also names the media bucket)
     assert in_module(plan, "schedules", "aws_scheduler_schedule")
     # the contract's cache variables reach the containers: tests/examples/test_stack_local.py
 

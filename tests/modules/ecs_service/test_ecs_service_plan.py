@@ -229,6 +229,28 @@ def test_task_role_uses_exactly_the_given_queues(ecs: TerraformRoot) -> None:
     assert "sqs_queue_arns must hold SQS queue ARNs without wildcards" in error
 
 
+CACHE_ARNS = [
+    "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:demo-cache",
+    "arn:aws:elasticache:us-east-1:123456789012:user:demo-cache",
+]
+
+
+def test_task_role_signs_in_to_exactly_the_given_cache(ecs: TerraformRoot) -> None:
+    """The cache's IAM authentication: elasticache:Connect on the replication group and the
+    user, nothing else of ElastiCache; a wildcard is refused."""
+    plan = ecs.plan({**BASE, "cache_connect_arns": CACHE_ARNS})
+    policy = statements(plan.values["aws_iam_role_policy.task[0]"]["policy"])
+    assert set(policy) == {"ConnectToTheAppsCache"}
+    assert as_list(policy["ConnectToTheAppsCache"]["Action"]) == ["elasticache:Connect"]
+    assert sorted(as_list(policy["ConnectToTheAppsCache"]["Resource"])) == sorted(CACHE_ARNS)
+    error = " ".join(
+        ecs.plan_error(
+            {**BASE, "cache_connect_arns": ["arn:aws:elasticache:us-east-1:123456789012:replicationgroup:*"]}
+        ).split()
+    )
+    assert "cache_connect_arns must hold ElastiCache replication group" in error
+
+
 def test_task_role_media_prefix_and_own_secret(ecs: TerraformRoot) -> None:
     plan = ecs.plan(
         {
