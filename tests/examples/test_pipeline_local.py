@@ -358,12 +358,6 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     migrate = _container(migrate_td, next(c["name"] for c in migrate_td["containerDefinitions"]))
     assert {"name": "FEATURE_CHECKOUT", "value": "on"} in migrate["environment"], migrate["environment"]
     assert "PAYMENT_API_KEY" in {s["name"] for s in migrate["secrets"]}, migrate["secrets"]
-    # the Infrastructure role (IAM enforced) enabled the nightly job once the first image existed
-    job = project.outputs["schedules"]["nightly"]
-    schedule = project.client("scheduler").get_schedule(
-        GroupName=job["group_name"], Name=job["schedule_name"]
-    )
-    assert schedule["State"] == "ENABLED"
     # the worker too: the new image, the new setting and the new secret
     worker = _worker_container(project)
     assert worker["image"].endswith(f":{commit}"), worker["image"]
@@ -379,6 +373,13 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     pushed = project.client("ecr").describe_images(repositoryName=repository, imageIds=[{"imageTag": commit}])
     third = project.run_stages(set())
     assert third["status"] == "Succeeded", json.dumps(third, indent=2)[-6000:]
+    # the Infrastructure role (IAM enforced) enabled the nightly job: this run's Infrastructure
+    # stage came after a deploy, so the image existed (whichever test of this module ran first)
+    job = project.outputs["schedules"]["nightly"]
+    schedule = project.client("scheduler").get_schedule(
+        GroupName=job["group_name"], Name=job["schedule_name"]
+    )
+    assert schedule["State"] == "ENABLED"
     # the repository is IMMUTABLE: the retry reused the commit's image instead of pushing it again
     again = project.client("ecr").describe_images(repositoryName=repository, imageIds=[{"imageTag": commit}])
     assert again["imageDetails"][0]["imageDigest"] == pushed["imageDetails"][0]["imageDigest"]
