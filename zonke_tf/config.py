@@ -473,12 +473,7 @@ class Worker(_Section):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not _WORKER_NAME.match(v):
-            raise ValueError(
-                f"name={v!r} must be 2-20 lowercase letters, digits and hyphens, starting with a "
-                "letter and not ending with a hyphen (for example 'celery')"
-            )
-        return v
+        return _process_name(v, "celery")
 
     @field_validator("command", mode="before")
     @classmethod
@@ -490,6 +485,27 @@ class Worker(_Section):
         if self.min > self.max:
             raise ValueError(f"min={self.min} is above max={self.max}; min must be <= max")
         return self
+
+
+def _process_name(v: str, example: str) -> str:
+    """A worker's or a scheduled job's name: part of AWS names the stack derives from it."""
+    if not _WORKER_NAME.match(v):
+        raise ValueError(
+            f"name={v!r} must be 2-20 lowercase letters, digits and hyphens, starting with a "
+            f"letter and not ending with a hyphen (for example {example!r})"
+        )
+    return v
+
+
+def _unique_names(section: str, what: str, names: list[str], most: int) -> None:
+    """Each name of a ``[[section]]`` list once, and at most ``most`` entries."""
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(
+            f"{section}: the name {', '.join(twice)} is used twice; give each {what} its own name"
+        )
+    if len(names) > most:
+        raise ValueError(f"{section}: {len(names)} {section}; at most {most}")
 
 
 def _command_words(v: Any, what: str, example: str) -> Any:
@@ -518,12 +534,7 @@ class Schedule(_Section):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not _WORKER_NAME.match(v):
-            raise ValueError(
-                f"name={v!r} must be 2-20 lowercase letters, digits and hyphens, starting with a "
-                "letter and not ending with a hyphen (for example 'nightly-report')"
-            )
-        return v
+        return _process_name(v, "nightly-report")
 
     @field_validator("command", mode="before")
     @classmethod
@@ -731,14 +742,7 @@ class AppConfig(_Section):
 
     @model_validator(mode="after")
     def _workers(self) -> AppConfig:
-        names = [w.name for w in self.workers]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(
-                f"workers: the name {', '.join(twice)} is used twice; give each worker its own name"
-            )
-        if len(self.workers) > 10:
-            raise ValueError(f"workers: {len(self.workers)} workers; at most 10")
+        _unique_names("workers", "worker", [w.name for w in self.workers], 10)
         for w in self.workers:
             problem = None if self.compute.capacity == "EC2" else fargate_size_problem(w.cpu, w.memory)
             if problem:
@@ -762,14 +766,7 @@ class AppConfig(_Section):
 
     @model_validator(mode="after")
     def _schedules(self) -> AppConfig:
-        names = [j.name for j in self.schedules]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(
-                f"schedules: the name {', '.join(twice)} is used twice; give each schedule its own name"
-            )
-        if len(self.schedules) > 20:
-            raise ValueError(f"schedules: {len(self.schedules)} schedules; at most 20")
+        _unique_names("schedules", "schedule", [j.name for j in self.schedules], 20)
         return self
 
     @model_validator(mode="after")

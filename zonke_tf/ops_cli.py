@@ -147,6 +147,11 @@ def cmd_scale(args: argparse.Namespace, console: Any) -> int:
     return 0
 
 
+def _to_the_minute(iso: str) -> str:
+    """An ISO 8601 UTC time as ``YYYY-MM-DD HH:MM UTC``."""
+    return f"{str(iso)[:16].replace('T', ' ')} UTC"
+
+
 def _status_text(st: ops.Status) -> str:
     lines = [f"Site:       {st.site_url or '-'}"]
     waiting = bool(st.service.get("waiting_for_first_build"))
@@ -172,7 +177,7 @@ def _status_text(st: ops.Status) -> str:
         )
     for name, job in st.schedules.items():
         when = (
-            f"next {job['next_run'][:16].replace('T', ' ')} UTC"
+            f"next {_to_the_minute(job['next_run'])}"
             if job["next_run"]
             else (
                 "disabled until the first deploy"
@@ -184,9 +189,7 @@ def _status_text(st: ops.Status) -> str:
         if run is None:
             seen = "no run in the last hour (ECS lists stopped tasks for about an hour)"
         else:
-            started = (
-                str(run["started"])[:16].replace("T", " ") + " UTC" if run["started"] else "(time unknown)"
-            )
+            started = _to_the_minute(run["started"]) if run["started"] else "(time unknown)"
             if run["succeeded"] is None:
                 seen = f"{str(run['status']).lower()}, started {started}"
             else:
