@@ -375,6 +375,9 @@ CONTRACT_ENV_KEYS = RESERVED_SECRET_KEYS | {
     "DB_SSLROOTCERT",
     "MEDIA_URL",
     "MEDIA_PREFIX",
+    "MEDIA_BUCKET",
+    "MEDIA_PRIVATE_PREFIX",
+    "MEDIA_SIGNING_KEY_ID",
     "CELERY_BROKER_URL",
     "CELERY_SQS_QUEUES",
     "CELERY_TASK_DEFAULT_QUEUE",
@@ -404,11 +407,40 @@ def _repo_path(field: str, v: str) -> str:
     return v
 
 
+# An RSA public key in PEM (SubjectPublicKeyInfo), what CloudFront's public keys take.
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-trusted-signers.html
+_PUBLIC_KEY_PEM = re.compile(r"^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$")
+
+
 class Media(_Section):
-    """User uploads (Django's default storage) in the static bucket's ``media/`` prefix,
-    served by CloudFront under ``/media/*``; only the web tasks may write there."""
+    """User uploads (Django's default storage) in a private bucket of their own, served by
+    CloudFront under ``/media/*``; only the app's tasks may write there. With
+    ``signing_public_key``, ``/media/private/*`` is served only with URLs signed by the
+    matching private key (the app's ``MEDIA_SIGNING_KEY`` secret)."""
 
     enabled: bool = False
+    signing_public_key: str | None = None
+
+    @field_validator("signing_public_key")
+    @classmethod
+    def _signing_public_key(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        pem = v.strip().replace("\r\n", "\n") + "\n"
+        if not _PUBLIC_KEY_PEM.match(pem):
+            raise ValueError(
+                "must be an RSA public key in PEM format (-----BEGIN PUBLIC KEY----- ... "
+                "-----END PUBLIC KEY-----), from `openssl rsa -pubout -in media-signing.pem`; "
+                "the private key never goes in zonke.toml: `zonke secrets set MEDIA_SIGNING_KEY "
+                "--from-file media-signing.pem`"
+            )
+        return pem
+
+    @model_validator(mode="after")
+    def _signing_needs_media(self) -> Media:
+        if self.signing_public_key is not None and not self.enabled:
+            raise ValueError("signing_public_key needs enabled = true (signed URLs are for media files)")
+        return self
 
 
 _WORKER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
@@ -892,6 +924,7 @@ def to_tfvars(config: AppConfig) -> dict[str, Any]:
         "alert_emails": c.alerts.email,
         "alert_https_endpoints": c.alerts.https,
         "media_enabled": c.media.enabled,
+        "media_signing_public_key": c.media.signing_public_key,
         "workers": {
             w.name: {
                 "command": w.command,
@@ -1024,6 +1057,10 @@ require_approval = false       # a manual approval before each deploy
 
 [media]                        # user uploads: S3 behind CloudFront's /media/* (MEDIA_URL)
 enabled = false
+# signing_public_key = '''     # /media/private/* signed URLs only (private key: secret MEDIA_SIGNING_KEY)
+# -----BEGIN PUBLIC KEY-----
+# ...
+# -----END PUBLIC KEY-----'''
 
 # [[workers]]                  # a worker process: the app's image, no load balancer, autoscaled on CPU
 # name = "celery"

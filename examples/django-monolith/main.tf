@@ -39,15 +39,22 @@ locals {
     }, var.settings_module == null ? {} : {
     DJANGO_SETTINGS_MODULE = var.settings_module
     }, local.with_broker ? module.broker[0].environment : {}, !var.media_enabled ? {} : {
-    # Uploads go to AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX and are served from MEDIA_URL.
+    # Uploads go to MEDIA_BUCKET under MEDIA_PREFIX and are served from MEDIA_URL.
     MEDIA_URL    = module.cdn.media_url
-    MEDIA_PREFIX = trimsuffix(module.cdn.media_prefix, "/")
+    MEDIA_PREFIX = module.media[0].prefix
+    MEDIA_BUCKET = module.media[0].bucket_name
+    }, !local.media_signed_urls ? {} : {
+    # Files under MEDIA_PRIVATE_PREFIX are served only with URLs signed by the private key
+    # of MEDIA_SIGNING_KEY_ID (the app's MEDIA_SIGNING_KEY secret).
+    MEDIA_PRIVATE_PREFIX = module.media[0].private_prefix
+    MEDIA_SIGNING_KEY_ID = module.media[0].signing_key_id
     }, local.with_cache ? module.cache[0].environment : {}, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
     # The start wrapper writes it under /tmp and verifies the server with it (verify-full).
     # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
     DB_CA_BUNDLE = var.db_ca_bundle
   })
-  with_cache = var.cache_enabled
+  with_cache        = var.cache_enabled
+  media_signed_urls = var.media_enabled && var.media_signing_public_key != null
   # Where the web and worker tasks may connect, beyond HTTPS: the database, and the cache.
   app_egress_rules = merge({
     database = {
@@ -117,8 +124,24 @@ module "cdn" {
   vpc_origin         = local.private_alb
   vpc_origin_alb_arn = local.private_alb ? module.alb.alb_arn : null
 
-  # User uploads: /media/* from the bucket's media/ prefix (the service's task role writes there).
-  enable_media = var.media_enabled
+  # User uploads: /media/* from the media bucket (the app's task role writes there), and
+  # /media/private/* only with signed URLs when a signing key is configured.
+  media_origin = !var.media_enabled ? null : {
+    domain_name          = module.media[0].bucket_regional_domain_name
+    private_prefix       = module.media[0].private_prefix
+    trusted_key_group_id = module.media[0].trusted_key_group_id
+  }
+}
+
+# User uploads: a bucket of their own, readable by the distribution only.
+module "media" {
+  source = "../../modules/media-storage"
+  count  = var.media_enabled ? 1 : 0
+
+  name                   = local.name
+  distribution_arn       = module.cdn.distribution_arn
+  signing_public_key_pem = var.media_signing_public_key
+  force_destroy          = var.force_destroy
 }
 
 module "alb" {
@@ -220,9 +243,9 @@ module "service" {
   enable_exec         = var.enable_exec
   ecr_force_delete    = var.force_destroy
   # The task role may list, read, write and delete under media/ only, with the bucket's key through S3.
-  media_bucket_arn  = var.media_enabled ? module.cdn.static_bucket_arn : null
-  media_prefix      = "media"
-  media_kms_key_arn = var.media_enabled ? module.cdn.kms_key_arn : null
+  media_bucket_arn  = var.media_enabled ? module.media[0].bucket_arn : null
+  media_prefix      = var.media_enabled ? module.media[0].prefix : "media"
+  media_kms_key_arn = var.media_enabled ? module.media[0].kms_key_arn : null
   # The web tasks send to the broker's queues and the workers (same role) take from them.
   sqs_queue_arns     = local.with_broker ? values(module.broker[0].queue_arns) : []
   cache_connect_arns = local.with_cache ? module.cache[0].connect_resource_arns : []

@@ -94,10 +94,16 @@ variable "cpu_target" {
 }
 
 variable "media_enabled" {
-  description = "User uploads (Django's default storage): the `media/` prefix of the static bucket, served by CloudFront under `/media/*`; only the web tasks may write there. Sets `MEDIA_URL` and `MEDIA_PREFIX`."
+  description = "User uploads (Django's default storage): a private bucket of their own (the media-storage module), served by CloudFront under `/media/*`; only the app's tasks may write there. Sets `MEDIA_URL`, `MEDIA_PREFIX` and `MEDIA_BUCKET`."
   type        = bool
   default     = false
   nullable    = false
+}
+
+variable "media_signing_public_key" {
+  description = "With media: PEM of the RSA public key whose private key (the app's `MEDIA_SIGNING_KEY` secret) signs URLs of `/media/private/*`, which CloudFront then serves only signed. Sets `MEDIA_PRIVATE_PREFIX` and `MEDIA_SIGNING_KEY_ID`. Null: no signed URLs."
+  type        = string
+  default     = null
 }
 
 variable "workers" {

@@ -1,11 +1,23 @@
-# The distribution: Django (through the ALB) by default, the bucket for /static/* (and
-# /media/*). The cache, origin request and response headers policies default to
+# The distribution: Django (through the ALB) by default, the bucket for /static/*, the
+# media bucket (media_origin) for /media/*. The cache, origin request and response headers policies default to
 # AWS-managed ones referenced by their documented IDs, except the cache policy for
 # Django: no managed policy both forwards Authorization and caches nothing by default.
 
 locals {
   alb_origin_id    = "alb"
   static_origin_id = "static"
+  media_origin_id  = "media"
+
+  # The bucket behaviours, in CloudFront's order (first match wins): signed URLs only under
+  # the private path, so it comes before /media/*.
+  # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesPathPattern
+  bucket_behaviors = concat(
+    [{ path = "/${local.static_prefix}*", origin = local.static_origin_id, key_groups = [] }],
+    try(var.media_origin.private_prefix, null) == null ? [] : [
+      { path = "/${var.media_origin.private_prefix}/*", origin = local.media_origin_id, key_groups = [var.media_origin.trusted_key_group_id] },
+    ],
+    local.with_media ? [{ path = "/${local.media_prefix}*", origin = local.media_origin_id, key_groups = [] }] : [],
+  )
 
   app_cache_policy_id = coalesce(var.app_cache_policy_id, one(aws_cloudfront_cache_policy.app[*].id))
 
@@ -14,7 +26,7 @@ locals {
 
 resource "aws_cloudfront_origin_access_control" "this" {
   name                              = "${var.name}-static"
-  description                       = "CloudFront signs its requests to the ${var.name} static bucket"
+  description                       = "CloudFront signs its requests to the ${var.name} static and media buckets"
   origin_access_control_origin_type = "s3"
   signing_behavior                  = "always"
   signing_protocol                  = "sigv4"
@@ -133,6 +145,15 @@ resource "aws_cloudfront_distribution" "this" {
     origin_access_control_id = aws_cloudfront_origin_access_control.this.id
   }
 
+  dynamic "origin" {
+    for_each = local.with_media ? [var.media_origin.domain_name] : []
+    content {
+      origin_id                = local.media_origin_id
+      domain_name              = origin.value
+      origin_access_control_id = aws_cloudfront_origin_access_control.this.id
+    }
+  }
+
   default_cache_behavior {
     target_origin_id           = local.alb_origin_id
     viewer_protocol_policy     = "redirect-to-https"
@@ -145,10 +166,11 @@ resource "aws_cloudfront_distribution" "this" {
   }
 
   dynamic "ordered_cache_behavior" {
-    for_each = local.bucket_prefixes
+    for_each = local.bucket_behaviors
     content {
-      path_pattern               = "/${ordered_cache_behavior.value}*"
-      target_origin_id           = local.static_origin_id
+      path_pattern               = ordered_cache_behavior.value.path
+      target_origin_id           = ordered_cache_behavior.value.origin
+      trusted_key_groups         = ordered_cache_behavior.value.key_groups
       viewer_protocol_policy     = "redirect-to-https"
       allowed_methods            = ["GET", "HEAD"]
       cached_methods             = ["GET", "HEAD"]

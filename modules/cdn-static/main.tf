@@ -9,9 +9,10 @@ locals {
 
   # Paths served from the bucket; each maps to the same key prefix (`/static/x.css` is
   # the object `static/x.css`), which is where Django's S3 storages put them.
-  static_prefix   = "static/"
-  media_prefix    = "media/"
-  bucket_prefixes = var.enable_media ? [local.static_prefix, local.media_prefix] : [local.static_prefix]
+  static_prefix = "static/"
+  # User media come from the media-storage module's bucket (media_origin), same layout.
+  media_prefix = "media/"
+  with_media   = var.media_origin != null
 
   # From the aliases, known at plan time even when the certificate is created in the same
   # apply (acm_certificate_arn and aliases go together, see their validation).

@@ -51,13 +51,13 @@ output "static_url" {
 }
 
 output "media_prefix" {
-  description = "Key prefix of user media in the bucket (`media/`), or null when media is not enabled."
-  value       = var.enable_media ? local.media_prefix : null
+  description = "URL path of user media (`media/`), or null without `media_origin`."
+  value       = local.with_media ? local.media_prefix : null
 }
 
 output "media_url" {
   description = "URL user media is served from (Django's `MEDIA_URL`), or null when media is not enabled."
-  value       = var.enable_media ? "https://${local.public_domain}/${local.media_prefix}" : null
+  value       = local.with_media ? "https://${local.public_domain}/${local.media_prefix}" : null
 }
 
 output "kms_key_arn" {

@@ -1,4 +1,4 @@
-# The private bucket behind /static/* (and /media/*): nothing public, KMS-encrypted,
+# The private bucket behind /static/*: nothing public, KMS-encrypted,
 # versioned, readable only by this distribution through origin access control.
 
 resource "aws_s3_bucket" "this" {
@@ -109,9 +109,9 @@ data "aws_iam_policy_document" "bucket" {
   }
 
   statement {
-    sid       = "ThisDistributionReadsServedPrefixes"
+    sid       = "ThisDistributionReadsStaticFiles"
     actions   = ["s3:GetObject"]
-    resources = [for p in local.bucket_prefixes : "${local.bucket_arn}/${p}*"]
+    resources = ["${local.bucket_arn}/${local.static_prefix}*"]
 
     principals {
       type        = "Service"

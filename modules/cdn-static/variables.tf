@@ -120,11 +120,24 @@ variable "web_acl_arn" {
   }
 }
 
-variable "enable_media" {
-  description = "Also serve user-uploaded media: `/media/*` goes to the `media/` prefix of the same bucket, cached like static files."
-  type        = bool
-  nullable    = false
-  default     = false
+variable "media_origin" {
+  description = "The media-storage module's bucket, served under `/media/*` (OAC, cached like static files): its regional domain name and, for signed URLs, the path they guard (`media/private`) and the trusted key group. Null (the default): no media."
+  type = object({
+    domain_name          = string
+    private_prefix       = optional(string)
+    trusted_key_group_id = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.media_origin == null || try((var.media_origin.private_prefix == null) == (var.media_origin.trusted_key_group_id == null), false)
+    error_message = "media_origin.private_prefix and media_origin.trusted_key_group_id go together: set both (signed URLs under that path) or neither."
+  }
+
+  validation {
+    condition     = try(var.media_origin.private_prefix == null, true) || try(can(regex("^media(/[a-z0-9_-]+)+$", var.media_origin.private_prefix)), false)
+    error_message = "media_origin.private_prefix must be a path under media without slashes at either end, such as \"media/private\"."
+  }
 }
 
 variable "access_logs_bucket" {

@@ -96,10 +96,12 @@ locals {
       "${local.ap}:logs:${local.acc}:log-group:/aws/rds/instance/${local.p}/*",
       # The group and its streams (":*"); no other stack's name starts with this one's.
       "${local.ap}:logs:${local.acc}:log-group:/aws/vendedlogs/states/${local.restart_name}*",
-      "${local.ap}:s3:::${local.p}-static-${local.account_id}",
-      "${local.ap}:s3:::${local.p}-static-${local.account_id}/*",
-      "${local.ap}:s3:::${local.n24}-pipeline-${local.gen}",
-      "${local.ap}:s3:::${local.n24}-pipeline-${local.gen}/*",
+      # The static, media and pipeline buckets with their objects, each in one pattern
+      # (`<bucket>*`, for the boundary's size): the names end in the account ID or the
+      # generation, so no other stack's bucket starts with one of them.
+      "${local.ap}:s3:::${local.p}-static-${local.account_id}*",
+      "${local.ap}:s3:::${local.p}-media-${local.account_id}*",
+      "${local.ap}:s3:::${local.n24}-pipeline-${local.gen}*",
       "${local.ap}:states:${local.acc}:stateMachine:${local.p}-migrate",
       "${local.ap}:states:${local.acc}:execution:${local.p}-migrate:*",
       "${local.ap}:states:${local.acc}:stateMachine:${local.restart_name}",
@@ -242,15 +244,18 @@ data "aws_iam_policy_document" "infra_state" {
   statement {
     sid = "CreateWhatHasNoNameInItsArn"
     # AWS forces "*": these create resources with generated IDs (distributions, origin
-    # access controls, cache policies, task definitions; certificates: iam_domain.tf), or support no
-    # resource-level permissions (log delivery; random passwords, for the app secret's first
-    # value that `zonke apply` writes: it returns a password and touches no resource).
+    # access controls, cache policies, the media signing key and key group, task
+    # definitions; certificates: iam_domain.tf), or support no resource-level
+    # permissions (log delivery; random passwords, for the app secret's first value that
+    # `zonke apply` writes: it returns a password and touches no resource).
     # https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
     actions = [
       "cloudfront:CreateDistribution*", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution",
       "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:CreateOriginAccessControl",
       "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl",
       "cloudfront:CreateCachePolicy", "cloudfront:UpdateCachePolicy", "cloudfront:DeleteCachePolicy",
+      "cloudfront:CreatePublicKey", "cloudfront:UpdatePublicKey", "cloudfront:DeletePublicKey",
+      "cloudfront:CreateKeyGroup", "cloudfront:UpdateKeyGroup", "cloudfront:DeleteKeyGroup",
       "cloudfront:CreateInvalidation", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:CreateCapacityProvider",
       "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
       "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",

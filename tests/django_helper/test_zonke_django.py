@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,7 @@ def test_with_media_uploads_go_to_s3_under_the_prefix_served_by_cloudfront() -> 
     media = {
         "MEDIA_URL": f"https://{SITE}/media/",
         "MEDIA_PREFIX": "media",
+        "MEDIA_BUCKET": "shop-prod-media-123456789012",
         "AWS_STORAGE_BUCKET_NAME": "shop-prod-static-123456789012",
         "AWS_REGION": "eu-west-1",
     }
@@ -100,7 +102,7 @@ def test_with_media_uploads_go_to_s3_under_the_prefix_served_by_cloudfront() -> 
     assert settings["STORAGES"]["default"] == {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": "shop-prod-static-123456789012",
+            "bucket_name": "shop-prod-media-123456789012",
             "location": "media",
             "region_name": "eu-west-1",
             "custom_domain": SITE,
@@ -113,6 +115,142 @@ def test_with_media_uploads_go_to_s3_under_the_prefix_served_by_cloudfront() -> 
     own = {**fresh(), "STORAGES": {"default": {"BACKEND": "myapp.storage.Mine"}}}
     configure(own, environ={**STACK_ENV, **media})
     assert own["STORAGES"]["default"] == {"BACKEND": "myapp.storage.Mine"}
+    # without signed URLs there is no private storage
+    assert "private" not in settings["STORAGES"]
+
+
+def test_a_stack_without_media_bucket_keeps_uploads_in_the_static_bucket() -> None:
+    """A stack deployed by an older version sets MEDIA_URL but no MEDIA_BUCKET."""
+    settings = fresh()
+    old = {"MEDIA_URL": f"https://{SITE}/media/", "AWS_STORAGE_BUCKET_NAME": "shop-prod-static-123456789012"}
+    configure(settings, environ={**STACK_ENV, **old})
+    assert settings["STORAGES"]["default"]["OPTIONS"]["bucket_name"] == "shop-prod-static-123456789012"
+    assert settings["STORAGES"]["default"]["OPTIONS"]["location"] == "media"
+
+
+SIGNED_MEDIA_ENV = {
+    "MEDIA_URL": f"https://{SITE}/media/",
+    "MEDIA_PREFIX": "media",
+    "MEDIA_BUCKET": "shop-prod-media-123456789012",
+    "AWS_STORAGE_BUCKET_NAME": "shop-prod-static-123456789012",
+    "AWS_REGION": "eu-west-1",
+    "MEDIA_PRIVATE_PREFIX": "media/private",
+    "MEDIA_SIGNING_KEY_ID": "K2JCJMDEHXQW5F",
+}
+FAKE_PEM = "-----BEGIN PRIVATE KEY-----\nnot-a-real-key-0123456789\n-----END PRIVATE KEY-----"
+
+
+def test_with_signed_urls_a_private_storage_signs_with_the_key_secret() -> None:
+    settings = fresh()
+    configure(settings, environ={**STACK_ENV, **SIGNED_MEDIA_ENV, "MEDIA_SIGNING_KEY": FAKE_PEM})
+    assert settings["STORAGES"]["default"]["OPTIONS"]["location"] == "media"  # the public part
+    assert settings["STORAGES"]["private"] == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "shop-prod-media-123456789012",
+            "location": "media/private",
+            "region_name": "eu-west-1",
+            "custom_domain": SITE,
+            # django-storages signs CloudFront URLs only with querystring_auth on
+            "querystring_auth": True,
+            "cloudfront_key_id": "K2JCJMDEHXQW5F",
+            "cloudfront_key": FAKE_PEM,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    # signed URLs off (no key ID): no private storage
+    off = fresh()
+    env = {k: v for k, v in SIGNED_MEDIA_ENV.items() if k != "MEDIA_SIGNING_KEY_ID"}
+    configure(off, environ={**STACK_ENV, **env, "MEDIA_SIGNING_KEY": FAKE_PEM})
+    assert "private" not in off["STORAGES"]
+    # a private storage of the project's own is kept
+    own = {**fresh(), "STORAGES": {"private": {"BACKEND": "myapp.storage.Private"}}}
+    configure(own, environ={**STACK_ENV, **SIGNED_MEDIA_ENV, "MEDIA_SIGNING_KEY": FAKE_PEM})
+    assert own["STORAGES"]["private"] == {"BACKEND": "myapp.storage.Private"}
+    assert own["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+
+
+def test_with_signed_urls_but_no_key_secret_the_private_storage_names_the_fix() -> None:
+    settings = fresh()
+    configure(settings, environ={**STACK_ENV, **SIGNED_MEDIA_ENV})
+    assert settings["STORAGES"]["private"] == {"BACKEND": "zonke_django.storage.SigningKeyMissingStorage"}
+    from django.core.exceptions import ImproperlyConfigured
+    from zonke_django.storage import SigningKeyMissingStorage
+
+    storage = SigningKeyMissingStorage(location="/nonexistent")
+    with pytest.raises(ImproperlyConfigured) as on_url:
+        storage.url("a.pdf")
+    with pytest.raises(ImproperlyConfigured) as on_save:
+        storage._save("a.pdf", None)
+    for message in (str(on_url.value), str(on_save.value)):
+        assert "zonke secrets set MEDIA_SIGNING_KEY --from-file <private key PEM>" in message
+        assert "'Media uploads' in the Zonké TF README" in message
+        assert SIGNED_MEDIA_ENV["MEDIA_SIGNING_KEY_ID"] not in message and "BEGIN" not in message
+    assert not Path("/nonexistent").exists()
+
+
+SIGNED_URL_PROBE = textwrap.dedent(
+    """
+    import json, os, socket, sys
+
+    def no_network(*args, **kwargs):
+        raise OSError("network used")
+
+    socket.socket.connect = no_network
+    socket.create_connection = no_network
+    from django.conf import settings
+    from zonke_django import configure
+
+    values = {"BASE_DIR": "/app", "INSTALLED_APPS": []}
+    configure(values)
+    settings.configure(**{k: v for k, v in values.items() if k.isupper()})
+    import django
+
+    django.setup()
+    from django.core.files.storage import storages
+
+    print(json.dumps({"url": storages["private"].url("a.pdf")}))
+    """
+)
+
+
+def test_the_private_storage_returns_cloudfront_signed_urls_without_the_network() -> None:
+    """A real RSA key as the MEDIA_SIGNING_KEY secret: url() is CloudFront's canned-policy signed
+    URL under MEDIA_PRIVATE_PREFIX, and the signature verifies with the public key."""
+    import base64
+    from urllib.parse import parse_qs
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    # as `zonke secrets set --from-file` stores it: the file's text without its last newline
+    env = {**STACK_ENV, **SIGNED_MEDIA_ENV, "MEDIA_SIGNING_KEY": pem.rstrip("\n")}
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNED_URL_PROBE],
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    url = json.loads(done.stdout.strip().splitlines()[-1])["url"]
+    resource, _, query = url.partition("?")
+    assert resource == f"https://{SITE}/media/private/a.pdf", url
+    params = {name: values[0] for name, values in parse_qs(query).items()}
+    assert set(params) == {"Expires", "Signature", "Key-Pair-Id"}, url
+    assert params["Key-Pair-Id"] == SIGNED_MEDIA_ENV["MEDIA_SIGNING_KEY_ID"]
+    assert time.time() < int(params["Expires"]) <= time.time() + 3600  # an hour by default
+    # CloudFront's check: the canned policy for this URL and expiry, signed with SHA-1 and the key
+    condition = f'{{"DateLessThan":{{"AWS:EpochTime":{int(params["Expires"])}}}}}'
+    policy = f'{{"Statement":[{{"Resource":"{resource}","Condition":{condition}}}]}}'
+    signature = base64.b64decode(params["Signature"].translate(str.maketrans("-_~", "+=/")))
+    key.public_key().verify(signature, policy.encode(), padding.PKCS1v15(), hashes.SHA1())
+    assert pem.split("\n")[1] not in done.stdout + done.stderr
 
 
 QUEUES = {

@@ -138,6 +138,9 @@ def stack_arns(name: str, account: str = ACCOUNT, region: str = REGION) -> dict[
             f"arn:aws:elasticache:{acc}:subnetgroup:{name}-cache",
         ),
         "broker queue": ("sqs:DeleteQueue", f"arn:aws:sqs:{acc}:{name}_celery"),
+        "static file": ("s3:PutObject", f"arn:aws:s3:::{name}-static-{account}/static/app.css"),
+        "media bucket": ("s3:PutBucketPolicy", f"arn:aws:s3:::{name}-media-{account}"),
+        "media file": ("s3:PutObject", f"arn:aws:s3:::{name}-media-{account}/media/a.jpg"),
         "broker dead-letter queue": ("sqs:SetQueueAttributes", f"arn:aws:sqs:{acc}:{name}_celery-dlq"),
         "capacity provider": (
             "ecs:DeleteCapacityProvider",
@@ -182,6 +185,7 @@ def stack_arns(name: str, account: str = ACCOUNT, region: str = REGION) -> dict[
         ),
         "static bucket": ("s3:DeleteBucket", f"arn:aws:s3:::{name}-static-{account}"),
         "artifact bucket": ("s3:DeleteBucket", f"arn:aws:s3:::{n24}-pipeline-{GENERATED}"),
+        "artifact": ("s3:PutObject", f"arn:aws:s3:::{n24}-pipeline-{GENERATED}/{name}/source/a.zip"),
         "runner": ("states:DeleteStateMachine", f"arn:aws:states:{acc}:stateMachine:{name}-migrate"),
         "restart machine": (
             "states:DeleteStateMachine",

@@ -155,6 +155,12 @@ LISTERS: dict[str, Lister] = {
     "cloudfront.origin_access_controls": lambda s: _ids(
         s.client("cloudfront").list_origin_access_controls()["OriginAccessControlList"].get("Items", []), "Id"
     ),
+    "cloudfront.public_keys": lambda s: _ids(
+        s.client("cloudfront").list_public_keys()["PublicKeyList"].get("Items", []), "Id"
+    ),
+    "cloudfront.key_groups": lambda s: [
+        g["KeyGroup"]["Id"] for g in s.client("cloudfront").list_key_groups()["KeyGroupList"].get("Items", [])
+    ],
     "ssm.parameters": lambda s: sorted(
         p["Name"]
         for page in s.client("ssm").get_paginator("describe_parameters").paginate()

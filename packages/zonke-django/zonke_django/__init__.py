@@ -2,7 +2,7 @@
 
 ``configure(globals())`` at the end of a settings module reads the stack's environment
 contract (``DB_*``/``DATABASE_URL``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
-``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``, ``MEDIA_URL``,
+``DJANGO_CSRF_TRUSTED_ORIGINS``, ``STATIC_URL``, ``HEALTH_CHECK_PATH``, ``MEDIA_*``,
 ``CELERY_*``, ``REDIS_*``) and sets what the stack needs. It never calls AWS or the network
 (the cache's sign-in token is signed locally, when a connection opens), and works
 without any of those variables (collectstatic in the image build, ``manage.py`` on a
@@ -26,6 +26,7 @@ __all__ = ["HEALTH_MIDDLEWARE", "celery_settings", "configure", "database_from_e
 
 HEALTH_MIDDLEWARE = "zonke_django.health.HealthCheckMiddleware"
 MEDIA_STORAGE = "zonke_django.storage.MediaTierMissingStorage"
+SIGNING_KEY_MISSING_STORAGE = "zonke_django.storage.SigningKeyMissingStorage"
 S3_LIBRARY_MISSING_STORAGE = "zonke_django.storage.S3LibraryMissingStorage"
 S3_STORAGE = "storages.backends.s3.S3Storage"
 
@@ -90,15 +91,23 @@ def database_from_environment(env: Mapping[str, str]) -> dict[str, Any] | None:
     return config
 
 
+def _media_bucket(env: Mapping[str, str]) -> str:
+    # A stack deployed by an older version kept uploads in the static bucket and set no
+    # MEDIA_BUCKET.
+    return env.get("MEDIA_BUCKET") or env.get("AWS_STORAGE_BUCKET_NAME", "")
+
+
 def _media_storage(
     env: Mapping[str, str], settings: MutableMapping[str, Any], default: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Django's default storage in the stack, where the filesystem is read-only.
 
-    With ``[media] enabled`` the stack sets ``MEDIA_URL`` (CloudFront's ``/media/``) and
-    ``MEDIA_PREFIX``: uploads go to the static bucket under that prefix through
-    django-storages, with the task role's credentials, and are served by CloudFront (so no
-    signed S3 URLs). Without it, or without django-storages, saving fails with the fix.
+    With ``[media] enabled`` the stack sets ``MEDIA_URL`` (CloudFront's ``/media/``),
+    ``MEDIA_BUCKET`` (the media bucket) and ``MEDIA_PREFIX``: uploads go to the media bucket
+    under that prefix through django-storages, with the task role's credentials, and are
+    served by CloudFront (so no signed S3 URLs). A stack without ``MEDIA_BUCKET`` (deployed
+    by an older version) keeps them in the static bucket, ``AWS_STORAGE_BUCKET_NAME``.
+    Without ``[media]``, or without django-storages, saving fails with the fix.
     """
     media_url = env.get("MEDIA_URL", "")
     if not media_url:
@@ -109,11 +118,45 @@ def _media_storage(
     return {
         "BACKEND": S3_STORAGE,
         "OPTIONS": {
-            "bucket_name": env.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "bucket_name": _media_bucket(env),
             "location": env.get("MEDIA_PREFIX", "media"),
             "region_name": env.get("AWS_REGION") or None,
             "custom_domain": urlsplit(media_url).netloc,
             "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+
+def _private_media_storage(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """``STORAGES["private"]``: files CloudFront serves only with a signed URL, or None.
+
+    With signed URLs on, the stack sets ``MEDIA_PRIVATE_PREFIX`` (CloudFront serves it only
+    with a URL signed by its trusted key group) and ``MEDIA_SIGNING_KEY_ID`` (the key group's
+    public key); the private key is the user's secret ``MEDIA_SIGNING_KEY``. url() then
+    returns a CloudFront URL signed with it (django-storages signs only with
+    ``querystring_auth``; it expires after ``AWS_QUERYSTRING_EXPIRE``, an hour by default).
+    Without the secret, the storage's url() and saves fail with the fix.
+    """
+    prefix = env.get("MEDIA_PRIVATE_PREFIX", "")
+    key_id = env.get("MEDIA_SIGNING_KEY_ID", "")
+    media_url = env.get("MEDIA_URL", "")
+    if not (prefix and key_id and media_url) or importlib.util.find_spec("storages") is None:
+        return None
+    key = env.get("MEDIA_SIGNING_KEY", "")
+    if not key.strip():
+        return {"BACKEND": SIGNING_KEY_MISSING_STORAGE}
+    return {
+        "BACKEND": S3_STORAGE,
+        "OPTIONS": {
+            "bucket_name": _media_bucket(env),
+            "location": prefix,
+            "region_name": env.get("AWS_REGION") or None,
+            "custom_domain": urlsplit(media_url).netloc,
+            "querystring_auth": True,
+            "cloudfront_key_id": key_id,
+            "cloudfront_key": key,
             "file_overwrite": False,
             "default_acl": None,
         },
@@ -203,6 +246,9 @@ def configure(
     storages.setdefault("default", {"BACKEND": filesystem})
     if in_stack and storages["default"].get("BACKEND") == filesystem:
         storages["default"] = _media_storage(env, settings, storages["default"])
+    private = _private_media_storage(env) if in_stack else None
+    if private is not None:
+        storages.setdefault("private", private)
     # Hashed names (style.3f2a.css): CloudFront may cache them for a year.
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
     settings["STORAGES"] = storages

@@ -72,7 +72,7 @@ def test_defaults(cdn: TerraformRoot) -> None:
         "arn:aws:s3:::demo-static-123456789012",
         "arn:aws:s3:::demo-static-123456789012/*",
     ]
-    read = bucket["ThisDistributionReadsServedPrefixes"]
+    read = bucket["ThisDistributionReadsStaticFiles"]
     assert read["principals"] == [{"type": "Service", "identifiers": ["cloudfront.amazonaws.com"]}]
     assert read["actions"] == ["s3:GetObject"]
     assert read["resources"] == ["arn:aws:s3:::demo-static-123456789012/static/*"]
@@ -100,23 +100,24 @@ def test_custom_domain(cdn: TerraformRoot) -> None:
 
 
 def test_media_enabled_with_a_domain_but_no_origin_name(cdn: TerraformRoot) -> None:
-    variables = {**BASE, **CUSTOM_DOMAIN, "enable_media": True}
+    media_domain = "demo-media-123456789012.s3.us-east-1.amazonaws.com"
+    variables = {**BASE, **CUSTOM_DOMAIN, "media_origin": {"domain_name": media_domain}}
     del variables["origin_domain_name"]
     plan = cdn.plan(variables)
     behaviours = plan.one("aws_cloudfront_distribution")["ordered_cache_behavior"]
     assert [(b["path_pattern"], b["target_origin_id"]) for b in behaviours] == [
         ("/static/*", "static"),
-        ("/media/*", "static"),
+        ("/media/*", "media"),
     ]
     for behaviour in behaviours:
         assert behaviour["cache_policy_id"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"
         assert behaviour["viewer_protocol_policy"] == "redirect-to-https"
         assert behaviour["allowed_methods"] == ["GET", "HEAD"]
-    read = statements(plan, "data.aws_iam_policy_document.bucket")["ThisDistributionReadsServedPrefixes"]
-    assert sorted(read["resources"]) == [
-        "arn:aws:s3:::demo-static-123456789012/media/*",
-        "arn:aws:s3:::demo-static-123456789012/static/*",
-    ]
+        assert behaviour["trusted_key_groups"] == []
+    # the media bucket is an origin of its own; the static bucket's policy names static/ only
+    assert origins(plan)["media"]["domain_name"] == media_domain
+    read = statements(plan, "data.aws_iam_policy_document.bucket")["ThisDistributionReadsStaticFiles"]
+    assert read["resources"] == ["arn:aws:s3:::demo-static-123456789012/static/*"]
     assert plan.outputs["media_prefix"] == "media/"
     assert plan.outputs["media_url"] == "https://www.example.com/media/"
     # without an origin name the ALB's certificate cannot match: HTTP to its DNS name
@@ -306,3 +307,46 @@ def test_hardened_mode_needs_a_domain_and_an_alb(
 ) -> None:
     error = " ".join(cdn.plan_error({**BASE, **variables}).split())
     assert message in error, error[-3000:]
+
+
+def test_signed_media_urls_guard_the_private_path_only(cdn: TerraformRoot) -> None:
+    """CloudFront takes the first behaviour whose path matches: the private path comes before
+    /media/* and alone trusts the key group."""
+    plan = cdn.plan(
+        {
+            **BASE,
+            "media_origin": {
+                "domain_name": "demo-media-123456789012.s3.us-east-1.amazonaws.com",
+                "private_prefix": "media/private",
+                "trusted_key_group_id": "kg-0123456789",
+            },
+        }
+    )
+    behaviours = plan.one("aws_cloudfront_distribution")["ordered_cache_behavior"]
+    assert [(b["path_pattern"], b["target_origin_id"], b["trusted_key_groups"]) for b in behaviours] == [
+        ("/static/*", "static", []),
+        ("/media/private/*", "media", ["kg-0123456789"]),
+        ("/media/*", "media", []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("media_origin", "message"),
+    [
+        ({"domain_name": "b.s3.amazonaws.com", "private_prefix": "media/private"}, "or neither"),
+        ({"domain_name": "b.s3.amazonaws.com", "trusted_key_group_id": "kg-1"}, "or neither"),
+        (
+            {
+                "domain_name": "b.s3.amazonaws.com",
+                "private_prefix": "/private/",
+                "trusted_key_group_id": "kg-1",
+            },
+            "must be a path under media",
+        ),
+    ],
+    ids=["prefix-without-group", "group-without-prefix", "prefix-not-under-media"],
+)
+def test_media_origin_is_checked(cdn: TerraformRoot, media_origin: dict[str, str], message: str) -> None:
+    error = " ".join(cdn.plan_error({**BASE, "media_origin": media_origin}).split())
+    assert "media_origin.private_prefix" in error
+    assert message in error

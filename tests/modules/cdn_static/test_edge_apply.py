@@ -28,7 +28,7 @@ from tests.tfharness import applied
 pytestmark = pytest.mark.apply
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS-managed; stands in for the module's policy
-VARIABLES = {"name": "edge", "app_cache_policy_id": CACHING_DISABLED, "enable_media": True}
+VARIABLES = {"name": "edge", "app_cache_policy_id": CACHING_DISABLED}
 PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 
 
@@ -63,7 +63,7 @@ def test_apply_edge_replan_rotate_destroy(make_root, aws: Any) -> None:  # type:
             if s["Effect"] == "Allow"
             for r in checks.as_list(s["Resource"])
         )
-        assert readable == [f"{cdn['static_bucket_arn']}/media/*", f"{cdn['static_bucket_arn']}/static/*"]
+        assert readable == [f"{cdn['static_bucket_arn']}/static/*"]
         sse = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
         assert sse["ApplyServerSideEncryptionByDefault"] == {
             "SSEAlgorithm": "aws:kms",
@@ -103,7 +103,7 @@ def test_apply_edge_replan_rotate_destroy(make_root, aws: Any) -> None:  # type:
         assert config["DefaultCacheBehavior"]["TargetOriginId"] == "alb"
         assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
         behaviours = [(b["PathPattern"], b["TargetOriginId"]) for b in config["CacheBehaviors"]["Items"]]
-        assert behaviours == [("/static/*", "static"), ("/media/*", "static")]
+        assert behaviours == [("/static/*", "static")]
         assert cdn["static_url"] == f"https://{cdn['distribution_domain_name']}/static/"
 
         # --- the ALB: CloudFront's prefix list only, 403 unless the secret header matches
