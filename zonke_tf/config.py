@@ -851,7 +851,12 @@ def _format_errors(exc: ValidationError, source: str) -> str:
         field = ".".join(str(p) for p in err["loc"]) or "app"
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
-        shown = "" if isinstance(value, dict) or err["type"] == "missing" else f" (got {value!r})"
+        # Never echo a multi-line value: it may be a key pasted into the wrong place (a private
+        # key where signing_public_key wants the public one), and errors reach terminals and logs.
+        hidden = (
+            isinstance(value, dict) or err["type"] == "missing" or (isinstance(value, str) and "\n" in value)
+        )
+        shown = "" if hidden else f" (got {value!r})"
         if err["type"] == "extra_forbidden":
             msg = "unknown setting; check the spelling against `zonke init`'s starter file"
         lines.append(f"  {field}: {msg}{shown}")

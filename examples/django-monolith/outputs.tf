@@ -13,6 +13,11 @@ output "static_bucket_name" {
   value       = module.cdn.static_bucket_name
 }
 
+output "media_bucket_name" {
+  description = "The bucket of user uploads (`MEDIA_BUCKET`), or null without `[media]`."
+  value       = one(module.media[*].bucket_name)
+}
+
 output "media_url" {
   description = "Where CloudFront serves user uploads (`MEDIA_URL`), or null without `[media]`."
   value       = module.cdn.media_url

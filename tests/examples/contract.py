@@ -30,9 +30,10 @@ MIGRATION_ONLY = {"DB_MASTER_USER", "DB_MASTER_PASSWORD"}
 # only when zonke.toml asks for it ([django] settings_module).
 STARTED = {"DATABASE_URL", "DB_SSLMODE", "DB_SSLROOTCERT"}
 OPTIONAL = {"DJANGO_SETTINGS_MODULE", "DB_CA_BUNDLE"}
-# Plain, with [media] enabled: where uploads go (AWS_STORAGE_BUCKET_NAME under MEDIA_PREFIX)
-# and where CloudFront serves them.
-MEDIA = {"MEDIA_URL", "MEDIA_PREFIX"}
+# Plain, with [media] enabled: where uploads go (MEDIA_BUCKET under MEDIA_PREFIX) and where
+# CloudFront serves them; with a signing key, the path served only with signed URLs and the
+# CloudFront key that signs them.
+MEDIA = {"MEDIA_URL", "MEDIA_PREFIX", "MEDIA_BUCKET", "MEDIA_PRIVATE_PREFIX", "MEDIA_SIGNING_KEY_ID"}
 # Plain, with [broker] type = "sqs": Celery's broker (modules/sqs-broker's environment output).
 BROKER = {
     "CELERY_BROKER_URL",

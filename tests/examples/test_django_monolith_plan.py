@@ -144,20 +144,39 @@ def test_media_is_off_by_default(default_plan: PlanResult) -> None:
     assert "media" not in task_policy.get("policy", "")
 
 
-def test_media_uploads_go_to_the_bucket_served_by_cloudfront(example: TerraformRoot) -> None:
-    """[media] enabled: /media/* from the bucket's media/ prefix, the web tasks' role may
-    write there and only there (with the bucket's key, through S3), MEDIA_URL and
-    MEDIA_PREFIX reach the containers."""
+def test_media_uploads_go_to_their_own_bucket_served_by_cloudfront(example: TerraformRoot) -> None:
+    """[media] enabled: /media/* from the media-storage module's bucket, whose policies name
+    the distribution; the app's role may write there and only there (with the bucket's key,
+    through S3); MEDIA_URL, MEDIA_PREFIX and MEDIA_BUCKET reach the containers."""
     plan = example.plan({**LOCAL_VARS, "media_enabled": True})
     dist = plan.one("aws_cloudfront_distribution")
-    assert [b["path_pattern"] for b in dist["ordered_cache_behavior"]] == ["/static/*", "/media/*"]
+    behaviours = [(b["path_pattern"], b["target_origin_id"]) for b in dist["ordered_cache_behavior"]]
+    assert behaviours == [("/static/*", "static"), ("/media/*", "media")]
+    [bucket] = in_module(plan, "media", "aws_s3_bucket").values()
+    assert bucket["bucket"] == "shop-test-media-123456789012"
+    assert not in_module(plan, "media", "aws_cloudfront_key_group")
+    assert "module.cdn.distribution_arn" in refs(plan, "media", "distribution_arn")
+    assert "module.media[0].bucket_regional_domain_name" in refs(plan, "cdn", "media_origin")
     assert "module.service.aws_iam_role_policy.task[0]" in plan.values
-    assert "module.cdn.static_bucket_arn" in refs(plan, "service", "media_bucket_arn")
-    assert "module.cdn.kms_key_arn" in refs(plan, "service", "media_kms_key_arn")
+    assert "module.media[0].bucket_arn" in refs(plan, "service", "media_bucket_arn")
+    assert "module.media[0].kms_key_arn" in refs(plan, "service", "media_kms_key_arn")
     # The policies' text holds ARNs known only at apply: the local apply checks the task
     # role may write under media/ only and the bucket policy names only the distribution.
-    # MEDIA_URL and MEDIA_PREFIX: the task definitions' environment is known only once the
-    # distribution exists; the local apply checks them (tests/examples/test_stack_local.py).
+    # The contract's media variables: the task definitions' environment is known only once
+    # the distribution exists; the local apply checks them (tests/examples/test_stack_local.py).
+
+
+def test_signed_media_urls_trust_the_configured_key_for_the_private_path(example: TerraformRoot) -> None:
+    from tests.modules.media_storage.test_media_storage_plan import public_key_pem
+
+    pem = public_key_pem()
+    plan = example.plan({**LOCAL_VARS, "media_enabled": True, "media_signing_public_key": pem})
+    [key] = in_module(plan, "media", "aws_cloudfront_public_key").values()
+    assert key["encoded_key"] == pem
+    assert in_module(plan, "media", "aws_cloudfront_key_group")
+    paths = [b["path_pattern"] for b in plan.one("aws_cloudfront_distribution")["ordered_cache_behavior"]]
+    assert paths == ["/static/*", "/media/private/*", "/media/*"]
+    assert "module.media[0].trusted_key_group_id" in refs(plan, "cdn", "media_origin")
 
 
 WORKERS = {

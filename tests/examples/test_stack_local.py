@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -134,6 +135,8 @@ class Deployed:
     task_definitions: dict[str, str] = field(default_factory=dict)
     # every secret value a test sets: none may ever appear in the state file
     secret_values: list[str] = field(default_factory=list)
+    # the private key of [media] signing_public_key (the app's MEDIA_SIGNING_KEY secret)
+    media_signing_key: str = ""
 
     def zonke(
         self, *args: str, check: bool = True, stdin: str | None = None
@@ -206,14 +209,30 @@ class Deployed:
         return out
 
 
+def _rsa_key_pair() -> tuple[str, str]:
+    """A private key (PEM, PKCS#8) and its public key (PEM), as openssl would write them."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private.decode(), public.decode()
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
     # with user uploads, a worker, the SQS broker, a nightly job and the cache (the other local
     # deploys of the example leave them off)
+    signing_key, signing_public_key = _rsa_key_pair()
     with open(project / "zonke.toml", "a") as config:
-        config.write("\n[media]\nenabled = true\n")
+        config.write(f"\n[media]\nenabled = true\nsigning_public_key = '''\n{signing_public_key}'''\n")
         config.write('\n[[workers]]\nname = "celery"\ncommand = ["celery", "-A", "mysite", "worker"]\n')
         config.write('\n[broker]\ntype = "sqs"\n')
         config.write(
@@ -228,7 +247,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Ite
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t", region_name="us-east-1")
     try:
         baseline = snapshot(_Endpoint(session, url))
-        deployed = Deployed(project, url, session, baseline, {}, env, "")
+        deployed = Deployed(project, url, session, baseline, {}, env, "", media_signing_key=signing_key)
+        deployed.secret_values.append(signing_key)
         proc = deployed.zonke("deploy", "--local")
         deployed.deploy_stderr = proc.stderr
         deployed.outputs = json.loads(deployed.zonke("output", "--local", "--json").stdout)["outputs"]
@@ -739,26 +759,38 @@ import json, django
 django.setup()
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 name = default_storage.save("avatars/me.png", ContentFile(b"png bytes"))
-print(json.dumps({"name": name, "url": default_storage.url(name), "media_url": settings.MEDIA_URL}))
+private = storages["private"].save("invoices/a.pdf", ContentFile(b"pdf bytes"))
+print(json.dumps({
+    "name": name, "url": default_storage.url(name), "media_url": settings.MEDIA_URL,
+    "private": private, "private_url": storages["private"].url(private),
+}))
 """
 
 
 def test_media_uploads_reach_the_bucket_through_the_sample_apps_storage(
     stack: Deployed, tmp_path: Path
 ) -> None:
-    """[media] enabled: the sample app, with the web task's environment, saves an upload
-    through configure()'s django-storages S3Storage into the bucket's media/ prefix,
-    encrypted with the bucket's key, and links it on CloudFront's /media/. The web tasks'
-    role may touch media/ only; CloudFront serves /media/* from the bucket."""
+    """[media] enabled, with a signing key: the sample app, with the web task's environment,
+    saves an upload through configure()'s django-storages S3Storage into the media bucket's
+    media/ prefix, encrypted with the bucket's key, and links it on CloudFront's /media/;
+    a private file goes under media/private/ and gets a signed URL with the stack's key ID.
+    The app's role may touch media/ only; CloudFront serves /media/* from the media bucket,
+    /media/private/* only signed, and the bucket's policy names the distribution alone."""
     family = stack.outputs["task_definition_family"]
     env = _container_env(stack, stack.task_definitions[family], {})
     dist = stack.client("cloudfront").get_distribution(Id=stack.outputs["distribution_id"])["Distribution"]
-    bucket, domain = stack.outputs["static_bucket_name"], dist["DomainName"]
+    bucket, domain = stack.outputs["media_bucket_name"], dist["DomainName"]
+    assert bucket == "shop-prod-media-123456789012" and env["MEDIA_BUCKET"] == bucket
     assert (env["MEDIA_URL"], env["MEDIA_PREFIX"]) == (f"https://{domain}/media/", "media")
+    assert env["MEDIA_PRIVATE_PREFIX"] == "media/private"
     assert stack.outputs["media_url"] == env["MEDIA_URL"]
+    cloudfront = stack.client("cloudfront")
+    key_id = env["MEDIA_SIGNING_KEY_ID"]
+    assert cloudfront.get_public_key(Id=key_id)["PublicKey"]["PublicKeyConfig"]["Name"] == "shop-prod-media"
     env.update(
+        MEDIA_SIGNING_KEY=stack.media_signing_key,  # the secret, as the container would get it
         DJANGO_SETTINGS_MODULE="mysite.settings",
         AWS_ENDPOINT_URL_S3=stack.url,  # boto3's per-service endpoint: the emulator, not AWS
         AWS_ACCESS_KEY_ID="t",
@@ -772,6 +804,11 @@ def test_media_uploads_reach_the_bucket_through_the_sample_apps_storage(
     assert (
         saved["url"] == f"https://{domain}/media/{saved['name']}" and saved["media_url"] == env["MEDIA_URL"]
     )
+    signed = urlsplit(saved["private_url"])
+    assert (signed.netloc, signed.path) == (domain, f"/media/private/{saved['private']}")
+    assert parse_qs(signed.query)["Key-Pair-Id"] == [key_id] and "Signature" in parse_qs(signed.query)
+    stack.client("s3").head_object(Bucket=bucket, Key=f"media/private/{saved['private']}")
+    assert stack.media_signing_key not in done.stdout + done.stderr
     head = stack.client("s3").head_object(Bucket=bucket, Key=f"media/{saved['name']}")
     assert head["ServerSideEncryption"] == "aws:kms"
     assert head["SSEKMSKeyId"].endswith(
@@ -783,12 +820,23 @@ def test_media_uploads_reach_the_bucket_through_the_sample_apps_storage(
     )
 
     behaviors = dist["DistributionConfig"]["CacheBehaviors"]["Items"]
-    media = next(b for b in behaviors if b["PathPattern"] == "/media/*")
-    static = next(b for b in behaviors if b["PathPattern"] == "/static/*")
+    by_path = {b["PathPattern"]: b for b in behaviors}
+    assert [b["PathPattern"] for b in behaviors] == ["/static/*", "/media/private/*", "/media/*"]
+    media, private = by_path["/media/*"], by_path["/media/private/*"]
+    origins = {o["Id"]: o for o in dist["DistributionConfig"]["Origins"]["Items"]}
+    assert origins[media["TargetOriginId"]]["DomainName"].startswith(f"{bucket}.s3.")
     assert (
-        media["TargetOriginId"] == static["TargetOriginId"]
+        private["TargetOriginId"] == media["TargetOriginId"]
         and media["ViewerProtocolPolicy"] == "redirect-to-https"
     )
+    [group] = private["TrustedKeyGroups"]["Items"]
+    assert cloudfront.get_key_group(Id=group)["KeyGroup"]["KeyGroupConfig"]["Items"] == [key_id]
+    assert media["TrustedKeyGroups"]["Quantity"] == 0
+    s3 = stack.client("s3")
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    bucket_policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    readers = [st for st in bucket_policy["Statement"] if st["Effect"] == "Allow"]
+    assert [st["Condition"]["StringEquals"]["AWS:SourceArn"] for st in readers] == [dist["ARN"]]
 
     iam = stack.client("iam")
     role = ecs_task_role(stack, family)

@@ -126,6 +126,47 @@ def test_media_is_off_unless_asked_and_reaches_the_stack() -> None:
     assert to_tfvars(parse_config({"app": {"name": "shop"}}))["media_enabled"] is False
     on = parse_config({"app": {"name": "shop"}, "media": {"enabled": True}})
     assert to_tfvars(on)["media_enabled"] is True
+    assert to_tfvars(on)["media_signing_public_key"] is None
+
+
+PUBLIC_PEM = "\n".join(
+    [
+        "-----BEGIN PUBLIC KEY-----",
+        "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU",
+        "mwIDAQAB",
+        "-----END PUBLIC KEY-----",
+    ]
+)
+
+
+def test_a_signing_public_key_reaches_the_stack_as_pem_with_a_final_newline() -> None:
+    config = tomllib.loads(
+        f"[app]\nname = 'shop'\n[media]\nenabled = true\nsigning_public_key = '''\n{PUBLIC_PEM}\r\n'''\n"
+    )
+    assert to_tfvars(parse_config(config))["media_signing_public_key"] == PUBLIC_PEM + "\n"
+
+
+@pytest.mark.parametrize(
+    ("media", "fragments"),
+    [
+        (
+            {
+                "enabled": True,
+                "signing_public_key": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+            },
+            ["media.signing_public_key", "RSA public key in PEM", "zonke secrets set MEDIA_SIGNING_KEY"],
+        ),
+        ({"signing_public_key": PUBLIC_PEM}, ["media", "signing_public_key needs enabled = true"]),
+    ],
+    ids=["private-key-given", "media-off"],
+)
+def test_a_bad_signing_key_is_refused_with_the_fix(media: dict[str, Any], fragments: list[str]) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config({"app": {"name": "shop"}, "media": media})
+    for fragment in fragments:
+        assert fragment in str(error.value)
+    # a private key pasted by mistake is never echoed back
+    assert "abc" not in str(error.value)
 
 
 def test_environment_tables_override_the_base() -> None:

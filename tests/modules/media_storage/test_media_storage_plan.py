@@ -52,25 +52,24 @@ def test_defaults(media: TerraformRoot) -> None:
     plan = media.plan(BASE)
     assert_plan_matches(plan, HERE / "expected_default.yaml")
 
-    bucket = statements(plan, "data.aws_iam_policy_document.bucket")
+    bucket = statements(plan, "aws_s3_bucket_policy.this")
     assert sorted(bucket) == ["DenyInsecureTransport", "TheDistributionReadsMedia"]
     deny = bucket["DenyInsecureTransport"]
-    assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"]
-    assert deny["condition"] == [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]
+    assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"] and deny["principals"] == "*"
+    assert deny["condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     read = bucket["TheDistributionReadsMedia"]
     assert read["actions"] == ["s3:GetObject"]
     assert read["resources"] == ["arn:aws:s3:::shop-prod-media-123456789012/media/*"]
-    assert read["principals"] == [{"type": "Service", "identifiers": ["cloudfront.amazonaws.com"]}]
-    assert read["condition"] == [
-        {"test": "StringEquals", "variable": "AWS:SourceArn", "values": [DISTRIBUTION]}
-    ]
+    assert read["principals"] == {"Service": "cloudfront.amazonaws.com"}
+    assert read["condition"] == {"StringEquals": {"AWS:SourceArn": DISTRIBUTION}}
 
-    key = statements(plan, "data.aws_iam_policy_document.kms")
+    key = statements(plan, "aws_kms_key.this")
+    assert sorted(key) == ["AccountAdministers", "CloudFrontDecryptsForTheDistribution"]
+    assert key["AccountAdministers"]["principals"] == {"AWS": "arn:aws:iam::123456789012:root"}
     decrypt = key["CloudFrontDecryptsForTheDistribution"]
     assert decrypt["actions"] == ["kms:Decrypt"]
-    assert decrypt["condition"] == [
-        {"test": "StringEquals", "variable": "AWS:SourceArn", "values": [DISTRIBUTION]}
-    ]
+    assert decrypt["principals"] == {"Service": "cloudfront.amazonaws.com"}
+    assert decrypt["condition"] == {"StringEquals": {"AWS:SourceArn": DISTRIBUTION}}
     rule = plan.values["aws_s3_bucket_server_side_encryption_configuration.this"]["rule"][0]
     assert rule["bucket_key_enabled"] is True
     assert rule["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
