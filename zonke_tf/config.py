@@ -468,9 +468,11 @@ class Cache(_Section):
 class Broker(_Section):
     """The task queues workers take their jobs from: ``type = "sqs"`` makes one SQS queue per
     name (the first the default), each with a dead-letter queue, and puts Celery's broker
-    settings in the contract; workers then scale on their queue's backlog per task."""
+    settings in the contract; workers then scale on their queue's backlog per task.
+    ``type = "redis"`` uses the stack's cache (``[cache]``, database 1) instead: no queue to
+    create, IAM sign-in as for the cache, workers scaled on CPU."""
 
-    type: Literal["none", "sqs"] = "none"
+    type: Literal["none", "sqs", "redis"] = "none"
     queues: list[str] = Field(default_factory=lambda: ["celery"])
     visibility_timeout: Annotated[int, Field(ge=30, le=43200)] = 1800
     max_receives: Annotated[int, Field(ge=1, le=1000)] = 5
@@ -773,6 +775,15 @@ class AppConfig(_Section):
         return self
 
     @model_validator(mode="after")
+    def _redis_broker_needs_the_cache(self) -> AppConfig:
+        if self.broker.type == "redis" and not self.cache.enabled:
+            raise ValueError(
+                'broker: type = "redis" uses the stack\'s cache as the broker; add [cache] with '
+                'enabled = true, or use type = "sqs" (no server to run)'
+            )
+        return self
+
+    @model_validator(mode="after")
     def _workers(self) -> AppConfig:
         _unique_names("workers", "worker", [w.name for w in self.workers], 10)
         for w in self.workers:
@@ -783,13 +794,13 @@ class AppConfig(_Section):
                 raise ValueError(
                     f'workers ({w.name}): queue={w.queue!r} needs a broker; add [broker] type = "sqs"'
                 )
-            if self.broker.type == "sqs":
+            if self.broker.type != "none":
                 if w.queue is not None and w.queue not in self.broker.queues:
                     raise ValueError(
                         f"workers ({w.name}): queue={w.queue!r} is not one of broker.queues "
                         f"{self.broker.queues}; add it there or pick one of them"
                     )
-                if w.min < 1:
+                if self.broker.type == "sqs" and w.min < 1:
                     raise ValueError(
                         f"workers ({w.name}): min=0 with an SQS broker: the worker scales on its queue's "
                         "backlog per task, which has no value with no task running; set min = 1 or more"
@@ -1083,6 +1094,7 @@ enabled = false
 
 # [broker]                     # task queues for the workers (Celery): SQS, no server to run
 # type = "sqs"                 # sets CELERY_BROKER_URL; workers scale on their queue's backlog
+#                              # ("redis": the [cache] as broker; workers scale on CPU)
 # queues = ["celery"]          # the first is the default queue; each has a dead-letter queue
 # visibility_timeout = 1800    # seconds: longer than your longest task
 

@@ -15,6 +15,7 @@ locals {
   state_key      = coalesce(var.state_key, "zonke/${var.app_name}/${var.environment}/terraform.tfstate")
   with_pipeline  = var.repository_id != null
   with_broker    = var.broker == "sqs"
+  redis_broker   = var.broker == "redis"
 
   # IAM: every role of the stack under a path of its own, carrying the boundary the pipeline
   # module owns (without a pipeline nothing a push runs can change a role: no boundary).
@@ -48,7 +49,12 @@ locals {
     # of MEDIA_SIGNING_KEY_ID (the app's MEDIA_SIGNING_KEY secret).
     MEDIA_PRIVATE_PREFIX = module.media[0].private_prefix
     MEDIA_SIGNING_KEY_ID = module.media[0].signing_key_id
-    }, local.with_cache ? module.cache[0].environment : {}, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
+    }, local.with_cache ? module.cache[0].environment : {}, !local.redis_broker ? {} : {
+    # Celery's broker in the cache's database 1 (Django's cache uses 0); zonke_django adds
+    # the IAM sign-in (credential provider) and certificate checks to the URL.
+    CELERY_BROKER_URL         = module.cache[0].broker_url
+    CELERY_TASK_DEFAULT_QUEUE = var.broker_queues[0]
+    }, var.db_ca_bundle == "" || var.db_engine == "mysql" ? {} : {
     # The start wrapper writes it under /tmp and verifies the server with it (verify-full).
     # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
     DB_CA_BUNDLE = var.db_ca_bundle

@@ -177,14 +177,19 @@ variable "cache_nodes" {
 }
 
 variable "broker" {
-  description = "Task queues for the workers: `none`, or `sqs` (one SQS queue per `broker_queues` name, each with a dead-letter queue; Celery's broker settings in the contract; workers scale on their queue's backlog per task)."
+  description = "Task queues for the workers: `none`; `sqs` (one SQS queue per `broker_queues` name, each with a dead-letter queue; Celery's broker settings in the contract; workers scale on their queue's backlog per task); or `redis` (the cache, database 1, with IAM sign-in: needs `cache_enabled`; workers scale on CPU)."
   type        = string
   default     = "none"
   nullable    = false
 
   validation {
-    condition     = contains(["none", "sqs"], var.broker)
-    error_message = "broker must be \"none\" or \"sqs\"."
+    condition     = contains(["none", "sqs", "redis"], var.broker)
+    error_message = "broker must be \"none\", \"sqs\" or \"redis\"."
+  }
+
+  validation {
+    condition     = var.broker != "redis" || var.cache_enabled
+    error_message = "broker = \"redis\" uses the stack's cache: set cache_enabled = true, or use broker = \"sqs\"."
   }
 }
 

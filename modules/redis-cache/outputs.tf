@@ -67,3 +67,8 @@ output "secret_arns" {
   description = "Secrets the task execution role must read for the cache: always empty (IAM authentication)."
   value       = tolist([])
 }
+
+output "broker_url" {
+  description = "The cache as Celery's broker: `rediss://<primary endpoint>:6379/1` (database 1; the Django cache uses 0), no credentials in it (the app signs in with IAM, as for the cache)."
+  value       = "rediss://${aws_elasticache_replication_group.this.primary_endpoint_address}:${local.port}/1"
+}

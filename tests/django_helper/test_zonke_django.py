@@ -351,6 +351,152 @@ def test_with_the_cache_django_signs_in_with_an_iam_token() -> None:
     assert "CACHES" not in plain
 
 
+REDIS_BROKER_ENV = {
+    "CELERY_BROKER_URL": "rediss://master.shop-prod-cache.abc123.euw1.cache.amazonaws.com:6379/1",
+    "CELERY_TASK_DEFAULT_QUEUE": "celery",
+    "REDIS_USERNAME": "shop-prod-cache",
+    "REDIS_CACHE_NAME": "shop-prod-cache",
+    "AWS_REGION": "eu-west-1",
+}
+PROVIDER = "zonke_django.celery_redis.StackBrokerCredentials"
+
+
+def test_with_the_redis_broker_celery_signs_in_to_the_cache_with_an_iam_token() -> None:
+    """[broker] type = "redis": database 1 of the cache over TLS with the certificate checked,
+    and kombu's credential_provider (a dotted path it imports and makes with no arguments)
+    signing in as the cache does; the same reliable delivery as SQS."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    settings = fresh()
+    configure(settings, environ={**STACK_ENV, **REDIS_BROKER_ENV})
+    url = urlsplit(settings["CELERY_BROKER_URL"])
+    assert url._replace(query="").geturl() == REDIS_BROKER_ENV["CELERY_BROKER_URL"]
+    assert parse_qsl(url.query) == [("ssl_cert_reqs", "required"), ("credential_provider", PROVIDER)]
+    assert settings["CELERY_TASK_DEFAULT_QUEUE"] == "celery"
+    assert settings["CELERY_TASK_ACKS_LATE"] is True and settings["CELERY_TASK_REJECT_ON_WORKER_LOST"]
+    assert settings["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    assert "CELERY_BROKER_TRANSPORT_OPTIONS" not in settings  # kombu's default visibility timeout
+    # the visibility timeout when the stack sets it; a query already in the URL is kept
+    from zonke_django import celery_settings
+
+    env = {
+        **REDIS_BROKER_ENV,
+        "CELERY_BROKER_URL": REDIS_BROKER_ENV["CELERY_BROKER_URL"] + "?ssl_cert_reqs=optional&x=a%20b",
+        "CELERY_SQS_VISIBILITY_TIMEOUT": "1800",
+    }
+    del env["CELERY_TASK_DEFAULT_QUEUE"]
+    out = celery_settings(env)
+    assert parse_qsl(urlsplit(out["CELERY_BROKER_URL"]).query) == [
+        ("ssl_cert_reqs", "optional"),
+        ("x", "a b"),
+        ("credential_provider", PROVIDER),
+    ]
+    assert out["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 1800}
+    assert out["CELERY_TASK_DEFAULT_QUEUE"] == "celery"
+    # a rediss URL that is not the stack's (no REDIS_USERNAME) is passed through as it is
+    own = {"CELERY_BROKER_URL": "rediss://:secret@redis.example.com:6380/2"}
+    assert celery_settings(own) == own
+    # the SQS broker in a stack that also has the cache is unchanged by the cache's variables
+    assert celery_settings({**CACHE_ENV, **BROKER_ENV}) == celery_settings(BROKER_ENV)
+
+
+def test_kombu_makes_the_redis_brokers_credential_provider_from_the_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """kombu's own parsing of the URL, down to the connection redis-py would open: TLS with
+    the certificate required, database 1, and our provider (no username or password)."""
+    import socket
+    import ssl
+    import types
+    from urllib.parse import urlsplit
+
+    import kombu
+    import redis
+    from kombu.transport import redis as kombu_redis
+    from zonke_django import celery_settings
+    from zonke_django.celery_redis import StackBrokerCredentials
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("network used")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    for name, value in REDIS_BROKER_ENV.items():
+        monkeypatch.setenv(name, value)
+    # boto3 finds these first: signing is local, with no call to AWS
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+
+    url = celery_settings(REDIS_BROKER_ENV)["CELERY_BROKER_URL"]
+    connection = kombu.Connection(url)
+    assert connection.transport_cls == "rediss" and connection.credential_provider == PROVIDER
+    assert connection.ssl == {"ssl_cert_reqs": ssl.CERT_REQUIRED}
+    assert connection.userid is None and connection.password is None
+    # the redis transport's channel, without connecting: the connection pool's parameters
+    channel = object.__new__(kombu_redis.Channel)
+    channel.connection = types.SimpleNamespace(client=connection, default_port=6379)
+    params = channel._connparams()
+    assert isinstance(params["credential_provider"], StackBrokerCredentials)
+    assert isinstance(params["credential_provider"], redis.credentials.CredentialProvider)
+    assert "username" not in params and "password" not in params
+    assert params["connection_class"] is redis.SSLConnection and params["ssl_cert_reqs"] == ssl.CERT_REQUIRED
+    assert (params["host"], params["port"], params["db"]) == (urlsplit(url).hostname, 6379, 1)
+    user, token = params["credential_provider"].get_credentials()
+    assert user == "shop-prod-cache"
+    assert token.startswith("shop-prod-cache/?Action=connect&User=shop-prod-cache&"), token
+    assert "X-Amz-Signature=" in token and "AKIDEXAMPLE" in token
+    assert params["credential_provider"].get_credentials()[1] == token  # reused, not signed again
+
+
+def test_the_redis_brokers_credentials_name_a_missing_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+    from zonke_django.celery_redis import StackBrokerCredentials
+
+    for name in ("REDIS_USERNAME", "REDIS_CACHE_NAME", "AWS_REGION"):
+        for other, value in REDIS_BROKER_ENV.items():
+            monkeypatch.setenv(other, value)
+        monkeypatch.delenv(name)
+        with pytest.raises(ImproperlyConfigured, match=f"needs {name}, which is not set"):
+            StackBrokerCredentials()
+    # the signer gets exactly the stack's values
+    for other, value in REDIS_BROKER_ENV.items():
+        monkeypatch.setenv(other, value)
+    signer = StackBrokerCredentials().signer
+    assert (signer.user, signer.cache_name, signer.region) == (
+        "shop-prod-cache",
+        "shop-prod-cache",
+        "eu-west-1",
+    )
+
+
+def test_zonke_django_imports_and_configures_celery_without_redis() -> None:
+    """Only zonke_django.celery_redis imports redis: an image without it (an SQS broker, no
+    cache) still imports the package and gets the Redis broker's settings."""
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        sys.modules["redis"] = None  # importing it fails
+        import zonke_django
+        from zonke_django import celery_settings
+
+        env = json.loads(sys.argv[1])
+        out = celery_settings(env)
+        assert "credential_provider=" in out["CELERY_BROKER_URL"], out
+        assert "redis" not in sys.modules or sys.modules["redis"] is None
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(REDIS_BROKER_ENV)],
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
 def test_with_media_but_no_django_storages_a_save_names_the_requirement(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

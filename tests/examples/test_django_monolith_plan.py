@@ -167,7 +167,7 @@ def test_media_uploads_go_to_their_own_bucket_served_by_cloudfront(example: Terr
 
 
 def test_signed_media_urls_trust_the_configured_key_for_the_private_path(example: TerraformRoot) -> None:
-    from tests.modules.media_storage.test_media_storage_plan import public_key_pem
+    from tests.helpers.keys import public_key_pem
 
     pem = public_key_pem()
     plan = example.plan({**LOCAL_VARS, "media_enabled": True, "media_signing_public_key": pem})
@@ -356,6 +356,28 @@ def test_no_broker_by_default(default_plan: PlanResult) -> None:
     assert not [a for a in default_plan.values if a.startswith("module.broker")]
     task_policy = default_plan.values.get("module.service.aws_iam_role_policy.task[0]", {})
     assert "sqs:" not in task_policy.get("policy", "")
+
+
+def test_the_redis_broker_is_the_caches_database_1_and_workers_scale_on_cpu(example: TerraformRoot) -> None:
+    """[broker] type = "redis": no queue is created; Celery's broker is the cache (database 1,
+    Django's cache keeps 0) with the IAM sign-in the task role already has for the cache;
+    workers scale on CPU. Without the cache the stack refuses it, naming the fix."""
+    plan = example.plan(
+        {
+            **LOCAL_VARS,
+            "broker": "redis",
+            "cache_enabled": True,
+            "workers": {"celery": {"command": ["celery", "-A", "mysite", "worker"], "min_count": 0}},
+        }
+    )
+    assert not [a for a in plan.values if a.startswith("module.broker")]
+    assert [a for a in plan.values if a.startswith('module.workers["celery"].aws_appautoscaling_policy.cpu')]
+    assert not [a for a in plan.values if ".aws_appautoscaling_policy.backlog" in a]
+    assert "module.cache[0].connect_resource_arns" in refs(plan, "service", "cache_connect_arns")
+    # CELERY_BROKER_URL is the cache's broker_url output (its value: tests/modules/redis_cache's
+    # apply test); the contract's text is known only once the cache exists
+    error = " ".join(example.plan_error({**LOCAL_VARS, "broker": "redis"}).split())
+    assert "set cache_enabled = true" in error
 
 
 def test_the_sqs_broker_feeds_the_contract_the_task_role_and_the_workers_scaling(

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.keys import public_key_pem
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.wrapper.conftest import zonke_env
 from zonke_tf import localpipeline
@@ -319,10 +320,12 @@ def _container(td: dict[str, Any], name: str) -> dict[str, Any]:
 def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migration_task(
     project: Project,
 ) -> None:
-    """Push 2 adds a plain setting and a secret key in zonke.toml and nothing else: the
-    Infrastructure stage's `zonke apply` registers Terraform's revision, the Deploy step
-    carries it to the service with the new image, and the migration task has the same.
-    Push 3 (the same commit, "Release change") succeeds too."""
+    """Push 2 adds a plain setting, a secret key and media with signed URLs in zonke.toml and
+    nothing else: the Infrastructure stage's `zonke apply` (as its own role, IAM enforced)
+    creates the media bucket, its key and the CloudFront key group and registers
+    Terraform's revision, the Deploy step carries it to the service with the new image,
+    and the migration task has the same. Push 3 (the same commit, "Release change")
+    succeeds too."""
     config = project.path / "zonke.toml"
     text = config.read_text()
     text = text.replace("[secrets]\nkeys = []\n", '[secrets]\nkeys = ["PAYMENT_API_KEY"]\n', 1)
@@ -332,6 +335,8 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     text = text.replace(
         "[django]\n", '[django]\nrelease_commands = ["migrate --noinput", "createcachetable"]\n', 1
     )
+    assert "[media]" not in text, "the example's zonke.toml has [media]"
+    text += f"\n[media]\nenabled = true\nsigning_public_key = '''\n{public_key_pem()}'''\n"
     assert "PAYMENT_API_KEY" in text and "FEATURE_CHECKOUT" in text, "the example's zonke.toml changed shape"
     assert "release_commands" not in config.read_text(), "the example's zonke.toml sets release_commands"
     config.write_text(text)
@@ -353,6 +358,13 @@ def test_a_push_that_changes_only_zonke_toml_reaches_the_service_and_the_migrati
     assert web["image"].endswith(f":{commit}"), web["image"]
     assert {"name": "FEATURE_CHECKOUT", "value": "on"} in web["environment"], web["environment"]
     assert "PAYMENT_API_KEY" in {s["name"] for s in web["secrets"]}, web["secrets"]
+    # media: the bucket and the signing key the Infrastructure role made, in the contract
+    plain = {e["name"]: e["value"] for e in web["environment"]}
+    project.client("s3").head_bucket(Bucket=plain["MEDIA_BUCKET"])
+    key = project.client("cloudfront").get_public_key(Id=plain["MEDIA_SIGNING_KEY_ID"])["PublicKey"]
+    assert (
+        key["PublicKeyConfig"]["Name"].endswith("-media") and plain["MEDIA_PRIVATE_PREFIX"] == "media/private"
+    )
     family = project.outputs["migration_task_definition_family"]
     migrate_td = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]
     migrate = _container(migrate_td, next(c["name"] for c in migrate_td["containerDefinitions"]))

@@ -35,6 +35,7 @@ import boto3
 import pytest
 
 from tests.examples.contract import BROKER, CACHE, MEDIA, MIGRATION_ONLY, PLAIN, SECRET
+from tests.helpers.keys import rsa_key_pair
 from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
 from tests.tfharness.apply import leftovers, snapshot
@@ -209,28 +210,13 @@ class Deployed:
         return out
 
 
-def _rsa_key_pair() -> tuple[str, str]:
-    """A private key (PEM, PKCS#8) and its public key (PEM), as openssl would write them."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private.decode(), public.decode()
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, tf_env: TerraformEnv) -> Iterator[Deployed]:
     project = tmp_path_factory.mktemp("shop")
     shutil.copy(EXAMPLE / "zonke.toml", project / "zonke.toml")
     # with user uploads, a worker, the SQS broker, a nightly job and the cache (the other local
     # deploys of the example leave them off)
-    signing_key, signing_public_key = _rsa_key_pair()
+    signing_key, signing_public_key = rsa_key_pair()
     with open(project / "zonke.toml", "a") as config:
         config.write(f"\n[media]\nenabled = true\nsigning_public_key = '''\n{signing_public_key}'''\n")
         config.write('\n[[workers]]\nname = "celery"\ncommand = ["celery", "-A", "mysite", "worker"]\n')

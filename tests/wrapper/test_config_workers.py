@@ -145,10 +145,26 @@ def test_the_broker_is_off_unless_asked_and_reaches_the_stack() -> None:
     assert on["workers"]["reports"]["messages_per_task"] == 50
 
 
+def test_the_redis_broker_uses_the_cache_and_workers_may_scale_to_zero() -> None:
+    """With the cache as broker nothing scales on a queue's backlog (CPU instead), so min = 0
+    is allowed; a worker's queue must still be one of broker.queues."""
+    data = config({**CELERY, "min": 0}, broker={"type": "redis"}, cache={"enabled": True})
+    on = to_tfvars(parse_config(data))
+    assert (on["broker"], on["cache_enabled"], on["workers"]["celery"]["min_count"]) == ("redis", True, 0)
+    with pytest.raises(ConfigError, match=r"queue='nightly' is not one of broker\.queues"):
+        parse_config(
+            config({**CELERY, "queue": "nightly"}, broker={"type": "redis"}, cache={"enabled": True})
+        )
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (config(broker={"type": "rabbitmq"}), ["broker.type", "'none' or 'sqs'"]),
+        (config(broker={"type": "rabbitmq"}), ["broker.type", "'none', 'sqs' or 'redis'"]),
+        (
+            config(broker={"type": "redis"}),
+            ['type = "redis" uses the stack\'s cache', "[cache] with enabled = true"],
+        ),
         (config(broker={"type": "sqs", "queues": ["Celery!"]}), ["broker.queues", "1 to 10 distinct names"]),
         (config(broker={"type": "sqs", "visibility_timeout": 5}), ["broker.visibility_timeout"]),
         (config({**CELERY, "queue": "celery"}), ["queue='celery' needs a broker", '[broker] type = "sqs"']),
@@ -158,7 +174,15 @@ def test_the_broker_is_off_unless_asked_and_reaches_the_stack() -> None:
         ),
         (config({**CELERY, "min": 0}, broker={"type": "sqs"}), ["min=0 with an SQS broker", "set min = 1"]),
     ],
-    ids=["type", "queue-names", "visibility", "queue-without-broker", "unknown-queue", "min-zero"],
+    ids=[
+        "type",
+        "redis-without-cache",
+        "queue-names",
+        "visibility",
+        "queue-without-broker",
+        "unknown-queue",
+        "min-zero",
+    ],
 )
 def test_bad_broker_settings_are_refused_naming_the_field(data: dict[str, Any], expected: list[str]) -> None:
     with pytest.raises(ConfigError) as err:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from .cache import cache_settings
 
@@ -29,6 +29,8 @@ MEDIA_STORAGE = "zonke_django.storage.MediaTierMissingStorage"
 SIGNING_KEY_MISSING_STORAGE = "zonke_django.storage.SigningKeyMissingStorage"
 S3_LIBRARY_MISSING_STORAGE = "zonke_django.storage.S3LibraryMissingStorage"
 S3_STORAGE = "storages.backends.s3.S3Storage"
+# kombu imports this class by name for the Redis broker (zonke_django.celery_redis imports redis).
+BROKER_CREDENTIAL_PROVIDER = "zonke_django.celery_redis.StackBrokerCredentials"
 
 _ENGINES = {
     "postgres": "django.db.backends.postgresql",
@@ -163,16 +165,46 @@ def _private_media_storage(env: Mapping[str, str]) -> dict[str, Any] | None:
     }
 
 
+def _redis_broker_url(url: str) -> str:
+    """The stack's ``rediss://`` broker URL with the certificate check and the IAM sign-in
+    kombu reads from its query; a value already in the query is kept."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    names = {name for name, _ in query}
+    for name, value in (("ssl_cert_reqs", "required"), ("credential_provider", BROKER_CREDENTIAL_PROVIDER)):
+        if name not in names:
+            query.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _reliable_delivery(out: dict[str, Any]) -> None:
+    # A task whose worker dies is handed to another (after the visibility timeout), not lost.
+    out["CELERY_TASK_ACKS_LATE"] = True
+    out["CELERY_TASK_REJECT_ON_WORKER_LOST"] = True
+    out["CELERY_WORKER_PREFETCH_MULTIPLIER"] = 1
+
+
 def celery_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Celery's settings (Django names, ``CELERY_`` namespace) from the broker's part of the
-    contract, or nothing without a broker.
+    contract, or nothing without a broker. An app reads them with
+    ``app.config_from_object("django.conf:settings", namespace="CELERY")``.
 
     With ``[broker] type = "sqs"`` the stack sets ``CELERY_BROKER_URL`` (``sqs://``: the task
     role's credentials), ``CELERY_SQS_QUEUES`` (JSON: each queue's URL by its name),
     ``CELERY_TASK_DEFAULT_QUEUE`` and ``CELERY_SQS_VISIBILITY_TIMEOUT``. The queues are
-    predefined, so Celery never lists or creates queues (the task role may not). An app reads
-    them with ``app.config_from_object("django.conf:settings", namespace="CELERY")``.
+    predefined, so Celery never lists or creates queues (the task role may not).
     https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/sqs.html
+
+    With ``[broker] type = "redis"`` the broker is the ElastiCache cache: the stack sets
+    ``CELERY_BROKER_URL`` (``rediss://<primary endpoint>:6379/1``, no credentials: the Django
+    cache has database 0), ``CELERY_TASK_DEFAULT_QUEUE``, and the cache's ``REDIS_USERNAME``,
+    ``REDIS_CACHE_NAME`` and ``AWS_REGION``. The URL gets ``ssl_cert_reqs=required`` (kombu
+    verifies the certificate) and ``credential_provider=``
+    ``zonke_django.celery_redis.StackBrokerCredentials``, which kombu makes to sign in with an
+    IAM token, as the cache does. ``CELERY_SQS_VISIBILITY_TIMEOUT``, when set, is the
+    transport's ``visibility_timeout`` too. A ``rediss://`` URL without ``REDIS_USERNAME`` (not
+    the stack's) is kept as it is.
+    https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html
     """
     broker = env.get("CELERY_BROKER_URL", "")
     if not broker:
@@ -190,10 +222,15 @@ def celery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         out["CELERY_TASK_DEFAULT_QUEUE"] = env.get("CELERY_TASK_DEFAULT_QUEUE") or next(
             iter(queues), "celery"
         )
-        # A task whose worker dies is handed to another (after the visibility timeout), not lost.
-        out["CELERY_TASK_ACKS_LATE"] = True
-        out["CELERY_TASK_REJECT_ON_WORKER_LOST"] = True
-        out["CELERY_WORKER_PREFETCH_MULTIPLIER"] = 1
+        _reliable_delivery(out)
+    elif broker.startswith("rediss://") and env.get("REDIS_USERNAME"):
+        out["CELERY_BROKER_URL"] = _redis_broker_url(broker)
+        if env.get("CELERY_SQS_VISIBILITY_TIMEOUT"):
+            # A task not acknowledged in this time (acks late: until it ends) is delivered again.
+            visibility = int(env["CELERY_SQS_VISIBILITY_TIMEOUT"])
+            out["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"visibility_timeout": visibility}
+        out["CELERY_TASK_DEFAULT_QUEUE"] = env.get("CELERY_TASK_DEFAULT_QUEUE") or "celery"
+        _reliable_delivery(out)
     return out
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.keys import public_key_pem
 from tests.modules.cdn_static import edge_checks as checks
-from tests.modules.media_storage.test_media_storage_plan import public_key_pem
 from tests.tfharness import applied
 
 pytestmark = pytest.mark.apply

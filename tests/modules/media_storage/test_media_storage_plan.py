@@ -9,22 +9,12 @@ from typing import Any
 import pytest
 
 from tests.helpers.iam import as_list
+from tests.helpers.keys import public_key_pem
 from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 DISTRIBUTION = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE1"
 BASE = {"name": "shop-prod", "distribution_arn": DISTRIBUTION}
-
-
-def public_key_pem() -> str:
-    """A fresh RSA-2048 public key in PEM, as `openssl rsa -pubout` writes it."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    public = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
-    return public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
 
 
 @pytest.fixture(scope="module")

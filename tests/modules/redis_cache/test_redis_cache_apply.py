@@ -56,6 +56,8 @@ def test_cache_apply(make_root, aws: Any) -> None:  # type: ignore[no-untyped-de
             "REDIS_USERNAME": "zk-cache-cache",
             "REDIS_CACHE_NAME": "zk-cache-cache",
         }
+        # the broker with [broker] type = "redis": the same server, database 1
+        assert out["broker_url"] == f"rediss://{primary['Address']}:6379/1"
 
         [subnet_group] = elasticache.describe_cache_subnet_groups(CacheSubnetGroupName="zk-cache-cache")[
             "CacheSubnetGroups"
