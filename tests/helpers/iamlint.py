@@ -46,6 +46,13 @@ def _formats(action: str) -> tuple[str, ...]:
     return tuple(sorted({d["resource_arn_format"] for d in data.get(service, [])}))
 
 
+def unscopable(action: str) -> bool:
+    """True when AWS's IAM reference gives every action the pattern names no resource type:
+    only "*" can name what it acts on (for example cloudfront:CreateKeyGroup)."""
+    names = expand(action)
+    return bool(names) and all(_formats(name) == ("*",) for name in names)
+
+
 def expand(action: str) -> list[str]:
     """The actions an action pattern names (case-insensitive, `*` and `?`)."""
     service = action.partition(":")[0]
