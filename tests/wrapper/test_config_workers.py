@@ -189,3 +189,24 @@ def test_bad_broker_settings_are_refused_naming_the_field(data: dict[str, Any], 
         parse_config(data)
     missing = [e for e in expected if e not in str(err.value)]
     assert not missing, f"{missing} not in:\n{err.value}"
+
+
+@pytest.mark.parametrize("module", ["media-storage", "redis-cache", "scheduled-jobs", "sqs-broker"])
+def test_the_longest_stack_name_the_config_accepts_fits_each_optional_module(module: str) -> None:
+    """Media, the cache, scheduled jobs and the SQS broker are named after the stack
+    (<app>-<environment>); each module's name rule keeps its AWS names within AWS's limits
+    (bucket 63, replication group and user 40, queue 80, schedule group 64), so the longest
+    stack name the config accepts must pass each rule."""
+    name = "a" * 20
+    environment = next(
+        "e" * n for n in range(10, 0, -1) if accepted({"app": {"name": name, "environment": "e" * n}})
+    )
+    stack = f"{name}-{environment}"
+    variables = (REPO_ROOT / "modules" / module / "variables.tf").read_text()
+    block = variables[variables.index('variable "name"') :].split("\n}\n", 1)[0]
+    pattern = re.search(r'regex\("([^"]+)", var\.name\)', block)
+    assert pattern, f"{module}: the name validation moved: update this test"
+    assert re.fullmatch(pattern.group(1).replace("\\\\", "\\"), stack), (
+        f"{stack!r} ({len(stack)}) fails {module}"
+    )
+    assert "--" not in stack
