@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from zonke_tf import ops_cli
+from zonke_tf.cli import secrets as secrets_commands
+from zonke_tf.cli import service as service_commands
 from zonke_tf.config_edit import record_scaling, record_secret_keys
 from zonke_tf.errors import ConfigError
 
@@ -61,10 +62,10 @@ def test_the_cli_and_the_dashboard_record_through_the_shared_functions() -> None
     from zonke_tf import day2
     from zonke_tf.dashboard import app
 
-    assert ops_cli.sync_secret_keys is day2.sync_secret_keys
+    assert secrets_commands.sync_secret_keys is day2.sync_secret_keys
     assert day2.record_secret_keys is record_secret_keys is app.record_secret_keys
     assert app.register_task_definitions is day2.register_task_definitions
-    assert ops_cli.record_scaling is record_scaling is app.record_scaling
+    assert service_commands.record_scaling is record_scaling is app.record_scaling
 
 
 def test_without_a_workspace_the_keys_are_recorded_and_nothing_applied(tmp_path: Path) -> None:

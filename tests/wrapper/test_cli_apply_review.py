@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from zonke_tf import cli
+from zonke_tf.cli import stack as stack_commands
 from zonke_tf.engine import RunResult
 from zonke_tf.target import AwsTarget, LocalTarget
 
@@ -66,12 +67,12 @@ class FakeWorkspace:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(cli, "save_outputs", lambda ws, outputs: None)
+    monkeypatch.setattr(stack_commands, "save_outputs", lambda ws, outputs: None)
     holder: dict[str, FakeWorkspace] = {}
 
     def use(ws: FakeWorkspace) -> FakeWorkspace:
         holder["ws"] = ws
-        monkeypatch.setattr(cli, "_workspace", lambda args, console, start_emulator=True: ws)
+        monkeypatch.setattr(stack_commands, "_workspace", lambda args, console, start_emulator=True: ws)
         return ws
 
     return use

@@ -14,8 +14,9 @@ import pytest
 from botocore.config import Config
 from botocore.stub import Stubber
 
-from zonke_tf import cli, errors, ops_cli
+from zonke_tf import cli, errors
 from zonke_tf.aws_errors import translating
+from zonke_tf.cli import secrets as secrets_commands
 from zonke_tf.errors import (
     AwsAccessDeniedError,
     AwsCredentialsError,
@@ -130,7 +131,7 @@ def test_the_cli_exits_4_on_an_aws_failure_and_2_on_bad_input(
     def denied(args: argparse.Namespace) -> Any:
         raise AwsAccessDeniedError("AWS denied the call (secretsmanager get_secret_value): AccessDenied")
 
-    monkeypatch.setattr(ops_cli, "_connect", denied)
+    monkeypatch.setattr(secrets_commands, "connect", denied)
     assert cli.main(["secrets", "list"]) == 4
     assert "error: AWS denied the call" in capsys.readouterr().err
     assert cli.main(["scale", "--min", "5", "--max", "2"]) == 2  # checked before connecting

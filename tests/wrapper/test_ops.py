@@ -13,8 +13,8 @@ import pytest
 
 from tests.helpers.standin import add_schedule, add_worker, as_fresh_stack, make_stand_in
 from zonke_tf import ops
+from zonke_tf.cli.service import status_text
 from zonke_tf.errors import OperationError
-from zonke_tf.ops_cli import _status_text
 
 MANIFEST = json.dumps(
     {
@@ -169,7 +169,7 @@ def test_status_says_a_fresh_stack_waits_for_its_first_build(stack: ops.Stack, a
     st = ops.status(stack, ("service", "scaling"))
     assert st.service["waiting_for_first_build"] is True and st.service["desired"] == 0
     assert "zonke pipeline run" in st.service["next"] and st.scaling == {"min": 0, "max": 0}
-    text = _status_text(st)
+    text = status_text(st)
     assert "Service:    waiting for the first build" in text and "zonke pipeline run" in text
     assert "0 running" not in text and "held at 0 tasks until the first deploy" in text
     # an image pushed under the bootstrap tag by hand: the service has something to run
@@ -212,7 +212,7 @@ def test_status_lists_every_worker_with_its_count_and_bounds(stack: ops.Stack) -
     st = ops.status(stack, ("service", "workers"))
     assert st.workers["celery"]["desired"] == 2
     assert (st.workers["celery"]["min"], st.workers["celery"]["max"]) == (1, 3)
-    text = _status_text(st)
+    text = status_text(st)
     w = st.workers["celery"]
     assert (
         f"Worker celery: {w['running']} running, {w['pending']} pending, 2 desired; rollout {w['rollout']}"
@@ -250,7 +250,7 @@ def test_status_shows_each_scheduled_job_its_next_and_last_run_and_failed_runs(s
     )
     assert nightly["last_run"] is None and st.failed_runs == 0
     assert st.schedules["sweep"]["next_run"] is None
-    text = _status_text(st)
+    text = status_text(st)
     assert (
         f"Job nightly: cron(0 3 * * ? *) UTC; next {nightly['next_run'][:16].replace('T', ' ')} UTC" in text
     )
@@ -293,11 +293,11 @@ def test_status_shows_each_scheduled_job_its_next_and_last_run_and_failed_runs(s
     assert (run["status"], run["exit_code"], run["succeeded"]) == ("STOPPED", 0, True)
     assert run["reason"] == "Essential container in task exited"
     assert st.failed_runs == 1
-    assert "(time unknown) succeeded" in _status_text(st)  # the emulator sets no createdAt
+    assert "(time unknown) succeeded" in status_text(st)  # the emulator sets no createdAt
     run["started"] = "2026-12-03T03:00:04+00:00"  # as AWS's createdAt reads
-    assert "last run 2026-12-03 03:00 UTC succeeded" in _status_text(st)
+    assert "last run 2026-12-03 03:00 UTC succeeded" in status_text(st)
     run.update(exit_code=1, succeeded=False)
-    text = _status_text(st)
+    text = status_text(st)
     assert "FAILED (exit code 1; Essential container in task exited)" in text
     assert "1 failed run(s) waiting in the failed-runs queue" in text
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from tests.helpers.standin import make_lock_table
-from zonke_tf import cli, ops, ops_tasks, tasks_cli
+from zonke_tf import cli, ops, ops_tasks
+from zonke_tf.cli import tasks as tasks_commands
 from zonke_tf.errors import OperationError
 
 ACCOUNT = "123456789012"
@@ -249,7 +250,7 @@ def test_cli_run_wait_exits_with_the_tasks_exit_code(
         return Ecs()
 
     patched = ops.Stack(outputs=stack.outputs, client=client)
-    monkeypatch.setattr(tasks_cli, "_connect", lambda args: (patched, None))
+    monkeypatch.setattr(tasks_commands, "connect", lambda args: (patched, None))
     code = cli.main(["run", "--wait", "--json", "--", "python", "manage.py", "fixdata"])
     assert code == 3
     doc = json.loads(capsys.readouterr().out)

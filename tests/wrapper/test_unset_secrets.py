@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from zonke_tf import ops
-from zonke_tf.ops_cli import _status_text
+from zonke_tf.cli.service import status_text
 
 
 def test_status_names_the_declared_secrets_without_a_value(aws: Any) -> None:
@@ -21,7 +21,7 @@ def test_status_names_the_declared_secrets_without_a_value(aws: Any) -> None:
     assert ops.unset_secrets(stack) == ["SENTRY_DSN", "STRIPE_KEY"]
     st = ops.status(stack)
     assert st.unset_secrets == ["SENTRY_DSN", "STRIPE_KEY"]
-    assert "not set: SENTRY_DSN, STRIPE_KEY" in _status_text(st)
+    assert "not set: SENTRY_DSN, STRIPE_KEY" in status_text(st)
 
     sm.put_secret_value(SecretId=arn, SecretString=json.dumps({"DJANGO_SECRET_KEY": "k", "STRIPE_KEY": "sk"}))
     assert ops.unset_secrets(stack) == ["SENTRY_DSN"]
@@ -30,4 +30,4 @@ def test_status_names_the_declared_secrets_without_a_value(aws: Any) -> None:
         SecretString=json.dumps({"DJANGO_SECRET_KEY": "k", "STRIPE_KEY": "sk", "SENTRY_DSN": ""}),
     )
     assert ops.unset_secrets(stack) == []  # set on purpose, even to an empty string
-    assert "Secrets:" not in _status_text(ops.status(stack))
+    assert "Secrets:" not in status_text(ops.status(stack))

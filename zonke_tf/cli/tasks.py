@@ -1,5 +1,5 @@
-"""The ``zonke`` commands for everyday work on the running app: run, shell, logs, releases,
-rollback. Each is a thin wrapper of a function in :mod:`zonke_tf.ops_tasks`."""
+"""``zonke run``, ``shell``, ``logs``, ``releases`` and ``rollback``: everyday work on the running
+app, each a thin wrapper of a function in :mod:`zonke_tf.ops_tasks`."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import argparse
 import json
 import os
 import subprocess
-from typing import Any
 
 from zonke_tf import ops_tasks
-from zonke_tf.ops_cli import Common, _connect, _local
+from zonke_tf.cli.common import Common, Subparsers, connect, local_flag
+from zonke_tf.cli.console import Console
 
 # A one-off task's own exit code becomes zonke's; these mean zonke could not tell.
 EXIT_TASK_UNKNOWN = 1
 
 
-def cmd_run(args: argparse.Namespace, console: Any) -> int:
-    stack, _ = _connect(args)
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    stack, _ = connect(args)
     command = list(args.cmd)
     if command and command[0] == "--":
         command = command[1:]
@@ -45,7 +45,7 @@ def cmd_run(args: argparse.Namespace, console: Any) -> int:
     }
     console.emit(doc)
     if not args.wait:
-        console.next_step(f"`zonke logs --source web -f{_local(args)}` to follow its output")
+        console.next_step(f"`zonke logs --source web -f{local_flag(args)}` to follow its output")
         return 0
     if run.timed_out:
         console.info("Stopped waiting; the task goes on. `zonke logs` shows its output.")
@@ -58,8 +58,8 @@ def cmd_run(args: argparse.Namespace, console: Any) -> int:
     return run.exit_code if run.exit_code is not None else EXIT_TASK_UNKNOWN
 
 
-def cmd_shell(args: argparse.Namespace, console: Any) -> int:
-    stack, _ = _connect(args)
+def cmd_shell(args: argparse.Namespace, console: Console) -> int:
+    stack, _ = connect(args)
     command = (
         " ".join(args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd) or "python manage.py shell"
     )
@@ -78,8 +78,8 @@ def _sources(value: str) -> list[str]:
     return list(ops_tasks.LOG_SOURCES) if value == "all" else [value]
 
 
-def cmd_logs(args: argparse.Namespace, console: Any) -> int:
-    stack, _ = _connect(args)
+def cmd_logs(args: argparse.Namespace, console: Console) -> int:
+    stack, _ = connect(args)
     since = ops_tasks.parse_since(args.since)
     sources = _sources(args.source)
 
@@ -105,8 +105,8 @@ def cmd_logs(args: argparse.Namespace, console: Any) -> int:
     return 0
 
 
-def cmd_releases(args: argparse.Namespace, console: Any) -> int:
-    stack, _ = _connect(args)
+def cmd_releases(args: argparse.Namespace, console: Console) -> int:
+    stack, _ = connect(args)
     history = ops_tasks.releases(stack, limit=args.limit)
     console.emit({"releases": [r.as_dict() for r in history]})
     rows = [f"{'REV':>5}  {'LIVE':<4}  {'COMMIT':<14}  {'MIGRATION':<10}  {'REGISTERED':<26}  BY"]
@@ -118,12 +118,12 @@ def cmd_releases(args: argparse.Namespace, console: Any) -> int:
         )
     console.result("\n".join(rows))
     if len(history) > 1:
-        console.next_step(f"`zonke rollback{_local(args)}` runs the previous release again")
+        console.next_step(f"`zonke rollback{local_flag(args)}` runs the previous release again")
     return 0
 
 
-def cmd_rollback(args: argparse.Namespace, console: Any) -> int:
-    stack, _ = _connect(args)
+def cmd_rollback(args: argparse.Namespace, console: Console) -> int:
+    stack, _ = connect(args)
     result = ops_tasks.rollback(stack, to_revision=args.release)
     console.emit(
         {
@@ -141,13 +141,13 @@ def cmd_rollback(args: argparse.Namespace, console: Any) -> int:
         f"{result.revision}; the service replaces its tasks with the usual rolling deployment."
     )
     console.next_step(
-        f"`zonke status{_local(args)}` to follow the rollout; "
+        f"`zonke status{local_flag(args)}` to follow the rollout; "
         "the next push deploys its commit over this rollback"
     )
     return 0
 
 
-def add_task_commands(sub: Any, common: Common) -> None:
+def add_commands(sub: Subparsers, common: Common) -> None:
     p = sub.add_parser("run", help="run a one-off command as an ECS task with the live configuration")
     common(p)
     p.add_argument(

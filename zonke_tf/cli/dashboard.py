@@ -1,4 +1,4 @@
-"""The ``zonke dashboard`` command: serve the dashboard for the app of the nearest zonke.toml."""
+"""``zonke dashboard``: the Zonké dashboard, a web page on 127.0.0.1 (zonke_tf/dashboard/)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import argparse
 import logging
 import sys
 import webbrowser
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-Common = Callable[[argparse.ArgumentParser], None]
+from zonke_tf.cli.common import Common, Subparsers
+from zonke_tf.cli.console import Console
 
 
-def cmd_dashboard(args: argparse.Namespace, console: Any) -> int:
+def cmd_dashboard(args: argparse.Namespace, console: Console) -> int:
     from zonke_tf.dashboard import server
 
     server._require_server()  # a missing extra fails before anything touches AWS
@@ -37,7 +36,7 @@ def cmd_dashboard(args: argparse.Namespace, console: Any) -> int:
     return 0
 
 
-def add_dashboard_command(sub: Any, common: Common) -> None:
+def add_commands(sub: Subparsers, common: Common) -> None:
     p = sub.add_parser("dashboard", help="a web page on 127.0.0.1 for secrets, scaling, deploys, migrations")
     common(p)
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")

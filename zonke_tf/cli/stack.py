@@ -1,97 +1,26 @@
-"""The ``zonke`` command line. The only place that turns errors into messages and exit codes."""
+"""``zonke init``, ``check-app``, ``render``, ``plan``, ``apply``/``deploy``, ``destroy``,
+``output`` and ``bootstrap``: the commands that write the config and run Terraform on the stack."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zonke_tf import __version__, ops
+from zonke_tf import ops
 from zonke_tf.api import OUTPUTS_CACHE, connect_workspace, open_workspace, save_outputs
 from zonke_tf.check_app import check_app
+from zonke_tf.cli.common import Common, Subparsers
+from zonke_tf.cli.console import Console, run_with_progress
+from zonke_tf.cli.exits import EXIT_FAILED, EXIT_OK
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars
 from zonke_tf.detect import init_project
-from zonke_tf.engine import TerraformBinary, Workspace, stack_sources
-from zonke_tf.errors import (
-    AwsAccessDeniedError,
-    AwsCredentialsError,
-    AwsThrottledError,
-    AwsUnreachableError,
-    ConfigError,
-    EmulatorError,
-    InterruptedRun,
-    OperationError,
-    TerraformError,
-    ToolNotFoundError,
-    UsageError,
-    ZonkeError,
-)
+from zonke_tf.engine import Workspace
+from zonke_tf.errors import OperationError, UsageError, ZonkeError
 from zonke_tf.plan_review import ResourceChange, check_data_loss, plan_changes
 from zonke_tf.progress import Progress, describe_changes, planned_changes
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-EXIT_AWS, EXIT_EMULATOR = 4, 5
-
-# The one table of exit codes: each error type, most specific first, and what it means.
-# README.md's "Exit codes" table is generated from it (tests/wrapper/test_cli_errors.py).
-EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
-    (ConfigError, EXIT_USAGE, "zonke.toml is missing or invalid (the message names the field and the fix)"),
-    (UsageError, EXIT_USAGE, "a bad argument or input (a name, a bound, a missing --yes)"),
-    (ToolNotFoundError, EXIT_TOOL, "a program it needs is missing (terraform, the emulator): install it"),
-    (InterruptedRun, EXIT_INTERRUPTED, "interrupted (Ctrl-C); Terraform stopped cleanly"),
-    (TerraformError, EXIT_FAILED, "Terraform failed; its diagnostics follow"),
-    (AwsCredentialsError, EXIT_AWS, "AWS: no credentials, or expired ones: sign in again"),
-    (AwsAccessDeniedError, EXIT_AWS, "AWS: permission denied"),
-    (AwsThrottledError, EXIT_AWS, "AWS: throttled: wait and retry"),
-    (AwsUnreachableError, EXIT_AWS, "AWS (or the emulator) cannot be reached"),
-    (OperationError, EXIT_AWS, "a day-2 operation failed (missing resource, conflict, stack not deployed)"),
-    (EmulatorError, EXIT_EMULATOR, "the local emulator could not start or answer"),
-    (ZonkeError, EXIT_FAILED, "any other failure"),
-    (KeyboardInterrupt, EXIT_INTERRUPTED, "interrupted (Ctrl-C) outside a Terraform run"),
-)
-
-
-def exit_code(exc: BaseException) -> int:
-    """The exit code of an error, from :data:`EXIT_CODES`."""
-    for kind, code, _ in EXIT_CODES:
-        if isinstance(exc, kind):
-            return code
-    raise exc
-
-
-def exit_code_table() -> str:
-    """The markdown table of exit codes README.md shows (generated from :data:`EXIT_CODES`)."""
-    rows = ["| exit code | when | error type |", "|---|---|---|", "| 0 | success | |"]
-    rows += [f"| {code} | {text} | `{kind.__name__}` |" for kind, code, text in EXIT_CODES]
-    return "\n".join(rows) + "\n"
-
-
-class Console:
-    """Where the CLI writes: human text to stderr/stdout, or one JSON document to stdout."""
-
-    def __init__(self, as_json: bool) -> None:
-        self.as_json = as_json
-
-    def info(self, text: str) -> None:
-        if not self.as_json:
-            print(text, file=sys.stderr)
-
-    def result(self, text: str) -> None:
-        if not self.as_json:
-            print(text)
-
-    def next_step(self, text: str) -> None:
-        self.info(f"Next: {text}")
-
-    def emit(self, doc: dict[str, Any]) -> None:
-        if self.as_json:
-            print(json.dumps(doc, indent=2, sort_keys=True, default=str))
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _config(args: argparse.Namespace) -> tuple[AppConfig, Path]:
@@ -117,25 +46,6 @@ def _render_outputs(outputs: dict[str, Any]) -> str:
         shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
         lines.append(f"  {key} = {shown}")
     return "\n".join(lines)
-
-
-def _run_with_progress(
-    ws: Workspace, console: Console, op: str, fn: Callable[..., Any], probe: bool = True
-) -> tuple[Any, Progress | None]:
-    console.info(f"Preparing {ws.root} ...")
-    ws.prepare(probe)
-    console.info("terraform init ...")
-    ws.init()
-    if console.as_json:
-        return fn(None), None
-    progress = Progress()
-    try:
-        return fn(progress), progress
-    finally:
-        progress.finish()
-
-
-# --------------------------------------------------------------------------- commands
 
 
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
@@ -178,7 +88,7 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console)
-    result, _ = _run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
+    result, _ = run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
     summary = result.summary()
     changes = planned_changes(result.events)
     reviewed = plan_changes(ws.saved_plan())
@@ -221,7 +131,7 @@ def _confirm(console: Console, question: str, yes: bool) -> None:
 def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console)
     # Plan, show the plan, ask (on AWS), then apply exactly that saved plan.
-    _run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
+    run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
     changes = _review_saved_plan(ws, console, getattr(args, "allow_data_loss", False))
     if changes and ws.target.confirm_destroy:
         _confirm(console, f"Apply these {len(changes)} changes to {ws.target.description}?", args.yes)
@@ -300,7 +210,7 @@ def cmd_destroy(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console, start_emulator=False)
     if ws.target.confirm_destroy and not args.yes:
         raise UsageError("destroying a stack in AWS deletes its database and files: pass --yes to confirm")
-    result, progress = _run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p), probe=False)
+    result, progress = run_with_progress(ws, console, "destroy", lambda p: ws.destroy(p), probe=False)
     summary = result.summary()
     (ws.dir / OUTPUTS_CACHE).unlink(missing_ok=True)
     stopped = ws.target.after_destroy()
@@ -344,27 +254,7 @@ def cmd_bootstrap(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-# --------------------------------------------------------------------------- parser
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", help=f"path to the app config (default: the nearest {CONFIG_FILE})")
-    p.add_argument("--env", help="environment: an [env.NAME] table of the config (default: app.environment)")
-    p.add_argument("--local", action="store_true", help="use the local AWS emulator instead of AWS")
-    p.add_argument("--json", action="store_true", help="print one machine-readable JSON document")
-    p.add_argument("--terraform", help="terraform or tofu binary (default: ZONKE_TERRAFORM, PATH)")
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {}
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="zonke", description="Deploy a Django app to AWS ECS with Terraform, and run it day to day."
-    )
-    parser.add_argument("--version", action="version", version=f"zonke {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_commands(sub: Subparsers, common: Common) -> None:
     p = sub.add_parser("init", help=f"write a commented starter {CONFIG_FILE}")
     p.add_argument("--name", help="app name (default: the folder's name)")
     p.add_argument("--path", help="folder to write it in (default: here)")
@@ -373,12 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("check-app", help="check the app against the stack's contract, on this machine")
-    _common(p)
+    common(p)
     p.add_argument("--python", help="interpreter with the app's requirements (default: this one)")
     p.set_defaults(func=cmd_check_app)
 
     p = sub.add_parser("render", help="print the terraform.tfvars.json the config renders to")
-    _common(p)
+    common(p)
     p.add_argument("--out", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_render)
 
@@ -391,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("bootstrap", cmd_bootstrap, "create the Terraform state bucket (versioned, encrypted, TLS only)"),
     ):
         p = sub.add_parser(name, help=text)
-        _common(p)
+        common(p)
         if name == "destroy":
             p.add_argument("--yes", action="store_true", help="confirm destroying a stack in AWS")
         if name in ("apply", "deploy"):
@@ -405,70 +295,3 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "output":
             p.add_argument("name", nargs="?", help="one output only")
         p.set_defaults(func=func)
-
-    try:
-        from zonke_tf.ops_cli import add_day2_commands
-    except ImportError:  # pragma: no cover - the day-2 commands ship with the package
-        pass
-    else:
-        add_day2_commands(sub, _common)
-    from zonke_tf.tasks_cli import add_task_commands
-
-    add_task_commands(sub, _common)
-    from zonke_tf.dashboard.cli import add_dashboard_command
-
-    add_dashboard_command(sub, _common)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    console = Console(getattr(args, "json", False))
-    try:
-        return int(args.func(args, console))
-    except TerraformError as exc:
-        return _fail(console, exc, exit_code(exc), [*exc.diagnostics, *_emulator_faults(args)])
-    except ZonkeError as exc:
-        return _fail(console, exc, exit_code(exc))
-    except KeyboardInterrupt as exc:
-        return _fail(console, ZonkeError("interrupted"), exit_code(exc))
-
-
-def _emulator_faults(args: argparse.Namespace) -> list[str]:
-    """After a failed --local Terraform run: the calls the emulator itself failed (HTTP 5xx).
-    The SDK repeats such a call, so Terraform reports the repeat's error ("already exists"),
-    which points at the stack when the fault is the emulator's."""
-    if not getattr(args, "local", False):
-        return []
-    from zonke_tf.emulator import Emulator
-
-    try:
-        project = (Path(args.config) if getattr(args, "config", None) else find_config()).resolve().parent
-    except ZonkeError:
-        return []
-    faults = Emulator.background(project).server_errors()
-    if not faults:
-        return []
-    return [
-        "The emulator answered these calls with HTTP 5xx (its fault, not the stack's; the SDK "
-        f"repeated them), see {project / '.zonke' / 'local-emulator.log'}:",
-        *faults,
-    ]
-
-
-def _fail(console: Console, exc: Exception, code: int, diagnostics: list[str] | None = None) -> int:
-    if console.as_json:
-        print(json.dumps({"ok": False, "error": str(exc), "diagnostics": diagnostics or []}, indent=2))
-    else:
-        print(f"error: {exc}", file=sys.stderr)
-        for diag in diagnostics or []:
-            print(diag, file=sys.stderr)
-    return code
-
-
-# Keep the names importable for the day-2 module and tests.
-__all__ = ["Console", "TerraformBinary", "build_parser", "main", "stack_sources"]
-
-if __name__ == "__main__":
-    raise SystemExit(main())
