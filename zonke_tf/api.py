@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from zonke_tf.config import AppConfig, find_config, load_config
-from zonke_tf.emulator import Emulator
 from zonke_tf.engine import Workspace, discover_terraform
 from zonke_tf.errors import NoLocalStackError, OperationError
 from zonke_tf.ops import Stack
@@ -49,6 +48,8 @@ def open_target(
         return LocalTarget(stage_emulator, credentials=creds if creds.access_key_id else None)
     if not local:
         return AwsTarget()
+    from zonke_tf.emulator import Emulator  # the emulator is loaded for --local only
+
     emulator = Emulator.background(project)
     if start_emulator:
         endpoint, started = emulator.ensure_running()

@@ -1,0 +1,51 @@
+"""The emulator is a component of its own: it imports nothing of the wrapper but the error
+types, and the wrapper loads it only for ``--local`` (issue 18). Each check runs in a fresh
+interpreter, so what the test process already imported does not hide an import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.tfharness import REPO_ROOT
+
+# Everything of the wrapper that runs without --local: the CLI, the Python API, the day-2
+# operations, the Terraform engine, the config, the targets and the dashboard's app.
+WRAPPER = (
+    "zonke_tf.cli",
+    "zonke_tf.api",
+    "zonke_tf.ops",
+    "zonke_tf.ops_tasks",
+    "zonke_tf.day2",
+    "zonke_tf.engine",
+    "zonke_tf.target",
+    "zonke_tf.config",
+    "zonke_tf.config_edit",
+    "zonke_tf.dashboard.app",
+)
+
+
+def _loaded_after(imports: str) -> list[str]:
+    code = f"import json, sys\n{imports}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return list(json.loads(out))
+
+
+def test_the_emulator_imports_only_the_error_types_of_the_wrapper() -> None:
+    loaded = _loaded_after(
+        "import zonke_tf.emulator, zonke_tf.emulator.iam, zonke_tf.emulator.server\n"
+        "from zonke_tf.emulator import compat\ncompat.discover()"
+    )
+    wrapper = [
+        name for name in loaded if name.startswith("zonke_tf.") and not name.startswith("zonke_tf.emulator")
+    ]
+    assert wrapper == ["zonke_tf.errors"]
+
+
+def test_the_wrapper_loads_neither_the_emulator_nor_moto_without_local() -> None:
+    loaded = _loaded_after("\n".join(f"import {name}" for name in WRAPPER))
+    assert set(WRAPPER) <= set(loaded)
+    assert [name for name in loaded if name.startswith(("zonke_tf.emulator", "moto"))] == []
