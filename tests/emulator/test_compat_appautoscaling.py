@@ -35,15 +35,13 @@ def target(emulator: Emulator) -> tuple[Any, str, str]:
     return aas, arn, resource_id
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "appautoscaling-scalable-target-tags" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("appautoscaling-scalable-target-tags")
 def test_tags_given_at_registration_are_listed(target: tuple[Any, str, str]) -> None:
     aas, arn, _ = target
     assert aas.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"team": "web", "env": "test"}
 
 
+@pytest.mark.fix("appautoscaling-scalable-target-tags")
 def test_tag_and_untag(target: tuple[Any, str, str]) -> None:
     aas, arn, _ = target
     aas.tag_resource(ResourceARN=arn, Tags={"team": "platform", "cost": "42"})
@@ -51,6 +49,7 @@ def test_tag_and_untag(target: tuple[Any, str, str]) -> None:
     assert aas.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"team": "platform", "cost": "42"}
 
 
+@pytest.mark.fix("appautoscaling-scalable-target-tags")
 def test_re_registering_keeps_the_tags_and_updates_capacity(target: tuple[Any, str, str]) -> None:
     aas, arn, resource_id = target
     again = aas.register_scalable_target(
@@ -67,6 +66,7 @@ def test_re_registering_keeps_the_tags_and_updates_capacity(target: tuple[Any, s
     assert (found["ScalableTargets"][0]["MinCapacity"], found["ScalableTargets"][0]["MaxCapacity"]) == (2, 5)
 
 
+@pytest.mark.fix("appautoscaling-scalable-target-tags")
 def test_too_many_tags_are_refused(target: tuple[Any, str, str]) -> None:
     aas, arn, _ = target
     with pytest.raises(ClientError) as err:
@@ -74,6 +74,7 @@ def test_too_many_tags_are_refused(target: tuple[Any, str, str]) -> None:
     assert err.value.response["Error"]["Code"] == "TooManyTagsException"
 
 
+@pytest.mark.fix("appautoscaling-scalable-target-tags")
 def test_tags_go_away_with_the_target(target: tuple[Any, str, str]) -> None:
     aas, arn, resource_id = target
     aas.deregister_scalable_target(

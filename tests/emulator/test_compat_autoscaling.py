@@ -47,10 +47,7 @@ def protected_group(emulator: Emulator) -> tuple[Any, Any, str, list[str]]:
     return asg, ec2, name, ids
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "autoscaling-force-delete-terminates-instances" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("autoscaling-force-delete-terminates-instances")
 def test_force_delete_terminates_protected_instances(
     protected_group: tuple[Any, Any, str, list[str]],
 ) -> None:

@@ -31,15 +31,12 @@ def cloudfront(emulator: Emulator) -> Any:
     return emulator.boto3_session().client("cloudfront")
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "cloudfront-key-groups" in emulator.applied_fixes()
-
-
 def _code(error: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
     response = error.value.response
     return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
+@pytest.mark.fix("cloudfront-key-groups")
 def test_key_groups_are_deleted_and_keys_in_use_are_kept(cloudfront: Any) -> None:
     name = f"probe-{uuid.uuid4().hex[:8]}"
     key = cloudfront.create_public_key(

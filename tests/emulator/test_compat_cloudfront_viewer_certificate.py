@@ -43,29 +43,7 @@ def _config(viewer_certificate: dict[str, Any], aliases: list[str]) -> dict[str,
     return config
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "cloudfront-viewer-certificate" in emulator.applied_fixes()
-
-
-@pytest.mark.parametrize(
-    ("given", "aliases", "default", "source"),
-    [
-        # what the AWS provider sends for acm_certificate_arn: no CloudFrontDefaultCertificate
-        (
-            {
-                "ACMCertificateArn": ACM,
-                "SSLSupportMethod": "sni-only",
-                "MinimumProtocolVersion": "TLSv1.2_2021",
-            },
-            ["www.example.com"],
-            False,
-            "acm",
-        ),
-        ({"CloudFrontDefaultCertificate": True}, [], True, "cloudfront"),
-    ],
-    ids=["acm-certificate", "default-certificate"],
-)
-def test_default_certificate_flag_follows_the_certificate(
+def _check_default_certificate_flag(
     emulator: Emulator, given: dict[str, Any], aliases: list[str], default: bool, source: str
 ) -> None:
     cloudfront = emulator.boto3_session().client("cloudfront")
@@ -86,3 +64,21 @@ def test_default_certificate_flag_follows_the_certificate(
     )
     after = cloudfront.get_distribution_config(Id=dist_id)["DistributionConfig"]["ViewerCertificate"]
     assert after["CloudFrontDefaultCertificate"] is default
+
+
+@pytest.mark.fix("cloudfront-viewer-certificate")
+def test_acm_certificate_is_not_the_default_certificate(emulator: Emulator) -> None:
+    """What the AWS provider sends for acm_certificate_arn: no CloudFrontDefaultCertificate.
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html
+    """
+    given = {
+        "ACMCertificateArn": ACM,
+        "SSLSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
+    _check_default_certificate_flag(emulator, given, ["www.example.com"], False, "acm")
+
+
+def test_default_certificate_stays_the_default_certificate(emulator: Emulator) -> None:
+    _check_default_certificate_flag(emulator, {"CloudFrontDefaultCertificate": True}, [], True, "cloudfront")

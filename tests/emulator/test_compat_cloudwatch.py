@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from zonke_tf.emulator import Emulator
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "cloudwatch-describe-alarms-all-filters" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("cloudwatch-describe-alarms-all-filters")
 def test_name_prefix_and_state_filter_together(emulator: Emulator) -> None:
     cw = emulator.boto3_session().client("cloudwatch")
     for name in ("probe-a-5xx", "probe-a-cpu", "probe-b-5xx"):

@@ -24,12 +24,7 @@ def codebuild(emulator: Emulator) -> Any:
     return emulator.boto3_session().client("codebuild")
 
 
-def test_fixes_are_installed(emulator: Emulator) -> None:
-    installed = emulator.applied_fixes()
-    assert "codebuild-pipeline-source-and-key" in installed
-    assert "codebuild-delete-project-by-arn" in installed
-
-
+@pytest.mark.fix("codebuild-pipeline-source-and-key")
 def test_a_pipeline_project_needs_no_location_and_keeps_its_key(codebuild: Any) -> None:
     name = f"probe-{uuid.uuid4().hex[:8]}"
     created = codebuild.create_project(
@@ -44,6 +39,28 @@ def test_a_pipeline_project_needs_no_location_and_keeps_its_key(codebuild: Any) 
     [project] = codebuild.batch_get_projects(names=[name])["projects"]
     assert project["encryptionKey"] == KEY
     assert project["artifacts"] == {"type": "CODEPIPELINE"}
+    codebuild.delete_project(name=name)
+
+
+@pytest.mark.fix("codebuild-pipeline-source-and-key")
+def test_a_project_keeps_the_customer_managed_key_it_was_created_with(codebuild: Any) -> None:
+    """The project's ``encryptionKey`` is the key the request named; the AWS-managed S3 key is
+    only the default when none is given.
+
+    https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html
+    """
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    created = codebuild.create_project(
+        name=name,
+        source={"type": "S3", "location": "probe-bucket/source.zip"},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment=ENVIRONMENT,
+        serviceRole=ROLE,
+        encryptionKey=KEY,
+    )["project"]
+    assert created["encryptionKey"] == KEY
+    [project] = codebuild.batch_get_projects(names=[name])["projects"]
+    assert project["encryptionKey"] == KEY
     codebuild.delete_project(name=name)
 
 
@@ -66,6 +83,7 @@ def test_other_source_types_still_need_a_location(codebuild: Any) -> None:
         )
 
 
+@pytest.mark.fix("codebuild-delete-project-by-arn")
 def test_delete_project_by_arn(codebuild: Any) -> None:
     name = f"probe-{uuid.uuid4().hex[:8]}"
     arn = codebuild.create_project(
@@ -80,10 +98,8 @@ def test_delete_project_by_arn(codebuild: Any) -> None:
     assert name not in codebuild.list_projects()["projects"]
 
 
-def test_update_project_replaces_what_it_is_given_and_keeps_the_rest(
-    codebuild: Any, emulator: Emulator
-) -> None:
-    assert "codebuild-update-project" in emulator.applied_fixes()
+@pytest.mark.fix("codebuild-update-project")
+def test_update_project_replaces_what_it_is_given_and_keeps_the_rest(codebuild: Any) -> None:
     name = f"probe-{uuid.uuid4().hex[:8]}"
     created = codebuild.create_project(
         name=name,

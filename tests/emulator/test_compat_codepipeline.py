@@ -93,10 +93,7 @@ def pipeline(emulator: Emulator) -> Any:
     iam.delete_role(RoleName=name)
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "codepipeline-epoch-timestamps" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("codepipeline-epoch-timestamps")
 def test_pipeline_metadata_and_list_carry_epoch_numbers(emulator: Emulator, pipeline: str) -> None:
     metadata = raw_call(emulator, "GetPipeline", {"name": pipeline})["metadata"]
     assert isinstance(metadata["created"], float) and isinstance(metadata["updated"], float)
@@ -107,6 +104,7 @@ def test_pipeline_metadata_and_list_carry_epoch_numbers(emulator: Emulator, pipe
     assert abs(got["created"].timestamp() - metadata["created"]) < 0.001
 
 
+@pytest.mark.fix("codepipeline-epoch-timestamps")
 def test_execution_summaries_carry_epoch_numbers(emulator: Emulator, pipeline: str) -> None:
     cp = emulator.boto3_session().client("codepipeline")
     execution_id = cp.start_pipeline_execution(name=pipeline)["pipelineExecutionId"]

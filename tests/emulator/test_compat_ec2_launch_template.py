@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from zonke_tf.emulator import Emulator
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "ec2-launch-template-own-tags" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("ec2-launch-template-own-tags")
 def test_own_tags_tag_the_template_and_instance_tags_stay_in_the_data(emulator: Emulator) -> None:
     ec2 = emulator.boto3_session().client("ec2")
     created = ec2.create_launch_template(
@@ -30,6 +29,7 @@ def test_own_tags_tag_the_template_and_instance_tags_stay_in_the_data(emulator: 
     ]
 
 
+@pytest.mark.fix("ec2-launch-template-own-tags")
 def test_data_without_tag_specifications_gets_none(emulator: Emulator) -> None:
     ec2 = emulator.boto3_session().client("ec2")
     created = ec2.create_launch_template(

@@ -36,10 +36,7 @@ def ecs_env(emulator: Emulator) -> tuple[Any, str, str, dict[str, Any]]:
     return ecs, cluster, task, network
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "ecs-create-service-keeps-settings" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("ecs-create-service-keeps-settings")
 def test_create_service_settings_are_described_back(ecs_env: tuple[Any, str, str, dict[str, Any]]) -> None:
     ecs, cluster, task, network = ecs_env
     strategy = [
@@ -65,12 +62,12 @@ def test_create_service_settings_are_described_back(ecs_env: tuple[Any, str, str
         enableECSManagedTags=True,
     )
     service = ecs.describe_services(cluster=cluster, services=["web"])["services"][0]
-    assert service["enableExecuteCommand"] is True
-    assert service["healthCheckGracePeriodSeconds"] == 45
-    assert service["availabilityZoneRebalancing"] == "ENABLED"
-    assert service["capacityProviderStrategy"] == strategy
-    assert service["deploymentConfiguration"] == deployment
-    assert service["enableECSManagedTags"] is True
+    assert service.get("enableExecuteCommand") is True
+    assert service.get("healthCheckGracePeriodSeconds") == 45
+    assert service.get("availabilityZoneRebalancing") == "ENABLED"
+    assert service.get("capacityProviderStrategy") == strategy
+    assert service.get("deploymentConfiguration") == deployment
+    assert service.get("enableECSManagedTags") is True
     assert "launchType" not in service
 
 
@@ -90,6 +87,7 @@ def test_nothing_is_invented_for_settings_not_sent(ecs_env: tuple[Any, str, str,
         assert key not in service, key
 
 
+@pytest.mark.fix("ecs-run-task-task-level-size")
 def test_run_task_of_a_task_sized_fargate_definition_starts(
     ecs_env: tuple[Any, str, str, dict[str, Any]], emulator: Emulator
 ) -> None:
@@ -111,8 +109,8 @@ def test_run_task_of_a_task_sized_fargate_definition_starts(
     assert "memory" not in described["containerDefinitions"][0]
 
 
+@pytest.mark.fix("ecs-run-task-fargate")
 def test_run_task_of_a_fargate_definition_with_task_level_memory_only(emulator: Emulator) -> None:
-    assert "ecs-run-task-fargate" in emulator.applied_fixes()
     session = emulator.boto3_session()
     ecs, ec2 = session.client("ecs"), session.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
@@ -156,11 +154,11 @@ def test_network_interfaces_keep_working_in_a_vpc_with_dns_hostnames(emulator: E
     ec2.delete_vpc(VpcId=vpc)
 
 
+@pytest.mark.fix("ecs-update-service-new-deployment")
 def test_update_service_to_another_revision_makes_it_the_primary_deployment(
     ecs_env: tuple[Any, str, str, dict[str, Any]], emulator: Emulator
 ) -> None:
     ecs, cluster, task, network = ecs_env
-    assert "ecs-update-service-new-deployment" in emulator.applied_fixes()
     ecs.create_service(
         cluster=cluster, serviceName="web", taskDefinition=task, desiredCount=1, networkConfiguration=network
     )
@@ -176,10 +174,11 @@ def test_update_service_to_another_revision_makes_it_the_primary_deployment(
     ecs.update_service(cluster=cluster, service="web", taskDefinition=f"{family}:2")
     svc = ecs.describe_services(cluster=cluster, services=["web"])["services"][0]
     primary = [d for d in svc["deployments"] if d["status"] == "PRIMARY"]
-    assert svc["taskDefinition"] == second
     assert [d["taskDefinition"] for d in primary] == [second]
+    assert svc["taskDefinition"] == second
 
 
+@pytest.mark.fix("ecs-run-task-overrides-limit")
 def test_run_task_refuses_overrides_longer_than_aws_allows(
     ecs_env: tuple[Any, str, str, dict[str, Any]], emulator: Emulator
 ) -> None:
@@ -187,7 +186,6 @@ def test_run_task_refuses_overrides_longer_than_aws_allows(
     runner and `zonke run` override the command, so a long command prefix fails on AWS."""
     from botocore.exceptions import ClientError
 
-    assert "ecs-run-task-overrides-limit" in emulator.applied_fixes()
     ecs, cluster, task, network = ecs_env
     ec2 = emulator.boto3_session().client("ec2")
     vpc = ec2.describe_subnets(SubnetIds=network["awsvpcConfiguration"]["subnets"])["Subnets"][0]["VpcId"]

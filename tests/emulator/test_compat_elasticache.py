@@ -6,36 +6,50 @@ appears or never goes away)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 from zonke_tf.emulator import Emulator
 
 
+class _Client:
+    """An ElastiCache client whose calls fail the test when the emulator lacks the call: moto
+    answers it with an HTML HTTP 500 page, which botocore cannot parse (ResponseParserError)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+        return self._failing(name, attr)
+
+    @staticmethod
+    def _failing(name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+        def answered(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return call(*args, **kwargs)
+            except ResponseParserError as exc:
+                pytest.fail(f"the emulator has no ElastiCache {name} (HTTP 500): {exc}")
+
+        return answered
+
+
 @pytest.fixture
 def elasticache(emulator: Emulator) -> Any:
-    return emulator.boto3_session().client("elasticache")
+    return _Client(emulator.boto3_session().client("elasticache"))
 
 
 def _probe() -> str:
     return f"probe-{uuid.uuid4().hex[:8]}"
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "elasticache-user-groups",
-        "elasticache-parameter-groups",
-        "elasticache-replication-group-members",
-        "elasticache-subnet-group-delete",
-    ],
-)
-def test_fix_is_installed(emulator: Emulator, name: str) -> None:
-    assert name in emulator.applied_fixes()
-
-
+@pytest.mark.fix("elasticache-user-groups")
 def test_user_groups_are_created_read_modified_tagged_and_deleted(elasticache: Any) -> None:
     name = _probe()
     off = elasticache.create_user(
@@ -75,6 +89,7 @@ def test_user_groups_are_created_read_modified_tagged_and_deleted(elasticache: A
         elasticache.delete_user(UserId=user)
 
 
+@pytest.mark.fix("elasticache-parameter-groups")
 def test_parameter_groups_keep_the_parameters_a_user_sets(elasticache: Any) -> None:
     name = _probe()
     group = elasticache.create_cache_parameter_group(
@@ -103,6 +118,7 @@ def test_parameter_groups_keep_the_parameters_a_user_sets(elasticache: Any) -> N
     assert err.value.response["Error"]["Code"] == "CacheParameterGroupNotFound"
 
 
+@pytest.mark.fix("elasticache-replication-group-members")
 def test_a_replication_group_has_its_member_clusters_and_is_deleted_with_them(
     emulator: Emulator, elasticache: Any
 ) -> None:
@@ -152,8 +168,21 @@ def test_a_replication_group_has_its_member_clusters_and_is_deleted_with_them(
     assert err.value.response["Error"]["Code"] == "ReplicationGroupNotFoundFault"
     with pytest.raises(ClientError):
         elasticache.describe_cache_clusters(CacheClusterId=member)
+    elasticache.delete_cache_subnet_group(CacheSubnetGroupName=name)
 
-    # DeleteCacheSubnetGroup
+
+@pytest.mark.fix("elasticache-subnet-group-delete")
+def test_a_deleted_cache_subnet_group_is_gone(emulator: Emulator, elasticache: Any) -> None:
+    """DeleteCacheSubnetGroup deletes the group; DescribeCacheSubnetGroups then answers
+    CacheSubnetGroupNotFoundFault (https://docs.aws.amazon.com/AmazonElastiCache/latest/
+    APIReference/API_DeleteCacheSubnetGroup.html)."""
+    ec2 = emulator.boto3_session().client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.43.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.43.0.0/24")["Subnet"]["SubnetId"]
+    name = _probe()
+    elasticache.create_cache_subnet_group(
+        CacheSubnetGroupName=name, CacheSubnetGroupDescription="probe", SubnetIds=[subnet]
+    )
     elasticache.delete_cache_subnet_group(CacheSubnetGroupName=name)
     with pytest.raises(ClientError) as err:
         elasticache.describe_cache_subnet_groups(CacheSubnetGroupName=name)

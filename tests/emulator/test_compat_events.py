@@ -46,10 +46,7 @@ def inputs(sfn: Any, machine: str) -> list[Any]:
     return [json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"]) for e in found]
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "events-step-functions-target" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("events-step-functions-target")
 def test_a_matching_event_starts_an_execution_with_the_transformed_input(
     wired: tuple[Any, Any, str, str],
 ) -> None:
@@ -73,6 +70,7 @@ def test_a_matching_event_starts_an_execution_with_the_transformed_input(
     assert inputs(sfn, machine) == [{"resource": "arn:aws:s3:::probe", "n": 7}]
 
 
+@pytest.mark.fix("events-step-functions-target")
 def test_without_a_transformer_the_execution_gets_the_event(wired: tuple[Any, Any, str, str]) -> None:
     events, sfn, rule, machine = wired
     events.put_targets(Rule=rule, Targets=[{"Id": "machine", "Arn": machine, "RoleArn": ROLE}])

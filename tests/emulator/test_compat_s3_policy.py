@@ -23,6 +23,7 @@ def _policy(bucket: str, deny_condition: dict[str, dict[str, object]] | None) ->
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
+@pytest.mark.fix("s3-bucket-policy-conditions")
 def test_tls_only_bucket_accepts_sdk_writes_and_an_unconditional_deny_still_denies(
     emulator: Emulator,
 ) -> None:

@@ -20,10 +20,7 @@ def stages(sm: Any, secret: str) -> dict[str, list[str]]:
     return {v["VersionId"]: sorted(v.get("VersionStages", [])) for v in versions}
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "secretsmanager-current-label-moves-alone" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("secretsmanager-current-label-moves-alone")
 def test_a_custom_label_stays_when_the_current_value_changes(sm: Any) -> None:
     name = f"probe/{uuid.uuid4().hex[:8]}"
     sm.create_secret(Name=name)
@@ -39,7 +36,13 @@ def test_a_custom_label_stays_when_the_current_value_changes(sm: Any) -> None:
     assert sm.get_secret_value(SecretId=name, VersionStage="ZONKE_SEED")["VersionId"] == seed
 
 
+@pytest.mark.fix("secretsmanager-current-label-moves-alone")
 def test_a_label_given_with_a_new_current_version_moves_to_it(sm: Any) -> None:
+    """PutSecretValue: "If you specify a staging label that's already associated with a
+    different version of the same secret, then Secrets Manager removes the label from the
+    other version and attaches it to this version"
+    (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html),
+    whether or not that other version was the current one."""
     name = f"probe/{uuid.uuid4().hex[:8]}"
     first = sm.create_secret(Name=name, SecretString="{}")["VersionId"]
     sm.update_secret_version_stage(SecretId=name, VersionStage="BLUE", MoveToVersionId=first)
@@ -48,7 +51,22 @@ def test_a_label_given_with_a_new_current_version_moves_to_it(sm: Any) -> None:
     )["VersionId"]
     assert stages(sm, name) == {first: ["AWSPREVIOUS"], second: ["AWSCURRENT", "BLUE"]}
 
+    # The label's holder is not the current version: it still moves to the new current one.
+    staged = sm.put_secret_value(SecretId=name, SecretString='{"A": "2"}', VersionStages=["GREEN"])[
+        "VersionId"
+    ]
+    fourth = sm.put_secret_value(
+        SecretId=name, SecretString='{"A": "3"}', VersionStages=["AWSCURRENT", "GREEN"]
+    )["VersionId"]
+    assert stages(sm, name) == {
+        first: [],
+        second: ["AWSPREVIOUS", "BLUE"],
+        staged: [],
+        fourth: ["AWSCURRENT", "GREEN"],
+    }
 
+
+@pytest.mark.fix("secretsmanager-current-label-moves-alone")
 def test_the_version_holding_awscurrent_becomes_previous(sm: Any) -> None:
     """Even after AWSCURRENT was moved by UpdateSecretVersionStage, a new value demotes its holder."""
     name = f"probe/{uuid.uuid4().hex[:8]}"

@@ -29,10 +29,7 @@ def rds_managed_secret(session: Any) -> str:
     return str(created["MasterUserSecret"]["SecretArn"])
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "secretsmanager-cancel-managed-rotation" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("secretsmanager-cancel-managed-rotation")
 def test_managed_rotation_schedule_can_be_set_and_cancelled(session: Any) -> None:
     sm = session.client("secretsmanager")
     arn = rds_managed_secret(session)

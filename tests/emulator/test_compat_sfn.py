@@ -20,12 +20,7 @@ def sfn(emulator: Emulator) -> Any:
     return emulator.boto3_session().client("stepfunctions")
 
 
-def test_fixes_are_installed(emulator: Emulator) -> None:
-    installed = emulator.applied_fixes()
-    assert "sfn-validate-state-machine-definition" in installed
-    assert "sfn-list-state-machine-versions" in installed
-
-
+@pytest.mark.fix("sfn-validate-state-machine-definition")
 def test_a_valid_definition_is_ok(sfn: Any) -> None:
     out = sfn.validate_state_machine_definition(definition=GOOD, type="STANDARD")
     assert out["result"] == "OK"
@@ -42,6 +37,7 @@ def test_a_valid_definition_is_ok(sfn: Any) -> None:
         (json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}), "MISSING_END_STATE"),
     ],
 )
+@pytest.mark.fix("sfn-validate-state-machine-definition")
 def test_a_broken_definition_fails_with_an_error_diagnostic(sfn: Any, definition: str, code: str) -> None:
     out = sfn.validate_state_machine_definition(definition=definition)
     assert out["result"] == "FAIL"
@@ -49,6 +45,7 @@ def test_a_broken_definition_fails_with_an_error_diagnostic(sfn: Any, definition
     assert all(d["severity"] == "ERROR" for d in out["diagnostics"])
 
 
+@pytest.mark.fix("sfn-list-state-machine-versions")
 def test_versions_are_listed_newest_first_and_paged(sfn: Any) -> None:
     name = f"probe-{uuid.uuid4().hex[:8]}"
     created = sfn.create_state_machine(name=name, definition=GOOD, roleArn=ROLE, publish=True)
@@ -78,6 +75,7 @@ def test_versions_are_listed_newest_first_and_paged(sfn: Any) -> None:
         sfn.delete_state_machine(stateMachineArn=arn)
 
 
+@pytest.mark.fix("sfn-list-state-machine-versions")
 def test_an_unpublished_machine_has_no_versions(sfn: Any) -> None:
     arn = sfn.create_state_machine(name=f"probe-{uuid.uuid4().hex[:8]}", definition=GOOD, roleArn=ROLE)[
         "stateMachineArn"
@@ -88,6 +86,7 @@ def test_an_unpublished_machine_has_no_versions(sfn: Any) -> None:
         sfn.delete_state_machine(stateMachineArn=arn)
 
 
+@pytest.mark.fix("sfn-list-state-machine-versions")
 def test_versions_of_an_unknown_machine_is_an_error(sfn: Any) -> None:
     with pytest.raises(ClientError) as err:
         sfn.list_state_machine_versions(

@@ -17,10 +17,7 @@ def sqs(emulator: Emulator) -> Any:
     return emulator.boto3_session().client("sqs")
 
 
-def test_fix_is_installed(emulator: Emulator) -> None:
-    assert "sqs-queue-attributes" in emulator.applied_fixes()
-
-
+@pytest.mark.fix("sqs-queue-attributes")
 def test_attributes_read_back_as_set_and_a_set_leaves_the_others(sqs: Any) -> None:
     name = f"probe-{uuid.uuid4().hex[:8]}"
     dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from zonke_tf.emulator import (
     HOST,
@@ -43,15 +46,55 @@ def test_reset_forgets_resources(emulator: Emulator) -> None:
 
 def test_a_fix_cannot_be_registered_twice() -> None:
     compat.discover()
+    probe = compat.fix(name="probe-duplicate", restores="nothing", moto="", upstream="")
     with pytest.raises(ValueError, match="registered twice"):
-        compat.fix(name="probe-duplicate", restores="nothing")(lambda: None)
-        compat.fix(name="probe-duplicate", restores="nothing")(lambda: None)
+        probe(lambda: None)
+        probe(lambda: None)
     compat._REGISTRY.pop("probe-duplicate", None)
 
 
 def test_every_fix_says_what_it_restores() -> None:
     for fix in compat.discover().values():
         assert len(fix.restores) > 20, f"{fix.name} must name the AWS behaviour it restores"
+
+
+def test_every_fix_names_the_moto_releases_it_was_written_for() -> None:
+    """A fix's range is a version specifier that admits the moto installed for the tests: a
+    moto upgrade outside a fix's range fails here until its canary has been looked at."""
+    installed = Version(importlib.metadata.version("moto"))
+    assert installed in SpecifierSet(compat.MOTO_RANGE)
+    for fix in compat.discover().values():
+        assert installed in SpecifierSet(fix.moto), f"{fix.name}: moto {installed} is outside {fix.moto}"
+
+
+def test_every_fix_names_the_upstream_report_or_what_to_report() -> None:
+    for fix in compat.discover().values():
+        upstream = fix.upstream
+        if upstream.startswith("unreported: "):
+            assert len(upstream) > 40 and "TODO" not in upstream, (
+                f"{fix.name}: say what an upstream report should contain"
+            )
+        else:
+            assert re.fullmatch(r"https://github\.com/getmoto/moto/(issues|pull)/\d+", upstream), (
+                f"{fix.name}: upstream must be a getmoto/moto issue or pull request URL"
+            )
+
+
+def test_every_fix_has_a_canary() -> None:
+    """Each fix has a behavioural test marked with its name, which the suite also runs on an
+    emulator without the fix and expects to fail (tests/emulator/conftest.py)."""
+    marked = {
+        name
+        for path in Path(__file__).parent.glob("test_*.py")
+        for name in re.findall(r'@pytest\.mark\.fix\("([^"]+)"\)', path.read_text())
+    }
+    assert sorted(set(compat.discover()) - marked) == []
+    assert sorted(marked - set(compat.discover())) == []
+
+
+def test_an_unknown_fix_cannot_be_left_out() -> None:
+    with pytest.raises(ValueError, match="no compatibility fix is named no-such-fix"):
+        compat.install_all(without=["no-such-fix"])
 
 
 def test_provider_block_points_every_service_at_the_emulator() -> None:

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 from zonke_tf.emulator import Emulator
 from zonke_tf.emulator.compat.iam_service_principal_trust import principal_matches
 from zonke_tf.emulator.iam import DUMMY, Credentials, assume_as_service, client
 
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture(scope="module")
-def enforced() -> Iterator[Emulator]:
-    with Emulator(enforce_iam=True) as emu:
-        yield emu
 
 
 def _role(url: str, admin: Credentials, service: str, actions: list[str]) -> str:
@@ -51,11 +45,15 @@ def test_dummy_keys_are_refused_and_the_administrator_is_not(enforced: Emulator)
     assert "zonke-admin" in [u["UserName"] for u in users]
 
 
+@pytest.mark.fix("iam-service-principal-trust")
 def test_only_the_trusted_service_assumes_a_service_role(enforced: Emulator) -> None:
     admin = enforced.admin
     arn = _role(enforced.url, admin, "codebuild.amazonaws.com", ["ec2:DescribeVpcs"])
-    with pytest.raises(ClientError) as by_user:
+    # An HTTP 500 page (what the emulator answered on a Service principal) is no AWS answer:
+    # botocore cannot parse it, so it is caught here to fail on the assertion below.
+    with pytest.raises((ClientError, ResponseParserError)) as by_user:
         client(enforced.url, admin, "sts").assume_role(RoleArn=arn, RoleSessionName="person")
+    assert isinstance(by_user.value, ClientError), by_user.value
     assert by_user.value.response["Error"]["Code"] == "AccessDenied"
     with pytest.raises(ClientError) as by_other_service:
         assume_as_service(enforced.url, admin, arn, "states.amazonaws.com", "wrong-service")
@@ -108,6 +106,7 @@ def test_principal_matching(principal: dict[str, Any], requester: str, expected:
     assert principal_matches(principal, requester) is expected
 
 
+@pytest.mark.fix("iam-request-resource")
 def test_a_statement_scoped_to_one_repository_allows_that_one_only(enforced: Emulator) -> None:
     admin = enforced.admin
     ecr_admin = client(enforced.url, admin, "ecr")
@@ -143,6 +142,7 @@ def test_a_statement_scoped_to_one_repository_allows_that_one_only(enforced: Emu
     assert "ecr:DescribeImages" in str(denied.value)
 
 
+@pytest.mark.fix("iam-signature-bodyless")
 def test_a_signed_get_without_a_body_passes_the_signature_check(enforced: Emulator) -> None:
     cf: Any = client(enforced.url, enforced.admin, "cloudfront")
     created = cf.create_origin_access_control(
@@ -184,6 +184,7 @@ def test_iam_wildcards_are_star_and_question_mark_only(pattern: str, value: str,
     assert bool(match(pattern, value)) is expected
 
 
+@pytest.mark.fix("iam-wildcards")
 def test_a_question_mark_pattern_scopes_a_role_instead_of_failing_its_calls(enforced: Emulator) -> None:
     """``????`` (the stack's patterns for generated name suffixes) broke the emulator's regex:
     every call of the role answered HTTP 500. Now it matches exactly four characters."""
@@ -219,6 +220,7 @@ def test_a_question_mark_pattern_scopes_a_role_instead_of_failing_its_calls(enfo
     assert "ecr:DescribeImages" in str(denied.value)
 
 
+@pytest.mark.fix("s3-head-bucket-permission")
 def test_head_bucket_is_allowed_by_list_bucket(enforced: Emulator) -> None:
     """HeadBucket needs s3:ListBucket on AWS (there is no s3:HeadBucket action)."""
     admin = enforced.admin
@@ -242,6 +244,7 @@ def test_head_bucket_is_allowed_by_list_bucket(enforced: Emulator) -> None:
     assert denied.value.response["Error"]["Code"] in ("403", "AccessDenied")
 
 
+@pytest.mark.fix("iam-action-prefix")
 def test_cloudwatch_calls_are_authorized_as_cloudwatch_actions(enforced: Emulator) -> None:
     """CloudWatch is signed as "monitoring" but authorized as cloudwatch:<Action>."""
     arn = _role(enforced.url, enforced.admin, "codebuild.amazonaws.com", ["cloudwatch:DescribeAlarms"])

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from zonke_tf.emulator.compat import MOTO_BELOW, MOTO_MINIMUM
 from zonke_tf.errors import EmulatorError, ToolNotFoundError
 
 HOST = "127.0.0.1"
@@ -84,12 +85,8 @@ DUMMY_CREDENTIALS: Mapping[str, str] = {
 }
 
 
-# The moto releases the compatibility layer is written and tested against. pyproject.toml's
-# `emulator` extra states the same range (tests/emulator/test_emulator.py checks they agree).
-# The lower bound: moto.server.MotoRequestHandler, which the server needs, first ships in 5.2.5's
-# line; the upper bound: the fixes patch moto's internals, so a new minor release is tried first.
-MOTO_MINIMUM = (5, 2, 5)
-MOTO_BELOW = (5, 3)
+# The moto releases the compatibility layer is written and tested against: MOTO_MINIMUM and
+# MOTO_BELOW live in zonke_tf/emulator/compat/__init__.py, beside the fixes they bound.
 MOTO_REQUIREMENT = f"moto[server]>={'.'.join(map(str, MOTO_MINIMUM))},<{'.'.join(map(str, MOTO_BELOW))}"
 
 
@@ -184,6 +181,8 @@ class Emulator:
     state_dir: Path | None = None
     # IAM enforcement: None lets the background mode follow IAM_SWITCH (foreground: off).
     enforce_iam: bool | None = None
+    # Compatibility fixes to leave out: the canary tests run a fix's tests without it.
+    without_fixes: tuple[str, ...] = ()
     admin: Any = field(default=None, init=False, repr=False)
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _log: Path | None = field(default=None, init=False, repr=False)
@@ -261,7 +260,8 @@ class Emulator:
             log_path = self._log = Path(name)
         with open(log_path, "wb") as log:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "zonke_tf.emulator.server", "--host", HOST, "--port", "0"],
+                [sys.executable, "-m", "zonke_tf.emulator.server", "--host", HOST, "--port", "0"]
+                + [arg for name in self.without_fixes for arg in ("--without", name)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -194,6 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="FIX",
+        help="leave this compatibility fix out (the canary tests); may be repeated",
+    )
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the emulator binds to the loopback interface only")
@@ -203,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from zonke_tf.emulator.compat import install_all
 
-    fix_names = install_all()
+    fix_names = install_all(without=args.without)
     server = make_server(
         args.host, args.port, _build_app(fix_names), threaded=True, request_handler=MotoRequestHandler
     )

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 MAX_TAGS = 50
 
@@ -92,6 +92,13 @@ def untag_resource(self: Any) -> str:
     restores=(
         "Application Auto Scaling keeps tags on scalable targets: RegisterScalableTarget takes Tags on "
         "create, and TagResource, UntagResource and ListTagsForResource work on the target's ARN"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: Application Auto Scaling RegisterScalableTarget ignores Tags and moto "
+        "5.2.5 has no TagResource, UntagResource or ListTagsForResource (HTTP 500), while AWS "
+        "keeps tags on the scalable target's ARN "
+        "(https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TagResource.html)"
     ),
 )
 def install() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap_delete(original: Callable[[Any], Any]) -> Callable[..., Any]:
@@ -35,6 +35,13 @@ def _wrap_delete(original: Callable[[Any], Any]) -> Callable[..., Any]:
     restores=(
         "Auto Scaling DeleteAutoScalingGroup with ForceDelete terminates every instance of the group, "
         "including instances protected from scale-in"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: Auto Scaling DeleteAutoScalingGroup with ForceDelete in moto 5.2.5 "
+        "leaves the group's instances protected from scale-in running, while AWS deletes the "
+        "group with all its instances "
+        "(https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteAutoScalingGroup.html)"
     ),
 )
 def install() -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap_origin(original: Callable[..., None]) -> Callable[..., None]:
@@ -64,6 +64,14 @@ def _wrap_certificate(original: Callable[..., None]) -> Callable[..., None]:
         "CloudFront returns a distribution's origins with their origin access control and S3 "
         "origin config, no legacy ForwardedValues beside a cache policy, and no certificate "
         "fields that were not set"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CloudFront GetDistributionConfig in moto 5.2.5 drops an origin's "
+        "OriginAccessControlId and S3OriginConfig, adds ForwardedValues beside a "
+        "CachePolicyId and fills certificate fields that were not set, while AWS returns the "
+        "configuration as given "
+        "(https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html)"
     ),
 )
 def install() -> None:

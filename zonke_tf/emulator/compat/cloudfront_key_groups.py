@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _error(code: str, message: str) -> Exception:
@@ -57,6 +57,14 @@ def delete_public_key(self: Any, key_id: str) -> None:
 @fix(
     name="cloudfront-key-groups",
     restores="CloudFront DeleteKeyGroup, and NoSuchResource/NoSuchPublicKey/PublicKeyInUse errors",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: moto 5.2.5 has no CloudFront DeleteKeyGroup (HTTP 500), answers an "
+        "unknown key group or public key with HTTP 500 and deletes a public key a key group "
+        "still lists, while AWS deletes the group and answers NoSuchResource, NoSuchPublicKey "
+        "or PublicKeyInUse "
+        "(https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteKeyGroup.html)"
+    ),
 )
 def install() -> None:
     from moto.cloudfront.models import CloudFrontBackend

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap(original: Callable[..., None]) -> Callable[..., None]:
@@ -45,6 +45,13 @@ def _wrap(original: Callable[..., None]) -> Callable[..., None]:
     restores=(
         "CloudFront reports CloudFrontDefaultCertificate = false for a distribution that uses "
         "an ACM or IAM certificate"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CloudFront CreateDistribution with an ACMCertificateArn or "
+        "IAMCertificateId and no CloudFrontDefaultCertificate reads back "
+        "CloudFrontDefaultCertificate = true in moto 5.2.5, while AWS reports false "
+        "(https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html)"
     ),
 )
 def install() -> None:

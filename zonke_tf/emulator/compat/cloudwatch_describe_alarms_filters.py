@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap(original: Callable[[Any], Any]) -> Callable[..., Any]:
@@ -43,6 +43,13 @@ def _wrap(original: Callable[[Any], Any]) -> Callable[..., Any]:
 @fix(
     name="cloudwatch-describe-alarms-all-filters",
     restores="CloudWatch DescribeAlarms applies every filter given (name prefix or names, and state)",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CloudWatch DescribeAlarms in moto 5.2.5 applies only the first of "
+        "ActionPrefix, AlarmNamePrefix, AlarmNames and StateValue, while AWS applies every "
+        "filter given together "
+        "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html)"
+    ),
 )
 def install() -> None:
     from moto.cloudwatch.responses import CloudWatchResponse

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def project_name(backend: Any, name_or_arn: str) -> str:
@@ -28,6 +28,12 @@ def project_name(backend: Any, name_or_arn: str) -> str:
 @fix(
     name="codebuild-delete-project-by-arn",
     restores="CodeBuild DeleteProject deletes the project named by its ARN, not only by its name",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CodeBuild DeleteProject given the project's ARN in moto 5.2.5 answers "
+        "success and keeps the project, while AWS takes a name or an ARN "
+        "(https://docs.aws.amazon.com/codebuild/latest/APIReference/API_DeleteProject.html)"
+    ),
 )
 def install() -> None:
     from moto.codebuild.models import CodeBuildBackend

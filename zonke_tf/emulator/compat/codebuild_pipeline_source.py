@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 LOCATIONLESS_SOURCES = ("CODEPIPELINE", "NO_SOURCE")
 LOCATIONLESS_ARTIFACTS = ("CODEPIPELINE",)
@@ -42,6 +42,14 @@ def _allow_missing_location(
     restores=(
         "CodeBuild creates a project whose source and artifacts are CODEPIPELINE without a location, "
         "and keeps the customer-managed encryptionKey the project was created with"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CodeBuild CreateProject in moto 5.2.5 refuses a CODEPIPELINE or "
+        "NO_SOURCE source and CODEPIPELINE artifacts without a location and reports the "
+        "AWS-managed S3 key as encryptionKey whatever was given, while AWS needs no location "
+        "there and keeps the given key "
+        "(https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html)"
     ),
 )
 def install() -> None:

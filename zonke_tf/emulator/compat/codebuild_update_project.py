@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 # Request field -> the project's field (the same name in the API's Project shape).
 UPDATABLE = (
@@ -46,6 +46,12 @@ UPDATABLE = (
 @fix(
     name="codebuild-update-project",
     restores="CodeBuild UpdateProject changes the fields a request gives and keeps the others",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: moto 5.2.5 has no CodeBuild UpdateProject (HTTP 500), while AWS changes "
+        "the fields the request gives and keeps the others "
+        "(https://docs.aws.amazon.com/codebuild/latest/APIReference/API_UpdateProject.html)"
+    ),
 )
 def install() -> None:
     from moto.codebuild import responses

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 PIPELINE_FIELDS = ("created", "updated")
 EXECUTION_FIELDS = ("startTime", "lastUpdateTime")
@@ -57,6 +57,13 @@ def _wrap_list(method: Callable[..., list[dict[str, Any]]], fields: tuple[str, .
     restores=(
         "CodePipeline answers pipeline metadata (created, updated) and execution summary times "
         "(startTime, lastUpdateTime) as epoch-second numbers, so the AWS provider can read a pipeline"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CodePipeline GetPipeline and ListPipelines (created, updated) and "
+        "ListPipelineExecutions (startTime, lastUpdateTime) answer ISO 8601 strings in moto "
+        "5.2.5, while AWS's JSON 1.1 protocol sends epoch-second numbers "
+        "(https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineMetadata.html)"
     ),
 )
 def install() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 @fix(
@@ -23,6 +23,12 @@ from . import fix
     restores=(
         "EC2 DescribeSecurityGroupRules returns the description of a rule that references "
         "another security group"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: DescribeSecurityGroupRules: moto 5.2.5 omits the Description of a "
+        "rule whose source is another security group (UserIdGroupPairs), where AWS "
+        "returns it (EC2 API Reference, API_SecurityGroupRule)"
     ),
 )
 def install() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap_create(original: Callable[[Any], Any]) -> Callable[..., Any]:
@@ -43,6 +43,13 @@ def _wrap_create(original: Callable[[Any], Any]) -> Callable[..., Any]:
     restores=(
         "EC2 CreateLaunchTemplate tags the launch template itself without copying those tags into "
         "the launch data that DescribeLaunchTemplateVersions returns"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CreateLaunchTemplate with TagSpecifications of resource type "
+        "launch-template: moto 5.2.5 also copies them into the first version's "
+        "LaunchTemplateData, where AWS only tags the template (EC2 API Reference, "
+        "API_CreateLaunchTemplate)"
     ),
 )
 def install() -> None:

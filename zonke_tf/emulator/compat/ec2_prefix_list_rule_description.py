@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 _ATTR = "_zonke_prefix_list_description"
 
@@ -26,6 +26,12 @@ _ATTR = "_zonke_prefix_list_description"
     restores=(
         "EC2 DescribeSecurityGroupRules returns the description of a rule whose source is a "
         "managed prefix list"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: DescribeSecurityGroupRules: moto 5.2.5 drops the Description given "
+        "with a PrefixListIds source, where AWS returns it (EC2 API Reference, "
+        "API_SecurityGroupRule)"
     ),
 )
 def install() -> None:

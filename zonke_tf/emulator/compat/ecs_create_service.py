@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 # request parameter -> attribute of the emulator's Service model (what DescribeServices reads)
 KEPT: dict[str, str] = {
@@ -55,6 +55,14 @@ def _wrap_create(original: Callable[[Any], Any]) -> Callable[..., Any]:
         "ECS CreateService stores enableExecuteCommand, healthCheckGracePeriodSeconds, "
         "availabilityZoneRebalancing, capacityProviderStrategy, deploymentConfiguration and "
         "enableECSManagedTags, and DescribeServices returns them"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CreateService: moto 5.2.5 drops enableExecuteCommand, "
+        "healthCheckGracePeriodSeconds, availabilityZoneRebalancing, "
+        "capacityProviderStrategy, deploymentConfiguration and enableECSManagedTags (and "
+        "reports launchType EC2 with a strategy), where AWS's DescribeServices returns "
+        "them (ECS API Reference, API_Service)"
     ),
 )
 def install() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def private_dns_name(private_ip: str, region: str) -> str:
@@ -25,6 +25,8 @@ def private_dns_name(private_ip: str, region: str) -> str:
 @fix(
     name="ecs-run-task-fargate",
     restores="a network interface has a private DNS name in any VPC (RunTask of an awsvpc task)",
+    moto=MOTO_RANGE,
+    upstream="https://github.com/getmoto/moto/issues/9179",
 )
 def install() -> None:
     from moto.ec2.models.elastic_network_interfaces import NetworkInterface

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 LIMIT = 8192
 
@@ -45,6 +45,12 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
 @fix(
     name="ecs-run-task-overrides-limit",
     restores="ECS RunTask refuses overrides longer than 8192 characters",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: RunTask: moto 5.2.5 accepts overrides of any length, where AWS "
+        "refuses more than 8192 characters with InvalidParameterException (ECS API "
+        "Reference, API_RunTask, overrides)"
+    ),
 )
 def install() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 MEMORY_KEYS = ("memory", "memoryReservation", "Memory", "MemoryReservation")
 
@@ -46,6 +46,8 @@ def _wrap(original: Callable[[Any], Any]) -> Callable[..., Any]:
 @fix(
     name="ecs-run-task-task-level-size",
     restores="ECS RunTask places a Fargate task whose containers have no memory of their own",
+    moto=MOTO_RANGE,
+    upstream="https://github.com/getmoto/moto/issues/7272",
 )
 def install() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap(original: Callable[[Any, dict[str, Any]], Any]) -> Callable[..., Any]:
@@ -52,6 +52,12 @@ def _wrap(original: Callable[[Any, dict[str, Any]], Any]) -> Callable[..., Any]:
 @fix(
     name="ecs-update-service-new-deployment",
     restores="ECS UpdateService with another task definition makes it the PRIMARY deployment's",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: UpdateService with another taskDefinition: moto 5.2.5 leaves the "
+        "PRIMARY deployment on the old task definition, where AWS starts a new PRIMARY "
+        "deployment of the new one (ECS API Reference, API_UpdateService)"
+    ),
 )
 def install() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _groups(backend: Any) -> dict[str, dict[str, Any]]:
@@ -149,6 +149,15 @@ def _wrap_tags(original: Callable[..., Any]) -> Callable[..., Any]:
     restores=(
         "ElastiCache cache parameter groups can be created, modified, reset, described (their "
         "parameters with Source=user) and deleted, and take tags"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: ElastiCache CreateCacheParameterGroup, DescribeCacheParameterGroups, "
+        "ModifyCacheParameterGroup, ResetCacheParameterGroup, DescribeCacheParameters and "
+        "DeleteCacheParameterGroup answer HTTP 500 in moto 5.2.5 (not implemented), while AWS "
+        "keeps the group and reports parameters set with ModifyCacheParameterGroup as Source=user "
+        "(https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
+        "API_CreateCacheParameterGroup.html)"
     ),
 )
 def install() -> None:

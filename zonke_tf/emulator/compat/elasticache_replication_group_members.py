@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _member(backend: Any, group: Any, cluster_id: str) -> Any:
@@ -115,6 +115,15 @@ def _wrap_delete(original: Callable[..., Any]) -> Callable[..., Any]:
     restores=(
         "ElastiCache replication groups have their member cache clusters, with the group's "
         "settings, and DeleteReplicationGroup removes the group and its clusters"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: ElastiCache CreateReplicationGroup in moto 5.2.5 lists MemberClusters "
+        "(<group>-001...) that DescribeCacheClusters answers CacheClusterNotFound for, and "
+        "DeleteReplicationGroup leaves the group 'deleting' forever, while on AWS each member is a "
+        "cache cluster with the group's settings and a deleted group and its clusters go away "
+        "(https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
+        "API_DeleteReplicationGroup.html)"
     ),
 )
 def install() -> None:

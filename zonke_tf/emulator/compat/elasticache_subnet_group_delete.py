@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def delete_cache_subnet_group(self: Any) -> Any:
@@ -30,6 +30,14 @@ def delete_cache_subnet_group(self: Any) -> Any:
 @fix(
     name="elasticache-subnet-group-delete",
     restores="ElastiCache DeleteCacheSubnetGroup deletes a cache subnet group",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: ElastiCache DeleteCacheSubnetGroup answers HTTP 500 in moto 5.2.5 (not "
+        "implemented), while AWS deletes the group and DescribeCacheSubnetGroups then answers "
+        "CacheSubnetGroupNotFoundFault "
+        "(https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
+        "API_DeleteCacheSubnetGroup.html)"
+    ),
 )
 def install() -> None:
     from moto.elasticache.responses import ElastiCacheResponse

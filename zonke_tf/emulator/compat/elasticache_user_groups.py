@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _groups(backend: Any) -> dict[str, dict[str, Any]]:
@@ -141,6 +141,13 @@ def _wrap_tags(original: Callable[..., Any]) -> Callable[..., Any]:
     restores=(
         "ElastiCache CreateUserGroup, DescribeUserGroups, ModifyUserGroup and DeleteUserGroup work, "
         "and a user group's ARN takes tags"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: ElastiCache CreateUserGroup, DescribeUserGroups, ModifyUserGroup and "
+        "DeleteUserGroup answer HTTP 500 in moto 5.2.5 (not implemented) and ListTagsForResource "
+        "refuses a user group ARN, while AWS keeps user groups and tags them "
+        "(https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUserGroup.html)"
     ),
 )
 def install() -> None:

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 if TYPE_CHECKING:
     from moto.events.utils import EventMessageType
@@ -75,6 +75,8 @@ def _wrap_send(original: Callable[..., None]) -> Callable[..., None]:
         "EventBridge starts an execution of a Step Functions target for each matching event, with "
         "the target's input, instead of failing PutEvents"
     ),
+    moto=MOTO_RANGE,
+    upstream="https://github.com/getmoto/moto/issues/8452",
 )
 def install() -> None:
     from moto.events.models import Rule

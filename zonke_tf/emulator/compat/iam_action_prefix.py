@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 # SigV4 signing name -> IAM action prefix, where they differ (services the stack calls).
 IAM_PREFIX = {"monitoring": "cloudwatch"}
@@ -25,6 +25,13 @@ IAM_PREFIX = {"monitoring": "cloudwatch"}
 @fix(
     name="iam-action-prefix",
     restores="IAM authorizes CloudWatch calls as cloudwatch:<Action>, not by the signing name monitoring",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: with IAM authorization on, a CloudWatch call (DescribeAlarms) is checked as "
+        "monitoring:DescribeAlarms (the SigV4 signing name) in moto 5.2.5, where AWS authorizes "
+        "cloudwatch:DescribeAlarms (https://docs.aws.amazon.com/service-authorization/latest/"
+        "reference/list_amazoncloudwatch.html)"
+    ),
 )
 def install() -> None:
     from moto.iam.access_control import IAMRequestBase

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 # A request whose resource the emulator cannot name: any statement's resources match it.
 ANY_RESOURCE = "zonke:any-resource"
@@ -131,6 +131,8 @@ def _safe(find: Any) -> Any:
 @fix(
     name="iam-request-resource",
     restores="IAM enforcement matches ARN-scoped statements to the request's resource (ECR, ECS, SFN)",
+    moto=MOTO_RANGE,
+    upstream="https://github.com/getmoto/moto/issues/9581",
 )
 def install() -> None:
     from moto.core.responses import BaseResponse

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 SERVICE_STANDIN_PREFIX = "zonke-standin@"
 
@@ -48,6 +48,14 @@ def principal_matches(expected: Any, requester_arn: str) -> bool:
 @fix(
     name="iam-service-principal-trust",
     restores="a role trusting a Service principal can be assumed by that service only (no HTTP 500)",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: with IAM authorization on, sts:AssumeRole on a role whose trust policy names "
+        "only a Service principal answers HTTP 500 in moto 5.2.5 (_check_principal reads only "
+        "Principal.AWS), where AWS answers AccessDenied to any caller but that service "
+        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "reference_policies_elements_principal.html)"
+    ),
 )
 def install() -> None:
     from moto.iam.access_control import IAMPolicyStatement

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 @functools.lru_cache(maxsize=4096)
@@ -33,6 +33,14 @@ def match(pattern: str, string: str) -> re.Match[str] | None:
 @fix(
     name="iam-wildcards",
     restores="IAM policy patterns match with * and ? as wildcards and every other character literally",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: with IAM authorization on, a policy Resource with ? (shop-????) makes every "
+        "call of the principal answer HTTP 500 in moto 5.2.5 (the pattern is used as a regex, * "
+        "alone translated), where AWS matches ? as one character and . + ( literally "
+        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "reference_policies_elements_resource.html)"
+    ),
 )
 def install() -> None:
     from moto.iam.access_control import IAMPolicyStatement

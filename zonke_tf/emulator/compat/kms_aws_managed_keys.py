@@ -16,12 +16,18 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 @fix(
     name="kms-aws-managed-default-keys",
     restores="keys behind the reserved aliases alias/aws/* are AWS managed (KeyManager AWS)",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: DescribeKey of the default key behind alias/aws/<service>: moto "
+        "5.2.5 makes it a customer managed key (KeyManager CUSTOMER), where AWS reports "
+        "KeyManager AWS (KMS Developer Guide, concepts.html#aws-managed-key)"
+    ),
 )
 def install() -> None:
     from moto.dynamodb.models.table import Table

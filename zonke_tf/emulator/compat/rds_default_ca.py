@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 DEFAULT_CA = "rds-ca-rsa2048-g1"
 EMULATOR_PLACEHOLDER = "rds-ca-default"
@@ -41,6 +41,13 @@ def _wrap_init(original: Callable[..., None]) -> Callable[..., None]:
 @fix(
     name="rds-default-ca",
     restores="a DB instance created without a CA gets RDS's default CA (rds-ca-rsa2048-g1)",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: RDS CreateDBInstance without CACertificateIdentifier answers "
+        "CACertificateIdentifier 'rds-ca-default' in moto 5.2.5, a CA RDS does not have, while AWS "
+        "gives a new instance the Region's default CA, rds-ca-rsa2048-g1 "
+        "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html)"
+    ),
 )
 def install() -> None:
     from moto.rds.models import DBInstance

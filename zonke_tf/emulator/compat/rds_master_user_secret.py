@@ -20,7 +20,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 PASSWORD_LENGTH = 28
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!#$%&*()-_=+[]{}<>:?.,~^|"
@@ -45,6 +45,13 @@ def _wrap_generate(original: Callable[[Any], str]) -> Callable[..., str]:
     restores=(
         "RDS stores the DB instance's own master user name and a generated password in the "
         "managed master user secret, a different password for every database"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: RDS CreateDBInstance with ManageMasterUserPassword stores the same fixed "
+        "username 'admin' and password in every managed secret in moto 5.2.5, while AWS stores "
+        "the instance's own MasterUsername and a generated password "
+        "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html)"
     ),
 )
 def install() -> None:

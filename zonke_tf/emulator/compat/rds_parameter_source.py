@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap_describe(original: Callable[[Any], Any]) -> Callable[..., Any]:
@@ -36,6 +36,13 @@ def _wrap_describe(original: Callable[[Any], Any]) -> Callable[..., Any]:
     restores=(
         "RDS DescribeDBParameters reports Source=user for parameters set with ModifyDBParameterGroup "
         "and returns only the parameters of the Source a request names"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: RDS DescribeDBParameters in moto 5.2.5 answers the parameters set with "
+        "ModifyDBParameterGroup without a Source and ignores the Source filter, while AWS reports "
+        "them as Source=user and returns only the parameters of the Source requested "
+        "(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBParameters.html)"
     ),
 )
 def install() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 DEFAULT_RETENTION_DAYS = 7
 SETTINGS = (
@@ -59,6 +59,14 @@ def _set_retention(self: Any, value: Any) -> None:
         "RDS stores the Performance Insights settings given to CreateDBInstance and ModifyDBInstance, "
         "and DescribeDBInstances returns PerformanceInsightsEnabled, the KMS key and the retention "
         "(7 days by default)"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: RDS CreateDBInstance in moto 5.2.5 drops EnablePerformanceInsights, "
+        "PerformanceInsightsKMSKeyId and PerformanceInsightsRetentionPeriod and DescribeDBInstances "
+        "never answers PerformanceInsightsEnabled, while AWS stores and describes them (retention 7 "
+        "days by default) "
+        "(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html)"
     ),
 )
 def install() -> None:

@@ -16,7 +16,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 _ALPHABET = string.ascii_uppercase + string.digits
 
@@ -36,6 +36,13 @@ def _wrap_init(original: Callable[..., None]) -> Callable[..., None]:
 @fix(
     name="rds-unique-dbi-resource-id",
     restores="RDS gives every DB instance its own unique DbiResourceId (db- and 26 letters or digits)",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: RDS CreateDBInstance in moto 5.2.5 gives every DB instance the same constant "
+        "DbiResourceId (db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U), while AWS gives each its own unique, "
+        "immutable resource ID "
+        "(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html)"
+    ),
 )
 def install() -> None:
     from moto.rds.models import DBInstance

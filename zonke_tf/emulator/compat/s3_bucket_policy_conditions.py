@@ -18,7 +18,7 @@ import fnmatch
 import json
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 REQUEST_CONTEXT = {"aws:securetransport": "true"}
 
@@ -90,6 +90,14 @@ def get_permission(self: Any, action: str, resource: str) -> Any:
     restores=(
         "S3 applies a bucket policy statement only when its conditions hold for the request "
         "(SDK requests come over TLS; absent condition keys do not match)"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: PutObject to a bucket whose policy denies s3:* under Bool aws:SecureTransport "
+        "false is denied in moto 5.2.5 (an operator it lacks, such as Bool, counts as met), "
+        "where AWS denies only requests the condition matches "
+        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "reference_policies_elements_condition.html)"
     ),
 )
 def install() -> None:

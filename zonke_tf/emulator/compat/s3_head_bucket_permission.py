@@ -11,12 +11,18 @@ The fix makes the emulator check ``s3:ListBucket`` for it.
 
 from __future__ import annotations
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 @fix(
     name="s3-head-bucket-permission",
     restores="S3 HeadBucket is allowed by s3:ListBucket on the bucket, as AWS authorizes it",
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: with IAM authorization on, HeadBucket is checked as s3:HeadBucket in moto "
+        "5.2.5, an action no policy can grant, where AWS authorizes it with s3:ListBucket "
+        "(https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html)"
+    ),
 )
 def install() -> None:
     from moto.s3 import responses

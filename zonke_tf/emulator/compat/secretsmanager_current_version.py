@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 @fix(
@@ -22,6 +22,13 @@ from . import fix
     restores=(
         "GetSecretValue returns the version labelled AWSCURRENT after UpdateSecretVersionStage "
         "moved the label"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: after UpdateSecretVersionStage moves AWSCURRENT to another version, "
+        "GetSecretValue without a version still returns the former current value in moto 5.2.5 "
+        "(default_version_id is not moved), where AWS returns the version labelled AWSCURRENT "
+        "(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html)"
     ),
 )
 def install() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap_cancel(original: Callable[[Any, str], str], replica: type) -> Callable[..., str]:
@@ -41,6 +41,13 @@ def _wrap_cancel(original: Callable[[Any, str], str], replica: type) -> Callable
     restores=(
         "Secrets Manager CancelRotateSecret turns off the managed rotation of a secret another "
         "service owns (such as an RDS master user secret), which has no rotation Lambda"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: CancelRotateSecret on a secret another service manages (an RDS master user "
+        "secret, no rotation Lambda) raises InvalidRequestException in moto 5.2.5, where AWS "
+        "turns its managed rotation off "
+        "(https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html)"
     ),
 )
 def install() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 CURRENT = "AWSCURRENT"
 PREVIOUS = "AWSPREVIOUS"
@@ -42,6 +42,13 @@ def reset_default_version(self: Any, secret_version: dict[str, Any], version_id:
     restores=(
         "Secrets Manager moves AWSCURRENT (and AWSPREVIOUS) to a new current version without "
         "stripping the former current version's other staging labels"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: PutSecretValue of a new current version replaces all labels of the former "
+        "current version with AWSPREVIOUS and leaves explicitly given labels on other versions "
+        "in moto 5.2.5, where AWS moves only AWSCURRENT/AWSPREVIOUS and the given labels "
+        "(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html)"
     ),
 )
 def install() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 _TERMINAL_TYPES = ("Succeed", "Fail")
 
@@ -82,6 +82,13 @@ def validate_state_machine_definition(self: Any) -> Any:
     restores=(
         "Step Functions ValidateStateMachineDefinition answers a result (OK, or FAIL with ERROR "
         "diagnostics) instead of HTTP 500, so aws_sfn_state_machine can be planned"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: ValidateStateMachineDefinition answers HTTP 500 in moto 5.2.5 server mode "
+        "(no handler in StepFunctionResponse), where AWS answers result OK or FAIL with "
+        "diagnostics (https://docs.aws.amazon.com/step-functions/latest/apireference/"
+        "API_ValidateStateMachineDefinition.html)"
     ),
 )
 def install() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def list_state_machine_versions(self: Any) -> Any:
@@ -50,6 +50,8 @@ def list_state_machine_versions(self: Any) -> Any:
         "Step Functions ListStateMachineVersions lists a state machine's published versions, newest "
         "first, so the provider can read aws_sfn_state_machine back after create"
     ),
+    moto=MOTO_RANGE,
+    upstream="https://github.com/getmoto/moto/pull/10106",
 )
 def install() -> None:
     from moto.stepfunctions.responses import StepFunctionResponse

@@ -31,7 +31,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import fix
+from . import MOTO_RANGE, fix
 
 
 def _wrap_set(original: Callable[..., None]) -> Callable[..., None]:
@@ -78,6 +78,15 @@ def _wrap_get(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str
     restores=(
         "SetQueueAttributes changes only the attributes it names; RedrivePolicy reads back as "
         "compact JSON and RedriveAllowPolicy reads back at all"
+    ),
+    moto=MOTO_RANGE,
+    upstream=(
+        "unreported: SQS SetQueueAttributes without Policy removes the queue's policy, "
+        "GetQueueAttributes never answers RedriveAllowPolicy (InvalidAttributeName by name) and "
+        "answers RedrivePolicy re-serialised with spaces in moto 5.2.5, while AWS leaves "
+        "attributes the request does not name, answers RedriveAllowPolicy and keeps RedrivePolicy "
+        "compact (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/"
+        "API_SetQueueAttributes.html)"
     ),
 )
 def install() -> None:
