@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import REPO_ROOT, TerraformEnv, TerraformRoot
-from tests.tfharness.terraform import TerraformNotFoundError
+from tests.support import REPO_ROOT, TerraformEnv, TerraformRoot
+from tests.support.terraform import TerraformNotFoundError
 from zonke_tf.emulator import Emulator, provider_block
 from zonke_tf.errors import ZonkeError
 

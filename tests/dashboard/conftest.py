@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.standin import make_stand_in
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.standin import make_stand_in
 from zonke_tf.dashboard.app import Dashboard, create_app
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.security import Guard

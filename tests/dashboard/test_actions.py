@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.dashboard.helpers import csrf_of, secret_json, toml, version_of
-from tests.helpers.standin import add_schedule, add_worker, as_fresh_stack
+from tests.support.standin import add_schedule, add_worker, as_fresh_stack
 from zonke_tf import ops
 from zonke_tf.dashboard.app import Dashboard
 

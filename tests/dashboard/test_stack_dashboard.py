@@ -24,8 +24,8 @@ import pytest
 
 from tests.dashboard.browser import chromium, wait_for
 from tests.dashboard.helpers import secret_json, toml
-from tests.tfharness import REPO_ROOT, TerraformEnv
-from tests.wrapper.conftest import zonke_env
+from tests.support import REPO_ROOT, TerraformEnv
+from tests.support.wrapper import zonke_env
 from zonke_tf.dashboard.server import free_port
 from zonke_tf.local import LocalEmulator
 

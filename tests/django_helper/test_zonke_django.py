@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - set-up problem, reported with its fix
         pytrace=False,
     )
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 APP = REPO_ROOT / "examples" / "django-monolith" / "app"
 SITE = "d111111abcdef8.cloudfront.net"

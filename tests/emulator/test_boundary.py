@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 # Everything of the wrapper that runs without --local: the CLI, the Python API, the day-2
 # operations, the Terraform engine, the config, the targets and the dashboard's app.

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.examples.local_root import point_at_emulator
-from tests.tfharness import TerraformRoot
-from zonke_tf.config import parse_config, render_tfvars
+from tests.support import TerraformRoot
+from tests.support.example import EXAMPLE
 from zonke_tf.emulator import Emulator
-from zonke_tf.target import local_tfvars_overrides
-
-EXAMPLE = "examples/django-monolith"
-
-_CONFIG = parse_config(
-    {"app": {"name": "shop", "environment": "test"}, "pipeline": {"repository": "acme/shop"}}
-)
-# What `zonke deploy --local` passes on top of the defaults, from the product's local target:
-# throwaway resources and stand-ins for what the emulator lacks (CodeConnections, cache policies).
-LOCAL_VARS = {
-    "app_name": "shop",
-    "environment": "test",
-    "repository_id": "acme/shop",
-    # a fresh stack: the image the service starts with is not built yet (zonke reads this
-    # from the emulator on every plan; the plan tests say it)
-    "app_image_exists": False,
-    **local_tfvars_overrides(_CONFIG, json.loads(render_tfvars(_CONFIG))),
-}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 # Plain environment variables, and secrets (from Secrets Manager), of the web and migration containers.
 PLAIN = {

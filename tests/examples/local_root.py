@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tfharness import TerraformRoot
+from tests.support import TerraformRoot
 from zonke_tf.target import PROVIDER_OVERRIDE_FILE, LocalTarget
 
 # Override files merge in lexicographic order; this one's backend block replaces the S3

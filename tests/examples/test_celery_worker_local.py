@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers.postgres import postgres_server
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.postgres import postgres_server
 from zonke_tf.emulator import DUMMY_CREDENTIALS, Emulator
 
 pytestmark = pytest.mark.apply

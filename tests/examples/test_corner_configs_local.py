@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import TerraformEnv
-from tests.tfharness.apply import leftovers, snapshot
-from tests.wrapper.conftest import zonke_env
+from tests.support import TerraformEnv
+from tests.support.apply import leftovers, snapshot
+from tests.support.wrapper import zonke_env
 from zonke_tf.local import LocalEmulator
 
 pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("corner-configs")]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.postgres import Postgres, postgres_server
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.postgres import Postgres, postgres_server
 
 START = REPO_ROOT / "examples" / "django-monolith" / "container_start.py"
 MASTER, MASTER_PASSWORD = "rds_master", "master-" + secrets.token_hex(12)

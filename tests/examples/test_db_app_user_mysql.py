@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.mysql import MySQL, mysql_server
+from tests.support.mysql import MySQL, mysql_server
 
 START = Path(__file__).resolve().parents[2] / "examples" / "django-monolith" / "container_start.py"
 MASTER, MASTER_PASSWORD = "admin", secrets.token_urlsafe(24)

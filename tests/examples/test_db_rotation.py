@@ -29,8 +29,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.postgres import Postgres, postgres_server
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.postgres import Postgres, postgres_server
 
 APP = REPO_ROOT / "examples" / "django-monolith" / "app"
 APP_USER = "shop_app"

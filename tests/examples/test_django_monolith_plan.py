@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.examples.conftest import LOCAL_VARS
 from tests.examples.contract import (
     BROKER,
     CACHE,
@@ -20,7 +19,8 @@ from tests.examples.contract import (
     readme_rollout_seconds,
     readme_table,
 )
-from tests.tfharness import PlanResult, TerraformRoot
+from tests.support import PlanResult, TerraformRoot
+from tests.support.example import LOCAL_VARS
 
 PRODUCTION = {
     **LOCAL_VARS,
@@ -167,7 +167,7 @@ def test_media_uploads_go_to_their_own_bucket_served_by_cloudfront(example: Terr
 
 
 def test_signed_media_urls_trust_the_configured_key_for_the_private_path(example: TerraformRoot) -> None:
-    from tests.helpers.keys import public_key_pem
+    from tests.support.keys import public_key_pem
 
     pem = public_key_pem()
     plan = example.plan({**LOCAL_VARS, "media_enabled": True, "media_signing_public_key": pem})

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.examples.conftest import LOCAL_VARS
-from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.example import LOCAL_VARS
 from zonke_tf.config import CONTRACT_ENV_KEYS, parse_config, to_tfvars
 from zonke_tf.devtools import generate
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.examples.conftest import LOCAL_VARS
-from tests.tfharness import PlanResult, TerraformRoot
+from tests.support import PlanResult, TerraformRoot
+from tests.support.example import LOCAL_VARS
 
 ZONE = "Z0123456789ABCDEFGHIJ"
 DOMAIN = {"domain_name": "shop.example.com", "route53_zone_id": ZONE}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.examples.conftest import LOCAL_VARS
-from tests.tfharness import TerraformRoot
+from tests.support import TerraformRoot
+from tests.support.example import LOCAL_VARS
 
 STACK = f"{LOCAL_VARS['app_name']}-{LOCAL_VARS['environment']}"
 PATH = f"/zonke/{STACK}/"

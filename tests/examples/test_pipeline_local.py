@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.keys import public_key_pem
-from tests.tfharness import REPO_ROOT, TerraformEnv
-from tests.wrapper.conftest import zonke_env
+from tests.support import REPO_ROOT, TerraformEnv
+from tests.support.keys import public_key_pem
+from tests.support.wrapper import zonke_env
 from zonke_tf import localpipeline
 from zonke_tf.emulator.iam import Credentials, client
 from zonke_tf.local import LocalEmulator

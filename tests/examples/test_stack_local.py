@@ -35,12 +35,11 @@ import boto3
 import pytest
 
 from tests.examples.contract import BROKER, CACHE, MEDIA, MIGRATION_ONLY, PLAIN, SECRET
-from tests.helpers import iamlint
-from tests.helpers.keys import rsa_key_pair
-from tests.helpers.postgres import postgres_server
-from tests.tfharness import REPO_ROOT, TerraformEnv
-from tests.tfharness.apply import leftovers, snapshot
-from tests.wrapper.conftest import zonke_env
+from tests.support import REPO_ROOT, TerraformEnv, iamlint
+from tests.support.apply import leftovers, snapshot
+from tests.support.keys import rsa_key_pair
+from tests.support.postgres import postgres_server
+from tests.support.wrapper import zonke_env
 from zonke_tf import api, ops, ops_tasks
 from zonke_tf.local import LocalEmulator
 

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 APP = REPO_ROOT / "examples" / "django-monolith" / "app"
 BUILDSPEC = REPO_ROOT / "modules" / "codepipeline" / "buildspecs" / "build.yml.tftpl"

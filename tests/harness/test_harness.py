@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import ABSENT, match
-from tests.tfharness.apply import leftovers, snapshot
-from tests.tfharness.expect import ExpectationError, assert_plan_matches
-from tests.tfharness.plan import flatten_plan
-from tests.tfharness.terraform import TerraformNotFoundError, cli_config_text, find_terraform
+from tests.support import ABSENT, match
+from tests.support.apply import leftovers, snapshot
+from tests.support.expect import ExpectationError, assert_plan_matches
+from tests.support.plan import flatten_plan
+from tests.support.terraform import TerraformNotFoundError, cli_config_text, find_terraform
 
 
 def test_match_reports_differences() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import REPO_ROOT, TerraformEnv, copy_root
+from tests.support import REPO_ROOT, TerraformEnv, copy_root
 from zonke_tf.devtools import generate, tfdocs
 
 MODULES = sorted(p.name for p in (REPO_ROOT / "modules").iterdir() if (p / "versions.tf").is_file())

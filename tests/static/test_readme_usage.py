@@ -20,7 +20,7 @@ from pathlib import Path
 
 import hcl2
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 MODULES = REPO_ROOT / "modules"
 META_ARGUMENTS = {

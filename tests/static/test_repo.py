@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 
 def readme_test_command() -> str:

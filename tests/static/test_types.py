@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 
 
 def test_mypy_strict_passes_on_the_package() -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import TerraformEnv
-from tests.wrapper.conftest import zonke_env
+from tests.support import TerraformEnv
+from tests.support.wrapper import zonke_env
 from tests.wrapper.test_detect import BIN, MAX_SETTINGS_LINES, readme_block, startproject
 from zonke_tf.config import parse_config
 from zonke_tf.local import LocalEmulator

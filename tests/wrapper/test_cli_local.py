@@ -14,8 +14,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.tfharness import TerraformEnv
-from tests.wrapper.conftest import MINI_STACK, Runner, zonke_env
+from tests.support import TerraformEnv
+from tests.support.wrapper import MINI_STACK, Runner, zonke_env
 from zonke_tf.local import LocalEmulator
 
 pytestmark = [pytest.mark.apply, pytest.mark.usefixtures("stop_local_emulator")]

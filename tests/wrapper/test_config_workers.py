@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import REPO_ROOT
+from tests.support import REPO_ROOT
 from zonke_tf.config import parse_config, to_tfvars
 from zonke_tf.errors import ConfigError
 

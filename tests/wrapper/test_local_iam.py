@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.tfharness import TerraformEnv
-from tests.wrapper.conftest import MINI_STACK, zonke_env
+from tests.support import TerraformEnv
+from tests.support.wrapper import MINI_STACK, zonke_env
 from zonke_tf.emulator.iam import DUMMY, client
 from zonke_tf.local import LocalEmulator
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.standin import add_schedule, add_worker, as_fresh_stack, make_stand_in
+from tests.support.standin import add_schedule, add_worker, as_fresh_stack, make_stand_in
 from zonke_tf import ops
 from zonke_tf.cli.service import status_text
 from zonke_tf.errors import OperationError

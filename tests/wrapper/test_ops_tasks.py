@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.standin import make_lock_table
+from tests.support.standin import make_lock_table
 from zonke_tf import cli, ops, ops_tasks
 from zonke_tf.cli import tasks as tasks_commands
 from zonke_tf.errors import OperationError

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.tfharness import TerraformRoot
+from tests.support import TerraformRoot
 from zonke_tf.config import FARGATE_MEMORY, parse_config
 from zonke_tf.emulator import Emulator
 from zonke_tf.engine import TerraformBinary, Workspace

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tfharness import REPO_ROOT, TerraformEnv
+from tests.support import REPO_ROOT, TerraformEnv
 from zonke_tf.local import LocalEmulator
 
 pytestmark = pytest.mark.apply

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import TerraformRoot, assert_plan_matches
+from tests.support import TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 RUNNER = "arn:aws:states:us-east-1:123456789012:stateMachine:demo-migrate"
@@ -102,7 +102,7 @@ def test_the_infrastructure_role_names_exactly_these_alarms(alarms: TerraformRoo
     reach); they must be the names this module creates."""
     import re
 
-    from tests.tfharness import REPO_ROOT
+    from tests.support import REPO_ROOT
 
     text = (REPO_ROOT / "modules" / "codepipeline" / "iam_terraform.tf").read_text()
     listed = re.search(r"alarm_keys\s*=\s*\[(.*?)\]", text, re.S)

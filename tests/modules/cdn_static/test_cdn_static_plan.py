@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 ALB = "demo-123456.us-east-1.elb.amazonaws.com"

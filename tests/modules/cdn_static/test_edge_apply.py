@@ -23,7 +23,7 @@ import pytest
 
 from tests.modules.cdn_static import edge_checks as checks
 from tests.modules.cdn_static import rotation_checks
-from tests.tfharness import applied
+from tests.support import applied
 
 pytestmark = pytest.mark.apply
 

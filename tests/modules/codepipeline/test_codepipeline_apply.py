@@ -22,7 +22,7 @@ from tests.modules.codepipeline.common import (
     TASK_ROLE,
     base_vars,
 )
-from tests.tfharness import applied
+from tests.support import applied
 
 pytestmark = pytest.mark.apply
 

@@ -22,7 +22,7 @@ from tests.modules.codepipeline.common import (
     STATIC_BUCKET,
     base_vars,
 )
-from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 STATE_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555"

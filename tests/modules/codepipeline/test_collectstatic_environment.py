@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.modules.codepipeline.common import base_vars
-from tests.tfharness import PlanResult, TerraformRoot
+from tests.support import PlanResult, TerraformRoot
 
 ENV = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "ODD": "a: b # 'c' \"d\" $HOME `x`"}
 

@@ -20,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.modules.codepipeline.common import base_vars
-from tests.tfharness import REPO_ROOT, TerraformEnv, TerraformRoot
+from tests.support import REPO_ROOT, TerraformEnv, TerraformRoot
 from zonke_tf import ops
 from zonke_tf.emulator import REGION, Emulator, provider_block
 
@@ -82,7 +82,7 @@ def stack(
         REPO_ROOT / "modules/codepipeline", tmp_path_factory.mktemp("enforced"), tf_env, provider
     )
     variables = base_vars(managed_resource_tag={"key": "zonke:stack", "value": NAME})
-    # Apply and destroy as the administrator. The leftover check of tfharness.applied lists
+    # Apply and destroy as the administrator. The leftover check of tests.support.applied lists
     # every service, and moto's enforcement rejects some of those list calls (CloudFront)
     # even for an administrator; test_codepipeline_apply covers re-plan and leftovers.
     root.init()

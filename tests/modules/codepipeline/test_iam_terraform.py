@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.iam import (
+from tests.modules.codepipeline.common import base_vars
+from tests.support import REPO_ROOT, PlanResult, TerraformEnv, TerraformRoot
+from tests.support.iam import (
     ACCOUNT,
     GENERATED,
     allowed,
@@ -24,9 +26,7 @@ from tests.helpers.iam import (
     stack_arns,
     statements,
 )
-from tests.helpers.iamlint import lint
-from tests.modules.codepipeline.common import base_vars
-from tests.tfharness import REPO_ROOT, PlanResult, TerraformEnv, TerraformRoot
+from tests.support.iamlint import lint
 from zonke_tf import ops
 from zonke_tf.emulator import Emulator, provider_block
 

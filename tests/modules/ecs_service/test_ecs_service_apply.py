@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import applied
+from tests.support import applied
 from zonke_tf import ops
 
 pytestmark = pytest.mark.apply

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.modules.ecs_service.test_ecs_service_plan import BASE, container
-from tests.tfharness import TerraformRoot
+from tests.support import TerraformRoot
 
 WRAPPER = ["python", "-c", "print('start')", "postgres", "sslmode=require"]
 GUNICORN = [

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.modules.ecs_worker.common import COMMAND, base_vars
-from tests.tfharness import applied
+from tests.support import applied
 
 pytestmark = pytest.mark.apply
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.modules.ecs_worker.common import COMMAND, DB_SECRET, IMAGE, base_vars
-from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 

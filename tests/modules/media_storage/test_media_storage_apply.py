@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.keys import public_key_pem
 from tests.modules.cdn_static import edge_checks as checks
-from tests.tfharness import applied
+from tests.support import applied
+from tests.support.keys import public_key_pem
 
 pytestmark = pytest.mark.apply
 

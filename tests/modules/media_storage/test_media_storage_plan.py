@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.iam import as_list
-from tests.helpers.keys import public_key_pem
-from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.iam import as_list
+from tests.support.keys import public_key_pem
 
 HERE = Path(__file__).parent
 DISTRIBUTION = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE1"

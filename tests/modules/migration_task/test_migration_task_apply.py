@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import applied
+from tests.support import applied
 
 pytestmark = pytest.mark.apply
 

@@ -16,7 +16,7 @@ from tests.modules.migration_task.common import (
     TASK_ROLE,
     base_vars,
 )
-from tests.tfharness import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 OWN_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

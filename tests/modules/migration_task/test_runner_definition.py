@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 
 from tests.modules.migration_task.asl import Outcome, TaskError, run
 from tests.modules.migration_task.common import CLUSTER_ARN, REPO, SECURITY_GROUPS, SUBNETS, base_vars
-from tests.tfharness import TerraformRoot
+from tests.support import TerraformRoot
 from zonke_tf import ops
 from zonke_tf.stepfunctions_ecs import RUN_TASK_PARAMETERS, run_task_problems
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.modules.migration_task.common import base_vars
-from tests.tfharness import PlanResult, TerraformRoot
+from tests.support import PlanResult, TerraformRoot
 
 WRAPPER = ["python", "-c", "print('start')", "postgres", "sslmode=require"]
 RELEASE = [["python", "manage.py", "createcachetable"]]

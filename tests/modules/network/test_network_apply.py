@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.modules.network.routes import assert_default_route
-from tests.tfharness import applied
+from tests.support import applied
 
 pytestmark = pytest.mark.apply
 

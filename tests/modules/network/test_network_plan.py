@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tfharness import TerraformRoot, assert_plan_matches
+from tests.support import TerraformRoot, assert_plan_matches
 
 HERE = Path(__file__).parent
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.tfharness import TerraformRoot, applied
+from tests.support import TerraformRoot, applied
 from zonke_tf import ops
 
 pytestmark = pytest.mark.apply

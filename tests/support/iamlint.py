@@ -26,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - the message is the point
         "`.venv/bin/pip install 'cloudsplaining>=0.9.1'` (it brings policy_sentry)"
     ) from exc
 
-from tests.helpers.iam import as_list, iam_match, statements
+from tests.support.iam import as_list, iam_match, statements
 
 
 @cache
