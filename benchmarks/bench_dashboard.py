@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from tests.helpers.standin import make_stand_in  # noqa: E402
+from tests.support.standin import make_stand_in  # noqa: E402
 from zonke_tf.dashboard.app import Dashboard, cached_clients, create_app  # noqa: E402
 from zonke_tf.dashboard.audit import AuditLog  # noqa: E402
 from zonke_tf.dashboard.security import Guard  # noqa: E402
