@@ -16,7 +16,9 @@ def sm(emulator: Emulator) -> Any:
 
 
 def stages(sm: Any, secret: str) -> dict[str, list[str]]:
-    versions = sm.list_secret_version_ids(SecretId=secret)["Versions"]
+    """Every version and its labels. AWS lists a version without labels only with
+    IncludeDeprecated (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecretVersionIds.html)."""
+    versions = sm.list_secret_version_ids(SecretId=secret, IncludeDeprecated=True)["Versions"]
     return {v["VersionId"]: sorted(v.get("VersionStages", [])) for v in versions}
 
 

@@ -475,7 +475,8 @@ def test_invalid_input_never_touches_the_lock(ddb: Any, definition: dict[str, An
 # --------------------------------------------------------------------------- two starters at once
 # The pipeline starts the runner (its execution takes the lock in AcquireLock); a person starts
 # it with `zonke migrate` (ops.migrate takes the lock first, in the name of the execution it
-# then starts). Both go to the emulator's DynamoDB, with its atomic-write fix.
+# then starts). Both go to the emulator's DynamoDB, whose server handles one request at a
+# time, so a conditional write is atomic as on AWS (tests/emulator/test_dynamodb_conditional_writes.py).
 
 
 @pytest.fixture

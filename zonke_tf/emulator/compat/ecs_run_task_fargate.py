@@ -26,6 +26,8 @@ def private_dns_name(private_ip: str, region: str) -> str:
     name="ecs-run-task-fargate",
     restores="a network interface has a private DNS name in any VPC (RunTask of an awsvpc task)",
     moto=MOTO_RANGE,
+    # Closed upstream (a duplicate of #9089): moto now names the interface only in a VPC
+    # with DNS hostnames enabled; RunTask in any other VPC still fails in 5.2.5.
     upstream="https://github.com/getmoto/moto/issues/9179",
 )
 def install() -> None:

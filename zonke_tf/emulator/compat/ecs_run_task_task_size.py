@@ -47,6 +47,8 @@ def _wrap(original: Callable[[Any], Any]) -> Callable[..., Any]:
     name="ecs-run-task-task-level-size",
     restores="ECS RunTask places a Fargate task whose containers have no memory of their own",
     moto=MOTO_RANGE,
+    # Closed upstream, but a later comment there reports the memory sum still fails, as it
+    # does in moto 5.2.5 (the canary shows it).
     upstream="https://github.com/getmoto/moto/issues/7272",
 )
 def install() -> None:

@@ -1,0 +1,3 @@
+from zonke_tf.cli import main
+
+raise SystemExit(main())
