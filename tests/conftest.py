@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import REPO_ROOT, TerraformEnv, TerraformRoot
+from tests.support.cases import CASES_FILE, UPDATE_OPTION, CasesModule
 from tests.support.terraform import TerraformNotFoundError
 from zonke_tf.emulator import Emulator, provider_block
 from zonke_tf.errors import ZonkeError
@@ -63,3 +64,20 @@ def make_root(
         return TerraformRoot(REPO_ROOT / rel, workdir, tf_env, provider_hcl if with_provider else None)
 
     return factory
+
+
+# --- module plan cases kept as data: tests/support/cases.py ---
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        UPDATE_OPTION,
+        action="store_true",
+        help="rewrite what failing cases.yaml cases expect with what Terraform plans (review the diff)",
+    )
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.name == CASES_FILE:
+        return CasesModule.from_parent(parent, path=file_path)
+    return None

@@ -423,7 +423,7 @@ class Workspace:
         constraints, backend settings, the Terraform binary."""
         digest = hashlib.sha256()
         digest.update(" ".join([*self.terraform.argv, *self.backend_args()]).encode())
-        for path in sorted([*self.root.glob("*.tf"), *(self.dir / "modules").glob("*/*.tf")]):
+        for path in sorted([*self.root.glob("*.tf"), *(self.dir / "modules").rglob("*.tf")]):
             digest.update(str(path.relative_to(self.dir)).encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()

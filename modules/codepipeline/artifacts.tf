@@ -4,52 +4,23 @@ locals {
   log_group_arn_prefix = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codebuild/${var.name}-"
 }
 
-data "aws_iam_policy_document" "key" {
-  # checkov:skip=CKV_AWS_111:A key policy: its "*" resource means this key only, and the account root statement is what delegates access to IAM policies.
-  # checkov:skip=CKV_AWS_356:A key policy: its "*" resource means this key only, not every resource of the account.
-  # checkov:skip=CKV_AWS_109:A key policy: the account root must administer its own key, or the key becomes unmanageable.
-  # In a key policy, "*" means this key only.
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
+module "key" {
+  source = "../_internal/logs-key"
 
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsUsesForTheBuildLogGroups"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["${local.log_group_arn_prefix}*"]
-    }
-  }
+  description    = "${var.name} pipeline: artifacts and build logs"
+  alias_name     = "alias/zonke/${var.name}/pipeline"
+  log_group_arns = ["${local.log_group_arn_prefix}*"]
+  tags           = local.tags
 }
 
-resource "aws_kms_key" "this" {
-  description             = "${var.name} pipeline: artifacts and build logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
-
-  tags = local.tags
+moved {
+  from = aws_kms_key.this
+  to   = module.key.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/zonke/${var.name}/pipeline"
-  target_key_id = aws_kms_key.this.key_id
+moved {
+  from = aws_kms_alias.this
+  to   = module.key.aws_kms_alias.this
 }
 
 resource "aws_s3_bucket" "artifacts" {
@@ -95,7 +66,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "artifacts" {
 
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      kms_master_key_id = module.key.arn
     }
   }
 }

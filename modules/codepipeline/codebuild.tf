@@ -64,7 +64,7 @@ resource "aws_cloudwatch_log_group" "build" {
 
   name              = "/aws/codebuild/${var.name}-${each.key}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
 
   tags = local.tags
 }
@@ -78,7 +78,7 @@ resource "aws_codebuild_project" "this" {
   service_role   = each.value.role_arn
   build_timeout  = var.build_timeout_minutes
   queued_timeout = 60
-  encryption_key = aws_kms_key.this.arn
+  encryption_key = module.key.arn
 
   source {
     type      = "CODEPIPELINE"

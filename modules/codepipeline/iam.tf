@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "pipeline" {
   statement {
     sid       = "ArtifactKey"
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.key.arn]
   }
 
   statement {
@@ -135,7 +135,7 @@ data "aws_iam_policy_document" "codebuild_common" {
   statement {
     sid       = "ArtifactKey"
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.key.arn]
   }
 }
 

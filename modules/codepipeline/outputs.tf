@@ -15,7 +15,7 @@ output "artifact_bucket_name" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key encrypting the artifacts and the build logs."
-  value       = aws_kms_key.this.arn
+  value       = module.key.arn
 }
 
 output "codebuild_project_names" {

@@ -433,17 +433,6 @@ variable "artifact_retention_days" {
   }
 }
 
-variable "log_retention_days" {
-  description = "Days to keep the CodeBuild logs (a value CloudWatch accepts)."
-  type        = number
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
-}
-
 variable "tags" {
   description = "Tags added to every taggable resource."
   type        = map(string)

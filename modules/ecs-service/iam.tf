@@ -241,7 +241,7 @@ data "aws_iam_policy_document" "exec" {
   statement {
     sid       = "DecryptExecSessions"
     actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.key.arn]
   }
 }
 

@@ -44,7 +44,7 @@ resource "aws_ecs_cluster" "this" {
 
     content {
       execute_command_configuration {
-        kms_key_id = aws_kms_key.this.arn
+        kms_key_id = module.key.arn
         logging    = "OVERRIDE"
 
         log_configuration {
@@ -75,53 +75,25 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
 
 # --- key for the image repository, the log groups and ECS Exec sessions ---
 
-data "aws_iam_policy_document" "key" {
-  # checkov:skip=CKV_AWS_109:This document is the key's own key policy: "*" as its resource means this one key, and the only principals are this account and CloudWatch Logs for two named log groups.
-  # checkov:skip=CKV_AWS_111:This document is the key's own key policy: "*" as its resource means this one key; IAM policies in the account decide who may use it.
-  # checkov:skip=CKV_AWS_356:This document is the key's own key policy, where "*" as the resource can only mean the key the policy is attached to.
-  # In a key policy, "*" as the resource means this key only. The account (its IAM
-  # policies) controls the key's use; ECR encrypts images through grants it creates.
-  statement {
-    sid       = "AccountControlsTheKey"
-    actions   = ["kms:*"]
-    resources = ["*"]
+# The account (its IAM policies) controls the key's use; ECR encrypts images through grants
+# it creates; CloudWatch Logs may use it for the two log groups below.
+module "key" {
+  source = "../_internal/logs-key"
 
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsUsesItForThisAppsLogGroups"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.log_group_arn, local.exec_log_group_arn]
-    }
-  }
+  description    = "${var.name} app image repository, logs and ECS Exec sessions"
+  alias_name     = "alias/zonke/${var.name}/app"
+  log_group_arns = [local.log_group_arn, local.exec_log_group_arn]
+  tags           = local.tags
 }
 
-resource "aws_kms_key" "this" {
-  description             = "${var.name} app image repository, logs and ECS Exec sessions"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
-
-  tags = local.tags
+moved {
+  from = aws_kms_key.this
+  to   = module.key.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/zonke/${var.name}/app"
-  target_key_id = aws_kms_key.this.key_id
+moved {
+  from = aws_kms_alias.this
+  to   = module.key.aws_kms_alias.this
 }
 
 # --- logs ---
@@ -136,7 +108,7 @@ locals {
 resource "aws_cloudwatch_log_group" "app" {
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
 
   tags = local.tags
 }
@@ -146,7 +118,7 @@ resource "aws_cloudwatch_log_group" "exec" {
 
   name              = local.exec_log_group
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
 
   tags = local.tags
 }
@@ -164,7 +136,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this.arn
+    kms_key         = module.key.arn
   }
 
   tags = local.tags

@@ -70,7 +70,7 @@ output "log_group_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key of the image repository, the log groups and ECS Exec sessions."
-  value       = aws_kms_key.this.arn
+  value       = module.key.arn
 }
 
 output "execution_role_arn" {

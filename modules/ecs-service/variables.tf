@@ -169,19 +169,6 @@ variable "worker_class" {
   }
 }
 
-variable "entry_point" {
-  description = "Entry point of the app container, replacing the image's ENTRYPOINT (null: the image's ENTRYPOINT runs)."
-  type        = list(string)
-  default     = null
-}
-
-variable "command_prefix" {
-  description = "Words put before the container command (`command` or the default one), for example a wrapper that prepares the environment and then runs the rest."
-  type        = list(string)
-  default     = []
-  nullable    = false
-}
-
 variable "cpu" {
   description = "CPU units of the task (1024 = 1 vCPU). With Fargate capacity: 256, 512, 1024, 2048, 4096, 8192 or 16384."
   type        = number
@@ -206,47 +193,6 @@ variable "memory" {
   validation {
     condition     = var.memory >= 512 && var.memory <= 122880
     error_message = "memory must be from 512 to 122880 MiB."
-  }
-}
-
-variable "cpu_architecture" {
-  description = "CPU architecture of the image and the hosts: `X86_64` or `ARM64` (Graviton)."
-  type        = string
-  default     = "X86_64"
-
-  validation {
-    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
-    error_message = "cpu_architecture must be \"X86_64\" or \"ARM64\"."
-  }
-}
-
-variable "environment" {
-  description = "Plain (non-secret) environment variables of the app container, by name."
-  type        = map(string)
-  default     = {}
-
-  validation {
-    condition     = alltrue([for k in keys(var.environment) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])
-    error_message = "environment keys must be environment-variable names: letters, digits and underscores, not starting with a digit."
-  }
-}
-
-variable "secrets" {
-  description = "Secret environment variables of the app container, as ECS `secrets` entries: the secrets module's `container_secrets` (plus, for example, the database's). Each `valueFrom` must be covered by `secret_arns`."
-  type = list(object({
-    name      = string
-    valueFrom = string
-  }))
-  default = []
-
-  validation {
-    condition     = length(distinct([for s in var.secrets : s.name])) == length(var.secrets)
-    error_message = "secrets must not name an environment variable twice."
-  }
-
-  validation {
-    condition     = alltrue([for s in var.secrets : can(regex("^arn:aws[a-z-]*:(secretsmanager|ssm):", s.valueFrom))])
-    error_message = "secrets: each valueFrom must be a Secrets Manager secret ARN (optionally \":<json-key>::\") or an SSM parameter ARN."
   }
 }
 
@@ -310,17 +256,6 @@ variable "read_only_root_filesystem" {
   description = "Mount the container's root filesystem read-only. `/tmp` stays writable (task storage) and gunicorn keeps its worker files in `/dev/shm`."
   type        = bool
   default     = true
-}
-
-variable "log_retention_days" {
-  description = "Days to keep the app's logs (and ECS Exec session logs) in CloudWatch Logs."
-  type        = number
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
 }
 
 # --- capacity and scaling ---
@@ -558,26 +493,3 @@ variable "tags" {
   default     = {}
 }
 
-variable "permissions_boundary" {
-  description = "ARN of the IAM managed policy set as the permissions boundary of every role this module creates (the stack's boundary). Null: none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
-    error_message = "permissions_boundary must be an IAM policy ARN such as \"arn:aws:iam::123456789012:policy/zonke/shop-prod/shop-prod-boundary\", or null."
-  }
-}
-
-variable "iam_path" {
-  description = "IAM path of the roles (and instance profiles) this module creates, such as `/zonke/shop-prod/`: a path of its own per stack lets a policy name the stack's roles without matching another stack's."
-  type        = string
-  default     = "/"
-  nullable    = false
-
-  validation {
-    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1-512 characters, begins and ends with "/", printable ASCII without "/" inside a segment)
-    condition     = var.iam_path == "/" || can(regex("^/([!-.0-~]+/)+$", var.iam_path)) && length(var.iam_path) <= 512
-    error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
-  }
-}

@@ -122,19 +122,6 @@ variable "command" {
   }
 }
 
-variable "entry_point" {
-  description = "Entry point of the container, replacing the image's ENTRYPOINT (null: the image's ENTRYPOINT runs)."
-  type        = list(string)
-  default     = null
-}
-
-variable "command_prefix" {
-  description = "Words put before `command`, for example the stack's start wrapper that prepares the environment and then runs the rest."
-  type        = list(string)
-  default     = []
-  nullable    = false
-}
-
 variable "cpu" {
   description = "CPU units of the task (1024 = 1 vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384."
   type        = number
@@ -156,45 +143,6 @@ variable "memory" {
   validation {
     condition     = var.capacity_type == "EC2" || contains(lookup(local.fargate_memory, tostring(var.cpu), []), var.memory)
     error_message = "memory does not pair with cpu on Fargate. Valid pairs: cpu 256 with memory 512, 1024 or 2048; cpu 512 with 1024 to 4096; cpu 1024 with 2048 to 8192; cpu 2048 with 4096 to 16384 (steps of 1024); cpu 4096 with 8192 to 30720 (steps of 1024); cpu 8192 with 16384 to 61440 (steps of 4096); cpu 16384 with 32768 to 122880 (steps of 8192). For example cpu = 256, memory = 512."
-  }
-}
-
-variable "cpu_architecture" {
-  description = "CPU architecture of the image and the hosts: `X86_64` or `ARM64` (Graviton); the web service's."
-  type        = string
-  default     = "X86_64"
-  nullable    = false
-
-  validation {
-    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
-    error_message = "cpu_architecture must be \"X86_64\" or \"ARM64\"."
-  }
-}
-
-variable "environment" {
-  description = "Plain (non-secret) environment variables of the container, by name: the stack passes the web service's environment contract."
-  type        = map(string)
-  default     = {}
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for k in keys(var.environment) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])
-    error_message = "environment keys must be environment-variable names: letters, digits and underscores, not starting with a digit."
-  }
-}
-
-variable "secrets" {
-  description = "Secret environment variables of the container, as ECS `secrets` entries (the web service's: the execution role must be allowed to read each `valueFrom`)."
-  type = list(object({
-    name      = string
-    valueFrom = string
-  }))
-  default  = []
-  nullable = false
-
-  validation {
-    condition     = length(distinct([for s in var.secrets : s.name])) == length(var.secrets)
-    error_message = "secrets must not name an environment variable twice."
   }
 }
 

@@ -7,43 +7,16 @@ locals {
   runner_log_group_name = "/aws/vendedlogs/states/${var.name}-migrate"
   runner_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.runner_log_group_name}"
   create_kms_key        = var.kms_key_arn == null
-  kms_key_arn           = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  kms_key_arn           = local.create_kms_key ? module.key[0].arn : var.kms_key_arn
 }
 
-data "aws_iam_policy_document" "key" {
+# Vended log delivery reads the data key the runner's role made for the delivered logs.
+# https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+data "aws_iam_policy_document" "log_delivery" {
   count = local.create_kms_key ? 1 : 0
 
-  # In a key policy, "*" means this key only.
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsUsesForTheRunnerLogGroup"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.runner_log_group_arn]
-    }
-  }
-
-  # Vended log delivery reads the data key the runner's role made for the delivered logs.
-  # https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+  # checkov:skip=CKV_AWS_356:A key-policy statement (merged into the runner key's policy), where "*" as the resource can only mean that key.
+  # checkov:skip=CKV_AWS_111:A key-policy statement: "*" means the runner's key only, and the only action is kms:Decrypt for log delivery of this account.
   statement {
     sid       = "LogDeliveryDecryptsForTheRunner"
     actions   = ["kms:Decrypt"]
@@ -62,22 +35,25 @@ data "aws_iam_policy_document" "key" {
   }
 }
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
+module "key" {
+  source = "../_internal/logs-key"
+  count  = local.create_kms_key ? 1 : 0
 
-  description             = "${var.name} migration runner: state machine data and logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key[0].json
-
-  tags = local.tags
+  description      = "${var.name} migration runner: state machine data and logs"
+  alias_name       = "alias/zonke/${var.name}/migration-runner"
+  log_group_arns   = [local.runner_log_group_arn]
+  policy_documents = [data.aws_iam_policy_document.log_delivery[0].json]
+  tags             = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.key[0].aws_kms_key.this
+}
 
-  name          = "alias/zonke/${var.name}/migration-runner"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.key[0].aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "runner" {

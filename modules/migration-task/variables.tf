@@ -72,44 +72,6 @@ variable "memory" {
   }
 }
 
-variable "cpu_architecture" {
-  description = "CPU architecture of the image: `X86_64` or `ARM64` (Graviton, cheaper)."
-  type        = string
-  default     = "X86_64"
-
-  validation {
-    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
-    error_message = "cpu_architecture must be \"X86_64\" or \"ARM64\"."
-  }
-}
-
-variable "environment" {
-  description = "Plain environment variables of the migration container (the same as the web service's). Never put secret values here: use `secrets`."
-  type        = map(string)
-  default     = {}
-
-  validation {
-    condition     = alltrue([for k in keys(var.environment) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])
-    error_message = "environment keys must be valid variable names: letters, digits and underscores, not starting with a digit."
-  }
-}
-
-variable "secrets" {
-  description = "Secrets handed to the container as environment variables, as ECS takes them: `name` and `valueFrom` (a Secrets Manager or SSM parameter ARN). The values never pass through Terraform or the runner."
-  type = list(object({
-    name      = string
-    valueFrom = string
-  }))
-  default = []
-
-  validation {
-    condition = alltrue([
-      for s in var.secrets : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", s.name)) && can(regex("^arn:aws[a-z-]*:(secretsmanager|ssm):", s.valueFrom))
-    ])
-    error_message = "secrets must each have a valid variable name and a valueFrom that is a Secrets Manager or SSM parameter ARN (\"arn:aws:secretsmanager:...\")."
-  }
-}
-
 variable "log_group_name" {
   description = "CloudWatch log group of the web service (the ecs-service module's `log_group_name`): the migration container logs there, under the stream prefix `log_stream_prefix`."
   type        = string
@@ -182,19 +144,6 @@ variable "command" {
   }
 }
 
-variable "entry_point" {
-  description = "Entry point of the migration container, replacing the image's ENTRYPOINT (null: the image's ENTRYPOINT runs)."
-  type        = list(string)
-  default     = null
-}
-
-variable "command_prefix" {
-  description = "Words put before `command` and each extra release command when they run, for example a wrapper that prepares the environment (the web service's)."
-  type        = list(string)
-  default     = []
-  nullable    = false
-}
-
 variable "extra_release_commands" {
   description = "Release commands run after the migration, in order, each as its own task with the same pinned image (for example `[[\"python\", \"manage.py\", \"createcachetable\"]]`). Every one must exit 0, or the run fails and the later ones do not run."
   type        = list(list(string))
@@ -221,17 +170,6 @@ variable "readonly_root_filesystem" {
   description = "Run the migration container with a read-only root filesystem (a writable `/tmp` volume is mounted). Turn off only if the migration writes files elsewhere."
   type        = bool
   default     = true
-}
-
-variable "log_retention_days" {
-  description = "Days to keep the runner's execution logs in CloudWatch Logs (a value CloudWatch accepts)."
-  type        = number
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
 }
 
 variable "log_level" {
@@ -274,26 +212,3 @@ variable "tags" {
   default     = {}
 }
 
-variable "permissions_boundary" {
-  description = "ARN of the IAM managed policy set as the permissions boundary of every role this module creates (the stack's boundary). Null: none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
-    error_message = "permissions_boundary must be an IAM policy ARN such as \"arn:aws:iam::123456789012:policy/zonke/shop-prod/shop-prod-boundary\", or null."
-  }
-}
-
-variable "iam_path" {
-  description = "IAM path of the roles (and instance profiles) this module creates, such as `/zonke/shop-prod/`: a path of its own per stack lets a policy name the stack's roles without matching another stack's."
-  type        = string
-  default     = "/"
-  nullable    = false
-
-  validation {
-    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1-512 characters, begins and ends with "/", printable ASCII without "/" inside a segment)
-    condition     = var.iam_path == "/" || can(regex("^/([!-.0-~]+/)+$", var.iam_path)) && length(var.iam_path) <= 512
-    error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
-  }
-}

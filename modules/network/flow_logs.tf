@@ -6,61 +6,30 @@ locals {
   create_flow_log_key = var.flow_log_kms_key_arn == null
 }
 
-data "aws_iam_policy_document" "flow_log_key" {
-  count = local.create_flow_log_key ? 1 : 0
+module "flow_log_key" {
+  source = "../_internal/logs-key"
+  count  = local.create_flow_log_key ? 1 : 0
 
-  # In a key policy, "*" means this key only.
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsUsesForThisLogGroup"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.flow_log_group_arn]
-    }
-  }
+  description    = "${var.name} VPC flow logs"
+  alias_name     = "alias/zonke/${var.name}/vpc-flow-logs"
+  log_group_arns = [local.flow_log_group_arn]
+  tags           = local.tags
 }
 
-resource "aws_kms_key" "flow_logs" {
-  count = local.create_flow_log_key ? 1 : 0
-
-  description             = "${var.name} VPC flow logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.flow_log_key[0].json
-
-  tags = local.tags
+moved {
+  from = aws_kms_key.flow_logs[0]
+  to   = module.flow_log_key[0].aws_kms_key.this
 }
 
-resource "aws_kms_alias" "flow_logs" {
-  count = local.create_flow_log_key ? 1 : 0
-
-  name          = "alias/zonke/${var.name}/vpc-flow-logs"
-  target_key_id = aws_kms_key.flow_logs[0].key_id
+moved {
+  from = aws_kms_alias.flow_logs[0]
+  to   = module.flow_log_key[0].aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = local.flow_log_group_name
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = local.create_flow_log_key ? aws_kms_key.flow_logs[0].arn : var.flow_log_kms_key_arn
+  kms_key_id        = local.create_flow_log_key ? module.flow_log_key[0].arn : var.flow_log_kms_key_arn
 
   tags = local.tags
 }

@@ -25,7 +25,7 @@ locals {
   port          = coalesce(var.port, local.defaults.port)
   logs_exported = var.cloudwatch_logs_exports == null ? local.defaults.logs : var.cloudwatch_logs_exports
 
-  kms_key_arn = var.kms_key_arn == null ? aws_kms_key.this[0].arn : var.kms_key_arn
+  kms_key_arn = var.kms_key_arn == null ? module.key[0].arn : var.kms_key_arn
 
   # The app's own user (app_user.tf), PostgreSQL and MySQL: the app never signs in as the
   # master user.

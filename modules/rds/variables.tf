@@ -273,17 +273,6 @@ variable "cloudwatch_logs_exports" {
   }
 }
 
-variable "log_retention_days" {
-  description = "Days to keep the exported database logs in CloudWatch Logs (a value CloudWatch accepts)."
-  type        = number
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
-}
-
 variable "parameters" {
   description = "Extra database parameters for the module's parameter group, by name (for example `{ \"work_mem\" = { value = \"16384\" } }`). `apply_method` is `immediate` (dynamic parameters) or `pending-reboot`. The TLS-forcing parameter cannot be overridden."
   type = map(object({
@@ -331,26 +320,3 @@ variable "tags" {
   default     = {}
 }
 
-variable "permissions_boundary" {
-  description = "ARN of the IAM managed policy set as the permissions boundary of every role this module creates (the stack's boundary). Null: none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
-    error_message = "permissions_boundary must be an IAM policy ARN such as \"arn:aws:iam::123456789012:policy/zonke/shop-prod/shop-prod-boundary\", or null."
-  }
-}
-
-variable "iam_path" {
-  description = "IAM path of the roles (and instance profiles) this module creates, such as `/zonke/shop-prod/`: a path of its own per stack lets a policy name the stack's roles without matching another stack's."
-  type        = string
-  default     = "/"
-  nullable    = false
-
-  validation {
-    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1-512 characters, begins and ends with "/", printable ASCII without "/" inside a segment)
-    condition     = var.iam_path == "/" || can(regex("^/([!-.0-~]+/)+$", var.iam_path)) && length(var.iam_path) <= 512
-    error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
-  }
-}

@@ -77,13 +77,6 @@ variable "container_name" {
   nullable    = false
 }
 
-variable "command_prefix" {
-  description = "Words put before each job's command (for example the image's start wrapper), as for the web service and the workers."
-  type        = list(string)
-  default     = []
-  nullable    = false
-}
-
 variable "subnet_ids" {
   description = "Private subnets the jobs' tasks run in (no public IP)."
   type        = list(string)
@@ -155,30 +148,6 @@ variable "alarm_actions" {
   type        = list(string)
   default     = []
   nullable    = false
-}
-
-variable "iam_path" {
-  description = "IAM path of the scheduler's role, such as `/zonke/shop-prod/`: a path of its own per stack lets a policy name the stack's roles without matching another stack's."
-  type        = string
-  default     = "/"
-  nullable    = false
-
-  validation {
-    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1-512 characters, begins and ends with "/")
-    condition     = var.iam_path == "/" || can(regex("^/([!-.0-~]+/)+$", var.iam_path)) && length(var.iam_path) <= 512
-    error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
-  }
-}
-
-variable "permissions_boundary" {
-  description = "ARN of the permissions boundary the scheduler's role carries (the pipeline's, so that a push cannot grant it more than the stack has), or null."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
-    error_message = "permissions_boundary must be an IAM policy ARN such as \"arn:aws:iam::123456789012:policy/zonke/shop-prod/shop-prod-boundary\", or null."
-  }
 }
 
 variable "tags" {

@@ -18,29 +18,12 @@ locals {
 
 # --- the key: administered by the account, used for cryptography only through Secrets Manager ---
 
-data "aws_iam_policy_document" "key" {
-  # checkov:skip=CKV_AWS_109:This document is the key's own key policy: "*" as its resource means this one key, and the only principals are this account and the named roles.
-  # checkov:skip=CKV_AWS_111:This document is the key's own key policy: "*" as its resource means this one key, and cryptographic use is limited to calls through Secrets Manager.
-  # checkov:skip=CKV_AWS_356:This document is the key's own key policy, where "*" as the resource can only mean the key the policy is attached to.
-  # In a key policy, "*" as the resource means this key only.
-  statement {
-    sid = "AccountAdministersTheKey"
-    actions = [
-      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
-      "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-      "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-      "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
-      "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
-      "kms:UpdateKeyDescription",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = [local.account_root]
-    }
-  }
-
+# The account administers the key but may use it for cryptography only through Secrets
+# Manager (these statements); CloudWatch Logs may use it for the restart log group.
+data "aws_iam_policy_document" "key_use" {
+  # checkov:skip=CKV_AWS_109:Statements of the key's own key policy: "*" as their resource means this one key, and the principals are this account and the named roles, through Secrets Manager only.
+  # checkov:skip=CKV_AWS_111:Statements of the key's own key policy: "*" as their resource means this one key, and cryptographic use is limited to calls through Secrets Manager.
+  # checkov:skip=CKV_AWS_356:Statements of the key's own key policy, where "*" as the resource can only mean the key the policy is attached to.
   # Principals of this account that IAM allows to write or read the secret (the wrapper's
   # operator, Terraform itself) may use the key, but only through Secrets Manager.
   statement {
@@ -86,41 +69,35 @@ data "aws_iam_policy_document" "key" {
       }
     }
   }
-
-  dynamic "statement" {
-    for_each = var.restart_on_change ? [1] : []
-
-    content {
-      sid       = "CloudWatchLogsEncryptsTheRestartLog"
-      actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-      resources = ["*"]
-
-      principals {
-        type        = "Service"
-        identifiers = ["logs.${local.region}.amazonaws.com"]
-      }
-
-      condition {
-        test     = "ArnEquals"
-        variable = "kms:EncryptionContext:aws:logs:arn"
-        values   = [local.restart_log_group_arn]
-      }
-    }
-  }
 }
 
-resource "aws_kms_key" "this" {
-  description             = "${var.name} application secrets"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
+module "key" {
+  source = "../_internal/logs-key"
 
-  tags = local.tags
+  description = "${var.name} application secrets"
+  alias_name  = "alias/zonke/${var.name}/secrets"
+  # Administration only: no Encrypt/Decrypt/GenerateDataKey outside Secrets Manager.
+  account_actions = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+    "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+  ]
+  log_group_arns   = var.restart_on_change ? [local.restart_log_group_arn] : []
+  policy_documents = [data.aws_iam_policy_document.key_use.json]
+  tags             = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/zonke/${var.name}/secrets"
-  target_key_id = aws_kms_key.this.key_id
+moved {
+  from = aws_kms_key.this
+  to   = module.key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = module.key.aws_kms_alias.this
 }
 
 # --- the secret: one JSON object of environment-variable names to values ---
@@ -129,7 +106,7 @@ resource "aws_secretsmanager_secret" "this" {
   # checkov:skip=CKV2_AWS_57:The values are the app's own settings (API keys, Django's key), set and changed by people through the wrapper; there is no rotation function that could produce them. A database secret rotates in its own module.
   name                    = local.secret_name
   description             = "Environment variables of ${var.name} (a JSON object). Values are set with the zonke wrapper, never through Terraform."
-  kms_key_id              = aws_kms_key.this.arn
+  kms_key_id              = module.key.arn
   recovery_window_in_days = var.recovery_window_days
 
   tags = local.tags

@@ -10,7 +10,7 @@ output "secret_name" {
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key that encrypts the secret (readers decrypt through Secrets Manager)."
-  value       = aws_kms_key.this.arn
+  value       = module.key.arn
 }
 
 output "secret_keys" {

@@ -124,7 +124,7 @@ resource "aws_cloudwatch_log_group" "restart" {
 
   name              = local.restart_log_group
   retention_in_days = var.restart_log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
 
   tags = local.tags
 }

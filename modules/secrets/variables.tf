@@ -113,26 +113,3 @@ variable "tags" {
   default     = {}
 }
 
-variable "permissions_boundary" {
-  description = "ARN of the IAM managed policy set as the permissions boundary of every role this module creates (the stack's boundary). Null: none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
-    error_message = "permissions_boundary must be an IAM policy ARN such as \"arn:aws:iam::123456789012:policy/zonke/shop-prod/shop-prod-boundary\", or null."
-  }
-}
-
-variable "iam_path" {
-  description = "IAM path of the roles (and instance profiles) this module creates, such as `/zonke/shop-prod/`: a path of its own per stack lets a policy name the stack's roles without matching another stack's."
-  type        = string
-  default     = "/"
-  nullable    = false
-
-  validation {
-    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1-512 characters, begins and ends with "/", printable ASCII without "/" inside a segment)
-    condition     = var.iam_path == "/" || can(regex("^/([!-.0-~]+/)+$", var.iam_path)) && length(var.iam_path) <= 512
-    error_message = "iam_path must begin and end with \"/\" and be at most 512 characters, such as \"/zonke/shop-prod/\"."
-  }
-}

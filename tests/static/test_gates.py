@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,15 @@ import pytest
 from tests.support import REPO_ROOT, TerraformEnv, copy_root
 from zonke_tf.devtools import generate, tfdocs
 
-MODULES = sorted(p.name for p in (REPO_ROOT / "modules").iterdir() if (p / "versions.tf").is_file())
+# Tier modules (modules/<tier>) and the internal building blocks they share (modules/_internal/<block>).
+MODULES = sorted(
+    p.parent.relative_to(REPO_ROOT / "modules").as_posix()
+    for p in [
+        *(REPO_ROOT / "modules").glob("*/versions.tf"),
+        *(REPO_ROOT / "modules").glob("_internal/*/versions.tf"),
+    ]
+)
+TIERS = [m for m in MODULES if not m.startswith("_internal/")]
 EXAMPLES = sorted(p.name for p in (REPO_ROOT / "examples").glob("*") if p.is_dir() and list(p.glob("*.tf")))
 ROOTS = [f"modules/{m}" for m in MODULES] + [f"examples/{e}" for e in EXAMPLES]
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
@@ -32,6 +41,13 @@ def test_every_tier_is_a_module_with_the_house_files() -> None:
 def test_module_versions_and_no_provider_block(root: str) -> None:
     text = "".join(p.read_text() for p in (REPO_ROOT / root).glob("*.tf"))
     assert 'provider "aws"' not in text, f"{root} must not configure a provider"
+    # Tier modules never call each other: a module block may source an internal block only.
+    sources = re.findall(r'^\s*source\s*=\s*"(\.[^"]*)"', text, re.MULTILINE)
+    assert all(re.fullmatch(r"\.\./_internal/[a-z0-9-]+", s) for s in sources), (
+        f"{root} calls {sources}: a module may call only modules/_internal/<block>"
+    )
+    if root.startswith("modules/_internal/"):
+        assert sources == [], f"{root} is a building block: it calls nothing"
     versions = (REPO_ROOT / root / "versions.tf").read_text()
     assert 'required_version = ">= 1.11"' in versions
     assert 'version = ">= 5.100"' in versions
@@ -150,15 +166,54 @@ def test_generated_terraform_files_are_fresh() -> None:
     assert stale == [], f"stale: {stale}; run `python -m zonke_tf.devtools.generate`"
 
 
-def test_generate_check_detects_a_stale_file(tmp_path: Path) -> None:
-    for path in generate.files(REPO_ROOT):
+def _copy_generated(tmp_path: Path) -> None:
+    for path in [*generate.files(REPO_ROOT), REPO_ROOT / generate.SHARED_SOURCE]:
         copy = tmp_path / path.relative_to(REPO_ROOT)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_text(path.read_text())
+
+
+def test_generate_check_detects_a_stale_file(tmp_path: Path) -> None:
+    _copy_generated(tmp_path)
     assert generate.stale(tmp_path) == []
     sizes = tmp_path / "modules" / "migration-task" / "fargate_sizes.tf"
     sizes.write_text(sizes.read_text().replace("[512, 1024, 2048]", "[512, 1024]"))
     assert generate.stale(tmp_path) == [sizes]
+
+
+def test_an_edit_of_a_shared_input_makes_every_copy_stale(tmp_path: Path) -> None:
+    _copy_generated(tmp_path)
+    source = tmp_path / generate.SHARED_SOURCE
+    source.write_text(source.read_text().replace('default     = "X86_64"', 'default     = "ARM64"'))
+    takers = {m for m, names in generate.SHARED_VARIABLES.items() if "cpu_architecture" in names}
+    assert takers == {"ecs-service", "ecs-worker", "migration-task"}
+    assert set(generate.stale(tmp_path)) == {tmp_path / "modules" / m / "variables_shared.tf" for m in takers}
+
+
+# A module may declare an input of the shared source's name itself only for a stated reason.
+OWN_DECLARATION_OF_A_SHARED_INPUT = {
+    ("codepipeline", "iam_path"): "null means the stack's own path, derived from managed_name_prefix",
+    ("codepipeline", "environment"): "the zonke.toml environment the pipeline applies, not a container's",
+}
+
+
+def test_shared_inputs_are_declared_once_and_used() -> None:
+    """modules/_shared/variables.tf is the one source of each shared input: no module
+    declares one in its own files (unless listed above with a reason), and each module given
+    one uses it."""
+    shared = set(generate.shared_variable_blocks())
+    problems = []
+    for module in MODULES:
+        folder = REPO_ROOT / "modules" / module
+        taken = set(generate.SHARED_VARIABLES.get(module, ()))
+        own_text = "".join(f.read_text() for f in folder.glob("*.tf") if f.name != "variables_shared.tf")
+        for name in sorted(shared):
+            declared = re.search(rf'^variable "{name}" {{', own_text, re.MULTILINE) is not None
+            if declared and (module, name) not in OWN_DECLARATION_OF_A_SHARED_INPUT:
+                problems.append(f"modules/{module} declares {name}: list it in SHARED_VARIABLES instead")
+            if name in taken and f"var.{name}" not in own_text:
+                problems.append(f"modules/{module} takes {name} but never uses it")
+    assert problems == []
 
 
 def test_docs_check_detects_a_stale_table(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ provider, offline) and the helpers the test folders share.
 - :mod:`.plan`: init + plan, planned values flattened by address, counts by type, outputs.
 - :mod:`.expect`: subset match of a plan against expectations kept in YAML.
 - :mod:`.apply`: apply against the emulator, re-plan (no changes), destroy (nothing left).
+- :mod:`.moves`: upgrade plans from an old state, offline, proving that `moved` blocks keep resources.
 - :mod:`.iam` and :mod:`.iamlint`: policy statements, ARN patterns, AWS's IAM reference.
 - :mod:`.keys`, :mod:`.postgres`, :mod:`.mysql`: RSA keys, throwaway database servers.
 - :mod:`.standin`: stand-in stacks for the day-2 operations.

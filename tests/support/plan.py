@@ -126,5 +126,7 @@ class TerraformRoot:
         try:
             self.tf.plan(output=False, color=False)
         except tftest.TerraformTestError as exc:
-            return str(exc)
+            # tftest raises with (message, stderr): the text itself, not the tuple's repr,
+            # whose escaped line breaks would glue a wrapped message's words together.
+            return "\n".join(str(arg) for arg in exc.args)
         raise AssertionError(f"the plan of {self.source} with {variables} was expected to fail")

@@ -254,7 +254,12 @@ def updated_readme(module_dir: Path) -> tuple[str, str]:
 
 def documented_roots(repo: Path) -> list[Path]:
     """Every module, and every example whose README carries the markers."""
-    roots = sorted(p for p in (repo / "modules").iterdir() if p.is_dir())
+    # Tier modules and the internal building blocks (modules/_internal/<block>); modules/_shared
+    # holds the shared inputs and is not a module (no versions.tf).
+    modules = repo / "modules"
+    roots = sorted(
+        p.parent for p in [*modules.glob("*/versions.tf"), *modules.glob("_internal/*/versions.tf")]
+    )
     for ex in sorted((repo / "examples").glob("*")):
         readme = ex / "README.md"
         if ex.is_dir() and readme.is_file() and BEGIN in readme.read_text():

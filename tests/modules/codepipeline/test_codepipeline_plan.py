@@ -23,6 +23,7 @@ from tests.modules.codepipeline.common import (
     base_vars,
 )
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
 HERE = Path(__file__).parent
 STATE_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555"
@@ -730,3 +731,16 @@ def test_deploy_over_a_rollback_says_so_and_drops_its_marks(full: PlanResult, tm
     assert "runs a rollback to revision 5 (zonke rollback): this deploy replaces it" in done.stdout
     keys = {t["key"] for t in json.loads((state / "registered-tags.json").read_text())}
     assert keys == {"team", "zonke:image"}
+
+
+def test_an_existing_key_moves_into_the_building_block(pipeline_root: TerraformRoot) -> None:
+    """A pipeline made before modules/_internal/logs-key keeps its key (artifacts, build logs) and alias."""
+    old = kms_key_and_alias("aws_kms_key.this", "aws_kms_alias.this", "alias/zonke/shop-prod/pipeline")
+    plan = moved_plan(pipeline_root, base_vars(), old)
+    assert_moved_in_place(
+        plan,
+        {
+            "module.key.aws_kms_key.this": "aws_kms_key.this",
+            "module.key.aws_kms_alias.this": "aws_kms_alias.this",
+        },
+    )

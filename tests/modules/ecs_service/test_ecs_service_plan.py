@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
 HERE = Path(__file__).parent
 
@@ -391,3 +392,17 @@ def test_exec_with_a_read_only_root_gets_the_agents_writable_paths(ecs: Terrafor
     # A writable root needs no extra volumes.
     writable = ecs.plan({**BASE, "enable_exec": True, "read_only_root_filesystem": False})
     assert [m["containerPath"] for m in container(writable)["mountPoints"]] == ["/tmp"]
+
+
+def test_an_existing_key_moves_into_the_building_block(ecs: TerraformRoot) -> None:
+    """A stack made before modules/_internal/logs-key keeps the app's key (images, logs,
+    ECS Exec) and its alias."""
+    old = kms_key_and_alias("aws_kms_key.this", "aws_kms_alias.this", "alias/zonke/demo/app")
+    plan = moved_plan(ecs, BASE, old)
+    assert_moved_in_place(
+        plan,
+        {
+            "module.key.aws_kms_key.this": "aws_kms_key.this",
+            "module.key.aws_kms_alias.this": "aws_kms_alias.this",
+        },
+    )

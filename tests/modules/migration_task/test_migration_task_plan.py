@@ -17,6 +17,7 @@ from tests.modules.migration_task.common import (
     base_vars,
 )
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
 HERE = Path(__file__).parent
 OWN_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -89,8 +90,8 @@ def test_container_has_the_service_settings_and_the_migrate_command(default_plan
 
 def test_runner_logs_to_its_encrypted_group(default_plan: PlanResult) -> None:
     key_policy = json.loads(default_plan.one("aws_kms_key")["policy"])
-    logs = next(s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchLogsUsesForTheRunnerLogGroup")
-    assert logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"] == (
+    logs = next(s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchLogsUsesItForTheseLogGroups")
+    assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"] == (
         "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/shop-prod-migrate"
     )
     # Vended log delivery decrypts with the key; the runner's role makes the logs' data keys.
@@ -201,8 +202,11 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"image_tag": "-bad"}, "image_tag must be a Docker tag"),
     ({"subnet_ids": []}, "subnet_ids must list 1 to 16 subnet IDs"),
     ({"security_group_ids": ["default"]}, "security_group_ids must list 1 to 5 security group IDs"),
-    ({"secrets": [{"name": "DB", "valueFrom": "plaintext"}]}, "valueFrom that is a Secrets Manager or SSM"),
-    ({"environment": {"1BAD": "x"}}, "environment keys must be valid variable names"),
+    (
+        {"secrets": [{"name": "DB", "valueFrom": "plaintext"}]},
+        "each valueFrom must be a Secrets Manager secret ARN",
+    ),
+    ({"environment": {"1BAD": "x"}}, "environment keys must be environment-variable names"),
     ({"command": []}, "command must be a non-empty list"),
     ({"extra_release_commands": [[]]}, "extra_release_commands must hold at most 5 commands"),
     ({"timeout_seconds": 30}, "timeout_seconds must be a whole number of seconds from 60 to 43200"),
@@ -241,4 +245,19 @@ def test_runner_role_encrypts_its_delivered_logs_and_tags_no_tasks(own_key_plan:
     assert not any(
         "TagResource" in json.dumps(s["Action"]) and ":task/" in json.dumps(s["Resource"])
         for s in role_policy["Statement"]
+    )
+
+
+def test_an_existing_key_moves_into_the_building_block(migration: TerraformRoot) -> None:
+    """A stack made before modules/_internal/logs-key keeps the runner's key and its alias."""
+    old = kms_key_and_alias(
+        "aws_kms_key.this[0]", "aws_kms_alias.this[0]", "alias/zonke/shop-prod/migration-runner"
+    )
+    plan = moved_plan(migration, base_vars(), old)
+    assert_moved_in_place(
+        plan,
+        {
+            "module.key[0].aws_kms_key.this": "aws_kms_key.this[0]",
+            "module.key[0].aws_kms_alias.this": "aws_kms_alias.this[0]",
+        },
     )

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
 HERE = Path(__file__).parent
 
@@ -267,5 +268,19 @@ def test_bad_inputs_are_rejected_with_clear_messages(
     missing = [m for m in messages if m not in error]
     assert not missing, f"messages missing from the plan error: {missing}\n{error}"
     # One failed rule per bad input: no validation fired that the case did not expect.
-    rules = set(re.findall(r"validation rule at variables\.tf:(\d+)", error))
+    rules = set(re.findall(r"validation rule at (variables\w*\.tf:\d+)", error))
     assert len(rules) == len(messages), error
+
+
+def test_an_existing_key_moves_into_the_building_block(rds: TerraformRoot) -> None:
+    """A stack made before modules/_internal/logs-key keeps the database's key (storage,
+    secret, logs): replacing it would lose the data."""
+    old = kms_key_and_alias("aws_kms_key.this[0]", "aws_kms_alias.this[0]", "alias/zonke/demo/rds")
+    plan = moved_plan(rds, BASE, old)
+    assert_moved_in_place(
+        plan,
+        {
+            "module.key[0].aws_kms_key.this": "aws_kms_key.this[0]",
+            "module.key[0].aws_kms_alias.this": "aws_kms_alias.this[0]",
+        },
+    )

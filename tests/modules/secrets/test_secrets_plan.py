@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
 HERE = Path(__file__).parent
 
@@ -65,7 +66,7 @@ def test_defaults(secrets: TerraformRoot) -> None:
 
     # the key: administered by the account, used through Secrets Manager, readers named
     key = key_policy(plan)
-    admin = as_list(key["AccountAdministersTheKey"]["Action"])
+    admin = as_list(key["AccountAdministers"]["Action"])
     assert "kms:Decrypt" not in admin and "kms:*" not in admin
     via = key["AccountUsesTheKeyThroughSecretsManager"]["Condition"]["StringEquals"]
     assert via["kms:ViaService"] == "secretsmanager.us-east-1.amazonaws.com"
@@ -73,7 +74,7 @@ def test_defaults(secrets: TerraformRoot) -> None:
     assert as_list(readers["Principal"]["AWS"]) == [READER]
     assert sorted(as_list(readers["Action"])) == ["kms:Decrypt", "kms:DescribeKey"]
     assert readers["Condition"]["StringEquals"]["kms:ViaService"] == "secretsmanager.us-east-1.amazonaws.com"
-    logs = key["CloudWatchLogsEncryptsTheRestartLog"]["Condition"]["ArnEquals"]
+    logs = key["CloudWatchLogsUsesItForTheseLogGroups"]["Condition"]["ArnLike"]
     assert logs["kms:EncryptionContext:aws:logs:arn"] == (
         "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/zonke-demo-secret-restart"
     )
@@ -99,7 +100,7 @@ def test_no_restart_no_readers_no_generated_key(secrets: TerraformRoot) -> None:
     assert plan.outputs["restart_state_machine_arn"] is None
     assert plan.outputs["event_rule_arn"] is None
     key = key_policy(plan)
-    assert set(key) == {"AccountAdministersTheKey", "AccountUsesTheKeyThroughSecretsManager"}
+    assert set(key) == {"AccountAdministers", "AccountUsesTheKeyThroughSecretsManager"}
     assert "aws_secretsmanager_secret_version" not in plan.counts
     assert plan.outputs["generated_secret_keys"] == []
 
@@ -145,3 +146,17 @@ def test_bad_input_is_rejected_with_clear_messages(
     error = " ".join(secrets.plan_error({**BASE, **variables}).split())
     missing = [m for m in messages if m not in error]
     assert not missing, f"messages {missing} not in:\n{error}"
+
+
+def test_an_existing_key_moves_into_the_building_block(secrets: TerraformRoot) -> None:
+    """A stack made before modules/_internal/logs-key keeps the secrets' key: replacing it
+    would lose every value."""
+    old = kms_key_and_alias("aws_kms_key.this", "aws_kms_alias.this", "alias/zonke/demo/secrets")
+    plan = moved_plan(secrets, BASE, old)
+    assert_moved_in_place(
+        plan,
+        {
+            "module.key.aws_kms_key.this": "aws_kms_key.this",
+            "module.key.aws_kms_alias.this": "aws_kms_alias.this",
+        },
+    )

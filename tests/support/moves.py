@@ -1,0 +1,132 @@
+"""Upgrade proofs for `moved` blocks, offline: a state file holding resources at their old
+addresses, planned without refresh against the module as it is now.
+
+Terraform follows a `moved` block only when the state has the old address; a plan from an
+empty state never reads one. ``moved_plan`` writes a version-4 state with the given old
+resources (only the attributes the plan compares), plans with ``-refresh=false`` (nothing
+reaches AWS) and removes the state again. ``assert_moved_in_place`` then checks that each
+resource is planned at its new address with the old one as ``previous_address`` and is
+neither created nor destroyed.
+https://developer.hashicorp.com/terraform/language/modules/develop/refactoring
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .plan import VARS_FILE, PlanResult, TerraformRoot, flatten_plan
+
+PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
+_ROOT_ADDRESS = re.compile(r"^(?P<type>aws_[a-z0-9_]+)\.(?P<name>[a-z0-9_]+)(?:\[(?P<index>\d+)\])?$")
+
+
+@dataclass(frozen=True)
+class OldResource:
+    """A resource of the module's root at its old address, such as ``aws_kms_key.flow_logs[0]``."""
+
+    address: str
+    attributes: Mapping[str, Any]
+
+
+def kms_key_and_alias(key_address: str, alias_address: str, alias_name: str) -> list[OldResource]:
+    """A key and its alias as the provider stores them (the attributes a plan compares)."""
+    key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    key_arn = f"arn:aws:kms:us-east-1:123456789012:key/{key_id}"
+    return [
+        OldResource(
+            key_address,
+            {
+                "id": key_id,
+                "key_id": key_id,
+                "arn": key_arn,
+                "description": "the key before the move",
+                "enable_key_rotation": True,
+                "deletion_window_in_days": 30,
+                "is_enabled": True,
+                "key_usage": "ENCRYPT_DECRYPT",
+                "customer_master_key_spec": "SYMMETRIC_DEFAULT",
+                "multi_region": False,
+                "policy": "{}",
+                "tags": {},
+                "tags_all": {},
+            },
+        ),
+        OldResource(
+            alias_address,
+            {
+                "id": alias_name,
+                "name": alias_name,
+                "arn": f"arn:aws:kms:us-east-1:123456789012:{alias_name}",
+                "target_key_id": key_id,
+                "target_key_arn": key_arn,
+            },
+        ),
+    ]
+
+
+def state_document(resources: list[OldResource]) -> dict[str, Any]:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for resource in resources:
+        match = _ROOT_ADDRESS.match(resource.address)
+        if match is None:
+            raise ValueError(f"{resource.address} is not a resource address of a module's root")
+        instance: dict[str, Any] = {"schema_version": 0, "attributes": dict(resource.attributes)}
+        if match["index"] is not None:
+            instance["index_key"] = int(match["index"])
+        grouped.setdefault((match["type"], match["name"]), []).append(instance)
+    return {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 1,
+        "lineage": "00000000-0000-0000-0000-000000000000",
+        "outputs": {},
+        "resources": [
+            {"mode": "managed", "type": rtype, "name": name, "provider": PROVIDER, "instances": instances}
+            for (rtype, name), instances in grouped.items()
+        ],
+        "check_results": None,
+    }
+
+
+def moved_plan(root: TerraformRoot, variables: Mapping[str, Any], old: list[OldResource]) -> PlanResult:
+    """Plan ``root`` with ``variables`` from a state holding only ``old``, without refresh."""
+    root.init()
+    state = root.dir / "terraform.tfstate"
+    state.write_text(json.dumps(state_document(old)))
+    try:
+        root.write_vars(variables)
+        out = root.tf.plan(output=True, color=False, refresh=False)
+        return flatten_plan(out._raw)
+    finally:
+        state.unlink()
+        (root.dir / VARS_FILE).unlink(missing_ok=True)
+        for backup in root.dir.glob("terraform.tfstate*"):
+            backup.unlink()
+
+
+def assert_moved_in_place(plan: PlanResult, moves: Mapping[str, str]) -> None:
+    """Each ``new address -> old address`` is a move: planned at the new address with the
+    old one as its previous address, and neither created nor destroyed."""
+    changes = {rc["address"]: rc for rc in plan.raw.get("resource_changes", [])}
+    problems = []
+    for new, old in moves.items():
+        change = changes.get(new)
+        if change is None:
+            problems.append(f"{new} is not in the plan")
+            continue
+        if change.get("previous_address") != old:
+            problems.append(
+                f"{new} was not moved from {old} (previous address {change.get('previous_address')})"
+            )
+        actions = change["change"]["actions"]
+        if "create" in actions or "delete" in actions:
+            problems.append(f"{new} is planned {actions}: it would be replaced, not kept")
+    leftovers = [
+        a for a, rc in changes.items() if a in moves.values() and "delete" in rc["change"]["actions"]
+    ]
+    problems += [f"{a} would be destroyed" for a in leftovers]
+    assert problems == [], "\n".join(problems)
