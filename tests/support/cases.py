@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .expect import ABSENT, ExpectationError, _Loader, assert_plan_matches, load_expectations, match
+from .expect import ABSENT, ExpectationError, _Loader, assert_plan_matches, load_expectations
 from .plan import PlanResult, TerraformRoot
 
 CASES_FILE = "cases.yaml"
@@ -181,7 +181,7 @@ def cases_root(request: pytest.FixtureRequest, make_root: Any) -> TerraformRoot:
     return root
 
 
-def _run_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_name: str) -> None:
+def _test_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_name: str) -> None:
     cases = _file(request)
     case = cases.cases[case_name]
     variables = {**cases.base, **case.variables}
@@ -224,10 +224,6 @@ def _generate(metafunc: pytest.Metafunc) -> None:
     )
 
 
-def _test_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_name: str) -> None:
-    _run_case(request, cases_root, case_name)
-
-
 def cases_module() -> ModuleType:
     """The module object a cases file is collected as: one parametrised test and its fixture."""
     module = ModuleType("tests.support.cases_module")
@@ -244,4 +240,4 @@ class CasesModule(pytest.Module):
         return cases_module()
 
 
-__all__ = ["CASES_FILE", "UPDATE_OPTION", "CasesError", "CasesModule", "load_cases", "match"]
+__all__ = ["CASES_FILE", "UPDATE_OPTION", "CasesError", "CasesModule", "load_cases"]

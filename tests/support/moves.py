@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .plan import VARS_FILE, PlanResult, TerraformRoot, flatten_plan
+from .plan import PlanResult, TerraformRoot
 
 PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
 _ROOT_ADDRESS = re.compile(r"^(?P<type>aws_[a-z0-9_]+)\.(?P<name>[a-z0-9_]+)(?:\[(?P<index>\d+)\])?$")
@@ -94,18 +94,12 @@ def state_document(resources: list[OldResource]) -> dict[str, Any]:
 
 def moved_plan(root: TerraformRoot, variables: Mapping[str, Any], old: list[OldResource]) -> PlanResult:
     """Plan ``root`` with ``variables`` from a state holding only ``old``, without refresh."""
-    root.init()
-    state = root.dir / "terraform.tfstate"
-    state.write_text(json.dumps(state_document(old)))
+    (root.dir / "terraform.tfstate").write_text(json.dumps(state_document(old)))
     try:
-        root.write_vars(variables)
-        out = root.tf.plan(output=True, color=False, refresh=False)
-        return flatten_plan(out._raw)
+        return root.plan(variables, refresh=False)
     finally:
-        state.unlink()
-        (root.dir / VARS_FILE).unlink(missing_ok=True)
-        for backup in root.dir.glob("terraform.tfstate*"):
-            backup.unlink()
+        for state in root.dir.glob("terraform.tfstate*"):
+            state.unlink()
 
 
 def assert_moved_in_place(plan: PlanResult, moves: Mapping[str, str]) -> None:

@@ -112,11 +112,12 @@ class TerraformRoot:
         elif path.exists():
             path.unlink()
 
-    def plan(self, variables: Mapping[str, Any] | None = None) -> PlanResult:
-        """Plan with ``variables`` (written to an auto tfvars file) and flatten the result."""
+    def plan(self, variables: Mapping[str, Any] | None = None, refresh: bool = True) -> PlanResult:
+        """Plan with ``variables`` (written to an auto tfvars file) and flatten the result;
+        ``refresh=False`` plans against the state as it is, without reading AWS."""
         self.init()
         self.write_vars(variables)
-        out = self.tf.plan(output=True, color=False, refresh=True)
+        out = self.tf.plan(output=True, color=False, refresh=refresh)
         return flatten_plan(out._raw)
 
     def plan_error(self, variables: Mapping[str, Any] | None = None) -> str:

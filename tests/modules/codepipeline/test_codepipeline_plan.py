@@ -326,7 +326,7 @@ def test_a_retry_of_the_same_commit_reuses_its_image(full: PlanResult, tmp_path:
 
 
 def diagnostics(error: str) -> str:
-    return " ".join(error.replace("\\n", "\n").split())
+    return " ".join(error.split())
 
 
 def test_bad_inputs_are_rejected_with_clear_messages(pipeline_root: TerraformRoot) -> None:

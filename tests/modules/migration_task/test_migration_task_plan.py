@@ -185,8 +185,8 @@ def test_lock_table_is_encrypted_on_demand_and_expires_items(own_key_plan: PlanR
 
 
 def diagnostics(error: str) -> str:
-    """Terraform's messages as one line (the harness error holds them with escaped newlines)."""
-    return " ".join(error.replace("\\n", "\n").split())
+    """Terraform's messages as one line (wrapped lines joined)."""
+    return " ".join(error.split())
 
 
 # Terraform reports every invalid variable of a plan at once, so one failing plan checks
