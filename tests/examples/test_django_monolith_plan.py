@@ -19,7 +19,7 @@ from tests.examples.contract import (
     readme_rollout_seconds,
     readme_table,
 )
-from tests.support import PlanResult, TerraformRoot
+from tests.support import PlanResult, TerraformRoot, one_line
 from tests.support.example import LOCAL_VARS
 
 PRODUCTION = {
@@ -376,7 +376,7 @@ def test_the_redis_broker_is_the_caches_database_1_and_workers_scale_on_cpu(exam
     assert "module.cache[0].connect_resource_arns" in refs(plan, "service", "cache_connect_arns")
     # CELERY_BROKER_URL is the cache's broker_url output (its value: tests/modules/redis_cache's
     # apply test); the contract's text is known only once the cache exists
-    error = " ".join(example.plan_error({**LOCAL_VARS, "broker": "redis"}).split())
+    error = one_line(example.plan_error({**LOCAL_VARS, "broker": "redis"}))
     assert "set cache_enabled = true" in error
 
 

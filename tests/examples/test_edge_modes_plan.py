@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import PlanResult, TerraformRoot
+from tests.support import PlanResult, TerraformRoot, one_line
 from tests.support.example import LOCAL_VARS
 
 ZONE = "Z0123456789ABCDEFGHIJ"
@@ -119,5 +119,5 @@ def test_private_mode_uses_an_internal_alb_and_a_vpc_origin(private_plan: PlanRe
 
 
 def test_private_mode_without_a_domain_is_refused(example: TerraformRoot) -> None:
-    error = " ".join(example.plan_error({**LOCAL_VARS, "edge_origin": "private"}).split())
+    error = one_line(example.plan_error({**LOCAL_VARS, "edge_origin": "private"}))
     assert "needs domain_name and route53_zone_id" in error, error[-3000:]

@@ -11,10 +11,11 @@ import yaml
 from tests.support import ABSENT, PlanResult, assert_plan_matches, load_expectations
 from tests.support.cases import (
     CasesError,
+    error_count,
     load_cases,
     refreshed_expectations,
     rewrite_case,
-    terraform_message,
+    terraform_messages,
     write_expect_file,
 )
 
@@ -56,11 +57,36 @@ def test_a_case_needs_exactly_one_of_expect_and_error(tmp_path: Path) -> None:
     assert cases.base == {"name": "demo"} and cases.cases["ok"].variables == {"a": 1}
 
 
-def test_the_message_is_the_validations_error_message_on_one_line() -> None:
-    assert terraform_message(DIAGNOSTICS) == (
+SECOND = """
+Error: Invalid value for variable
+
+  on zz_test.auto.tfvars.json line 4:
+   4:   "deletion_window_in_days": 3,
+
+deletion_window_in_days must be from 7 to 30.
+
+This was checked by the validation rule at variables.tf:40,3-13.
+"""
+
+
+def test_the_messages_are_the_validations_error_messages_on_one_line() -> None:
+    first = (
         'alias_name must start with "alias/" (not "alias/aws/"), hold only letters, digits, "/", "_" '
         'and "-", and be at most 256 characters.'
     )
+    assert terraform_messages(DIAGNOSTICS) == [first]
+    boxed = "".join(f"│ {line}\n" for line in (DIAGNOSTICS + SECOND).splitlines())
+    assert terraform_messages(boxed) == [first, "deletion_window_in_days must be from 7 to 30."]
+
+
+def test_an_error_is_a_text_or_a_list_of_texts(tmp_path: Path) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text("root: modules/x\ncases:\n  two:\n    error: [one, two]\n  one:\n    error: one\n")
+    cases = load_cases(path).cases
+    assert (cases["two"].error, cases["one"].error) == (("one", "two"), ("one",))
+    path.write_text("root: modules/x\ncases:\n  bad:\n    error: {a: 1}\n")
+    with pytest.raises(CasesError, match="`error` is a text or a list of texts"):
+        load_cases(path)
 
 
 def test_update_refreshes_the_listed_values_only(tmp_path: Path) -> None:
@@ -91,4 +117,18 @@ def test_update_rewrites_an_inline_case(tmp_path: Path) -> None:
     rewrite_case(path, "bad", "error", "new text")
     assert path.read_text().startswith("# header\n")
     assert yaml.safe_load(path.read_text())["cases"]["bad"] == {"variables": {"a": 1}, "error": "new text"}
-    assert load_cases(path).cases["bad"].error == "new text"
+    assert load_cases(path).cases["bad"].error == ("new text",)
+
+
+def test_only_counts_the_errors_terraform_reports(tmp_path: Path) -> None:
+    boxed = "".join(f"│ {line}\n" for line in (DIAGNOSTICS + SECOND).splitlines())
+    assert (error_count(DIAGNOSTICS), error_count(DIAGNOSTICS + SECOND), error_count(boxed)) == (1, 2, 2)
+    assert error_count(DIAGNOSTICS + SECOND + DIAGNOSTICS) == 2, "an error repeated is one error"
+    assert terraform_messages(DIAGNOSTICS + DIAGNOSTICS) == terraform_messages(DIAGNOSTICS)
+    path = tmp_path / "cases.yaml"
+    path.write_text("root: modules/x\nbase: {a: 1}\ncases:\n  bad:\n    error: [one]\n    only: true\n")
+    cases = load_cases(path)
+    assert cases.cases["bad"].only is True and cases.variables("bad") == {"a": 1}
+    path.write_text("root: modules/x\ncases:\n  ok:\n    expect: {}\n    only: true\n")
+    with pytest.raises(CasesError, match=r"`only` .* goes with `error`"):
+        load_cases(path)

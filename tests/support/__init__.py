@@ -18,7 +18,7 @@ See tests/README.md for how a module's tests use it.
 
 from .apply import AppliedStack, LeftoverError, ReplanError, applied, snapshot
 from .expect import ABSENT, ExpectationError, assert_plan_matches, load_expectations, match
-from .plan import PlanResult, TerraformRoot
+from .plan import PlanResult, TerraformRoot, one_line
 from .roots import REPO_ROOT, copy_root
 from .terraform import TerraformEnv, find_terraform
 
@@ -38,5 +38,6 @@ __all__ = [
     "find_terraform",
     "load_expectations",
     "match",
+    "one_line",
     "snapshot",
 ]

@@ -17,12 +17,16 @@ in :mod:`.expect`; inline or in a file beside it) or must fail with an error tex
       bad_cidr:
         variables: {cidr_block: 10.0.0.0}
         error: cidr_block must be an IPv4 CIDR
+      two_mistakes:             # every listed text must appear (one per mistake)
+        variables: {cidr_block: 10.0.0.0, az_count: 4}
+        error: [cidr_block must be an IPv4 CIDR, az_count must be 2 or 3]
+        only: true              # and Terraform reports no other error
 
 The tests' conftest collects every ``cases.yaml`` as a test module (:class:`CasesModule`):
 one test per case, ``tests/modules/network/cases.yaml::test_case[bad_cidr]``, sharing one
 initialised copy of the root. ``pytest --update-expected`` rewrites what a failing case
 expects (the listed attributes, counts and outputs with the planned ones; an error text with
-Terraform's message) instead of failing; review the diff before committing it.
+Terraform's messages) instead of failing; review the diff before committing it.
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ from typing import Any
 import pytest
 import yaml
 
-from .expect import ABSENT, ExpectationError, _Loader, assert_plan_matches, load_expectations
-from .plan import PlanResult, TerraformRoot
+from .expect import ABSENT, ExpectationError, ExpectLoader, assert_plan_matches, load_expectations
+from .plan import PlanResult, TerraformRoot, one_line
 
 CASES_FILE = "cases.yaml"
 UPDATE_OPTION = "--update-expected"
@@ -53,7 +57,8 @@ class Case:
     variables: dict[str, Any]
     expect: dict[str, Any] | None = None
     expect_file: Path | None = None
-    error: str | None = None
+    error: tuple[str, ...] | None = None
+    only: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,14 @@ class CasesFile:
     base: dict[str, Any]
     cases: dict[str, Case] = field(default_factory=dict)
 
+    def variables(self, name: str) -> dict[str, Any]:
+        """The variables case ``name`` plans with: the base, then its own (for a Python test
+        that checks more of the same plan than a subset match can say)."""
+        return {**self.base, **self.cases[name].variables}
+
 
 def load_cases(path: Path) -> CasesFile:
-    data = yaml.load(path.read_text(), Loader=_Loader)
+    data = yaml.load(path.read_text(), Loader=ExpectLoader)
     if not isinstance(data, dict):
         raise CasesError(f"{path}: expected a mapping with root, base and cases")
     unknown = set(data) - {"root", "base", "cases"}
@@ -77,11 +87,18 @@ def load_cases(path: Path) -> CasesFile:
     for name, spec in data["cases"].items():
         if not re.fullmatch(r"[a-z0-9_]+", str(name)) or not isinstance(spec, dict):
             raise CasesError(f"{path}: case {name!r} must be a snake_case name with a mapping")
-        extra = set(spec) - {"variables", "expect", "error"}
+        extra = set(spec) - {"variables", "expect", "error", "only"}
         if extra or ("expect" in spec) == ("error" in spec):
             raise CasesError(
                 f"{path}: case {name} needs one of `expect` and `error` (and optionally `variables`)"
             )
+        if "only" in spec and ("error" not in spec or not isinstance(spec["only"], bool)):
+            raise CasesError(f"{path}: case {name}: `only` (true or false) goes with `error`")
+        error = spec.get("error")
+        if error is not None and not (
+            isinstance(error, str) or (isinstance(error, list) and all(isinstance(e, str) for e in error))
+        ):
+            raise CasesError(f"{path}: case {name}: `error` is a text or a list of texts")
         expect = spec.get("expect")
         expect_file = path.parent / expect if isinstance(expect, str) else None
         cases[name] = Case(
@@ -89,19 +106,40 @@ def load_cases(path: Path) -> CasesFile:
             variables=dict(spec.get("variables") or {}),
             expect=None if expect_file else dict(expect) if expect is not None else None,
             expect_file=expect_file,
-            error=spec.get("error"),
+            error=None if error is None else (error,) if isinstance(error, str) else tuple(error),
+            only=bool(spec.get("only", False)),
         )
     return CasesFile(path=path, root=data["root"], base=dict(data.get("base") or {}), cases=cases)
 
 
-def terraform_message(diagnostics: str) -> str:
-    """The first error's own message in Terraform's diagnostics (a validation's error_message),
-    on one line: the text after the error's location and before "This was checked by"."""
-    flat = re.sub(r"[│╷╵]", " ", diagnostics)
-    match_ = re.search(r"Error: .*?\n\s*\n(?:\s*on .*?\n(?:.*\n)*?\s*\n)?(?P<message>(?:.*\S.*\n)+)", flat)
-    text = match_["message"] if match_ else flat
-    text = text.split("This was checked by")[0]
-    return " ".join(text.split())
+# Where Terraform names the validation rule that failed, after its error_message.
+CHECKED_BY = "This was checked by"
+
+
+def _errors(diagnostics: str) -> list[tuple[str, str, str]]:
+    """Terraform's errors, each once (tftest's text holds the diagnostics twice): the summary,
+    the location and the message, each on one line."""
+    flat = re.sub(r"[│╷╵]", " ", diagnostics) + "\n"
+    found = re.finditer(
+        r"Error: (?P<summary>.*)\n\s*\n(?:\s*on (?P<where>.*?)\n(?:.*\n)*?\s*\n)?(?P<message>(?:.*\S.*\n)+)",
+        flat,
+    )
+    errors = [
+        (one_line(m["summary"]), one_line(m["where"] or ""), one_line(m["message"].split(CHECKED_BY)[0]))
+        for m in found
+    ]
+    return list(dict.fromkeys(errors))
+
+
+def error_count(diagnostics: str) -> int:
+    """How many distinct errors Terraform's diagnostics report."""
+    return len(_errors(diagnostics))
+
+
+def terraform_messages(diagnostics: str) -> list[str]:
+    """Each error's own message in Terraform's diagnostics (a validation's error_message), on
+    one line: the text after the error's location and before "This was checked by"."""
+    return list(dict.fromkeys(message for _, _, message in _errors(diagnostics))) or [one_line(diagnostics)]
 
 
 # --- rewriting expectations (--update-expected) ---
@@ -163,7 +201,7 @@ def write_expect_file(path: Path, expected: dict[str, Any]) -> None:
 def rewrite_case(path: Path, name: str, key: str, value: Any) -> None:
     """Set ``cases.<name>.<key>`` in a cases file, keeping its leading comments."""
     text = path.read_text()
-    data = yaml.load(text, Loader=_Loader)
+    data = yaml.load(text, Loader=ExpectLoader)
     data["cases"][name][key] = value
     path.write_text(_leading_comments(text) + _dump(data))
 
@@ -188,12 +226,18 @@ def _test_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_n
     update = bool(request.config.getoption(UPDATE_OPTION))
     if case.error is not None:
         diagnostics = cases_root.plan_error(variables)
-        if case.error in " ".join(diagnostics.split()):
+        missing = [text for text in case.error if text not in one_line(diagnostics)]
+        extra = case.only and error_count(diagnostics) != len(case.error)
+        if not missing and not extra:
             return
         if update:
-            rewrite_case(cases.path, case_name, "error", terraform_message(diagnostics))
+            messages = terraform_messages(diagnostics)
+            rewrite_case(cases.path, case_name, "error", messages[0] if len(messages) == 1 else messages)
             return
-        raise AssertionError(f"{case_name}: the error does not say {case.error!r}:\n{diagnostics}")
+        if missing:
+            raise AssertionError(f"{case_name}: the error does not say {missing}:\n{diagnostics}")
+        count = error_count(diagnostics)
+        raise AssertionError(f"{case_name}: {count} errors, `only` lists {len(case.error)}:\n{diagnostics}")
     plan = cases_root.plan(variables)
     expected = load_expected(case)
     try:

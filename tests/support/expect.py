@@ -37,16 +37,16 @@ class ExpectationError(AssertionError):
     pass
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class ExpectLoader(yaml.SafeLoader):
+    """YAML loader of expectations and cases files: safe, plus the ``!absent`` tag."""
 
 
-_Loader.add_constructor("!absent", lambda loader, node: ABSENT)
+ExpectLoader.add_constructor("!absent", lambda loader, node: ABSENT)
 
 
 def load_expectations(path: Path) -> dict[str, Any]:
     with open(path) as fh:
-        data = yaml.load(fh, Loader=_Loader)
+        data = yaml.load(fh, Loader=ExpectLoader)
     if not isinstance(data, dict):
         raise ExpectationError(f"{path}: expected a mapping at the top level")
     unknown = set(data) - {"resources", "counts", "outputs"}

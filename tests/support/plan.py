@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,12 @@ from .roots import copy_root
 from .terraform import TerraformEnv
 
 VARS_FILE = "zz_test.auto.tfvars.json"
+
+
+def one_line(text: str) -> str:
+    """Terraform's diagnostics on one line: the box drawing gone and every run of white space
+    one blank, so a message Terraform wrapped over lines is found as written."""
+    return " ".join(re.sub(r"[│╷╵]", " ", text).split())
 
 
 @dataclass
@@ -121,7 +128,9 @@ class TerraformRoot:
         return flatten_plan(out._raw)
 
     def plan_error(self, variables: Mapping[str, Any] | None = None) -> str:
-        """Plan expecting failure; return Terraform's diagnostics (raises if the plan passes)."""
+        """Plan expecting failure; return Terraform's diagnostics (raises if the plan passes).
+
+        A long message is wrapped over several lines: compare with :func:`one_line` of it."""
         self.init()
         self.write_vars(variables)
         try:

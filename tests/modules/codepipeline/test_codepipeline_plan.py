@@ -1,8 +1,10 @@
-"""Plan tests of modules/codepipeline: stages, trigger, artifact store, IAM scoping, buildspecs, bad input.
+"""Plan tests of modules/codepipeline beyond its plan cases (cases.yaml: the full pipeline's
+stages, trigger and artifact store, keeping a created connection, bad input): the actions'
+configuration, the created connection, the buildspecs and the deploy role.
 
-Two plans serve every test here (a full one and a minimal one) and two failing plans check
-the input validation. The buildspecs are read from the planned `buildspecs` output,
-parsed as YAML, and the lines that write the deploy inputs are run in bash.
+Two plans serve most tests here (the full one of cases.yaml and a minimal one). The
+buildspecs are read from the planned `buildspecs` output, parsed as YAML, and the lines that
+write the deploy inputs are run in bash.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from tests.modules.codepipeline.common import (
     STATIC_BUCKET,
     base_vars,
 )
-from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import load_cases
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
-HERE = Path(__file__).parent
+CASES = load_cases(Path(__file__).parent / "cases.yaml")
 STATE_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555"
 
 
@@ -36,14 +39,8 @@ def pipeline_root(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def full(pipeline_root: TerraformRoot) -> PlanResult:
-    return pipeline_root.plan(
-        base_vars(
-            require_approval=True,
-            file_path_filters=["app/**", "infra/**"],
-            cloudfront_distribution_id="E1ABCDEF234567",
-            tags={"team": "web"},
-        )
-    )
+    """The plan of cases.yaml's full_pipeline: approval, file path filters, CloudFront, tags."""
+    return pipeline_root.plan(CASES.variables("full_pipeline"))
 
 
 @pytest.fixture(scope="module")
@@ -92,16 +89,9 @@ def policy(plan: PlanResult, key: str) -> dict[str, Any]:
 # --- the pipeline ---
 
 
-def test_full_pipeline(full: PlanResult) -> None:
-    assert_plan_matches(full, HERE / "expected_full.yaml")
-    assert [s["name"] for s in full.one("aws_codepipeline")["stage"]] == [
-        "Source",
-        "Infrastructure",
-        "Build",
-        "Approval",
-        "Migrate",
-        "Deploy",
-    ]
+def test_the_cases_start_from_the_shared_inputs() -> None:
+    """cases.yaml spells out common.base_vars(), which the other tests of the folder use."""
+    assert CASES.base == base_vars()
 
 
 def test_build_passes_the_commit_and_migrate_and_deploy_use_its_artifact(full: PlanResult) -> None:
@@ -320,62 +310,6 @@ def test_a_retry_of_the_same_commit_reuses_its_image(full: PlanResult, tmp_path:
     assert docker == ["pull", "create", "start", "cp", "rm"]  # static files still collected; no push
     rc, denied = run_build_phase(spec, tmp_path, "denied")
     assert rc != 0 and not any(c.startswith("docker") for c in denied)  # other errors fail the build
-
-
-# --- bad input ---
-
-
-def diagnostics(error: str) -> str:
-    return " ".join(error.split())
-
-
-def test_bad_inputs_are_rejected_with_clear_messages(pipeline_root: TerraformRoot) -> None:
-    error = diagnostics(
-        pipeline_root.plan_error(
-            base_vars(
-                connection_arn=None,
-                branch="main..dev",
-                repository_id="https://github.com/acme/shop",
-                codebuild_compute_type="BUILD_GENERAL1_HUGE",
-                terraform_state_key="/shop/prod.tfstate",
-                project_path="../elsewhere",
-                file_path_filters=[f"dir{i}/**" for i in range(9)],
-                cloudfront_distribution_id="e1abc",
-                migration_state_machine_arn="shop-prod-migrate",
-                name="Shop",
-            )
-        )
-    )
-    for message in (
-        "connection_arn is required: pass the ARN of an existing CodeConnections connection",
-        "branch must be a valid git branch name",
-        'repository_id must be "owner/repo"',
-        "codebuild_compute_type must be one of",
-        "terraform_state_key must be an S3 key",
-        "project_path must be",
-        "file_path_filters may hold at most 8",
-        "cloudfront_distribution_id must be null or a distribution ID",
-        "migration_state_machine_arn must be a Step Functions state machine ARN",
-        "name must be 2-32 characters",
-    ):
-        assert message in error, f"{message!r} missing from: {error[-3000:]}"
-
-
-def test_setting_connection_arn_after_creation_keeps_the_connection(pipeline_root: TerraformRoot) -> None:
-    """README step: after the handshake, the created connection's ARN goes into the config.
-    That must neither flip a toggle nor delete the connection (the old design derived
-    create_connection from connection_arn == null, so the count dropped to 0)."""
-    plan = pipeline_root.plan(base_vars(create_connection=True))
-    assert plan.counts.get("aws_codestarconnections_connection") == 1
-    assert stage(plan, "Source")["action"][0]["configuration"]["ConnectionArn"] == CONNECTION
-
-
-def test_more_bad_git_names(pipeline_root: TerraformRoot) -> None:
-    error = diagnostics(
-        pipeline_root.plan_error(base_vars(branch="feature/.hidden", repository_id="acme/shop.git"))
-    )
-    assert "branch must be a valid git branch name" in error
-    assert 'repository_id must be "owner/repo"' in error
 
 
 # --- the Deploy step: Terraform owns every task-definition field but the image ---

@@ -1,5 +1,6 @@
 """Plan tests of modules/codepipeline: collectstatic in the build gets the plain variables
-(as a Docker env file the buildspec writes, run here in bash) and can skip the ENTRYPOINT."""
+(as a Docker env file the buildspec writes, run here in bash) and can skip the ENTRYPOINT
+(a multi-line value is refused: cases.yaml)."""
 
 from __future__ import annotations
 
@@ -55,8 +56,3 @@ def test_defaults_write_an_empty_env_file_and_keep_the_entrypoint(
     assert (tmp_path / "collectstatic.env").read_text() == ""
     create = next(c for c in build if c.startswith("docker create"))
     assert "--entrypoint" not in create
-
-
-def test_multi_line_value_is_rejected(pipeline: TerraformRoot) -> None:
-    error = pipeline.plan_error(base_vars(collectstatic_environment={"A": "one\ntwo"}))
-    assert "values one line each" in error

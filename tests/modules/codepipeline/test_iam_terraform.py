@@ -635,12 +635,6 @@ def test_a_domain_without_a_zone_only_reads_its_certificates(eu_root: TerraformR
     )
 
 
-def test_a_zone_needs_a_domain(eu_root: TerraformRoot) -> None:
-    assert "route53_zone_id must be null or a hosted zone ID" in eu_root.plan_error(
-        base_vars(route53_zone_id=ZONE)
-    )
-
-
 def test_the_boundary_lets_the_tasks_sign_in_to_their_cache_only(boundary: dict[str, Any]) -> None:
     """[cache]: the task role's elasticache:Connect (IAM authentication) on the stack's cache
     and its user passes the boundary; a sibling's cache and user do not."""

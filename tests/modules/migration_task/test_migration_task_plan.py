@@ -1,9 +1,10 @@
-"""Plan tests of modules/migration-task: the task definition, the runner, its IAM, bad input."""
+"""Plan tests of modules/migration-task beyond its plan cases (cases.yaml: defaults, a given key
+with other sizes and switches, bad input): the container, the runner's logs, definition and lock,
+its IAM, tags, and the key's move."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +17,9 @@ from tests.modules.migration_task.common import (
     TASK_ROLE,
     base_vars,
 )
-from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
-HERE = Path(__file__).parent
 OWN_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 SM_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:shop-prod-migrate"
 LOCK_TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/shop-prod-migration-lock"
@@ -58,10 +58,6 @@ def statements(plan: PlanResult) -> dict[str, dict[str, Any]]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def test_defaults(default_plan: PlanResult) -> None:
-    assert_plan_matches(default_plan, HERE / "expected_default.yaml")
 
 
 def test_container_has_the_service_settings_and_the_migrate_command(default_plan: PlanResult) -> None:
@@ -105,17 +101,9 @@ def test_runner_logs_to_its_encrypted_group(default_plan: PlanResult) -> None:
     assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == SM_ARN
 
 
-def test_own_key_sizes_and_switches(own_key_plan: PlanResult) -> None:
-    assert "aws_kms_key" not in own_key_plan.counts
-    sm = own_key_plan.one("aws_sfn_state_machine")
-    assert sm["encryption_configuration"][0]["kms_key_id"] == OWN_KEY
-    assert sm["tracing_configuration"] == [{"enabled": False}]
-    assert sm["logging_configuration"][0]["include_execution_data"] is False
-    assert own_key_plan.one("aws_cloudwatch_log_group")["kms_key_id"] == OWN_KEY
-    td = own_key_plan.one("aws_ecs_task_definition")
-    assert (td["cpu"], td["memory"]) == ("1024", "3072")
-    assert td["runtime_platform"][0]["cpu_architecture"] == "ARM64"
-    definition = json.loads(sm["definition"])
+def test_own_key_sizes_reach_the_pinned_revision_and_tags_reach_everything(own_key_plan: PlanResult) -> None:
+    # the key, sizes and switches on the resources themselves: cases.yaml (own_key_sizes_and_switches)
+    definition = json.loads(own_key_plan.one("aws_sfn_state_machine")["definition"])
     register = definition["States"]["RegisterPinnedRevision"]["Parameters"]
     assert (register["Cpu"], register["Memory"]) == ("1024", "3072")
     assert register["RuntimePlatform"]["CpuArchitecture"] == "ARM64"
@@ -168,13 +156,9 @@ def test_iam_is_least_privilege(own_key_plan: PlanResult) -> None:
         assert not any(a.endswith(":*") or a == "*" for a in as_list(s["Action"])), s
 
 
-def test_lock_table_is_encrypted_on_demand_and_expires_items(own_key_plan: PlanResult) -> None:
+def test_the_lock_is_taken_in_the_lock_table_with_its_expiry(own_key_plan: PlanResult) -> None:
+    # the table's encryption, billing and TTL: cases.yaml (own_key_sizes_and_switches)
     table = own_key_plan.one("aws_dynamodb_table")
-    assert table["name"] == "shop-prod-migration-lock"
-    assert table["billing_mode"] == "PAY_PER_REQUEST"
-    assert table["hash_key"] == "lock_id"
-    assert table["server_side_encryption"] == [{"enabled": True, "kms_key_arn": OWN_KEY}]
-    assert table["ttl"] == [{"attribute_name": "expires_at", "enabled": True}]
     states = json.loads(own_key_plan.one("aws_sfn_state_machine")["definition"])["States"]
     # The TTL attribute is the one the lock writes and the acquire condition compares.
     acquire = states["AcquireLock"]["Parameters"]
@@ -182,55 +166,6 @@ def test_lock_table_is_encrypted_on_demand_and_expires_items(own_key_plan: PlanR
     assert set(acquire["Item"]) == {"lock_id", "holder", "execution", "image", "acquired_at", "expires_at"}
     assert "expires_at < :now" in acquire["ConditionExpression"]
     assert states["PrepareRun"]["Next"] == "ReadClock"
-
-
-def diagnostics(error: str) -> str:
-    """Terraform's messages as one line (wrapped lines joined)."""
-    return " ".join(error.split())
-
-
-# Terraform reports every invalid variable of a plan at once, so one failing plan checks
-# many rules (each plan costs seconds): every message below must appear.
-BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
-    ({"name": "Shop_Prod"}, "name must be 2-32 characters"),
-    ({"cpu": 256, "memory": 4096}, "memory must be a Fargate pair with cpu"),
-    ({"cluster_arn": "shop-prod"}, "cluster_arn must be an ECS cluster ARN"),
-    (
-        {"ecr_repository_url": f"{REPO}:latest"},
-        "ecr_repository_url must be an ECR repository URL without a tag",
-    ),
-    ({"image_tag": "-bad"}, "image_tag must be a Docker tag"),
-    ({"subnet_ids": []}, "subnet_ids must list 1 to 16 subnet IDs"),
-    ({"security_group_ids": ["default"]}, "security_group_ids must list 1 to 5 security group IDs"),
-    (
-        {"secrets": [{"name": "DB", "valueFrom": "plaintext"}]},
-        "each valueFrom must be a Secrets Manager secret ARN",
-    ),
-    ({"environment": {"1BAD": "x"}}, "environment keys must be environment-variable names"),
-    ({"command": []}, "command must be a non-empty list"),
-    ({"extra_release_commands": [[]]}, "extra_release_commands must hold at most 5 commands"),
-    ({"timeout_seconds": 30}, "timeout_seconds must be a whole number of seconds from 60 to 43200"),
-    ({"execution_role_arn": "shop-prod-execution"}, "execution_role_arn must be an IAM role ARN"),
-    ({"log_level": "DEBUG"}, 'log_level must be "ALL", "ERROR" or "FATAL"'),
-    ({"kms_key_arn": "alias/mine"}, "kms_key_arn must be null or a KMS key ARN"),
-]
-
-
-def test_bad_inputs_are_rejected_with_clear_messages(migration: TerraformRoot) -> None:
-    variables = base_vars()
-    for bad, _ in BAD_INPUTS:
-        variables.update(bad)
-    error = diagnostics(migration.plan_error(variables))
-    missing = [message for _, message in BAD_INPUTS if message not in error]
-    assert not missing, f"messages missing from: {error[-4000:]}"
-
-
-def test_cpu_outside_fargate_values_is_rejected(migration: TerraformRoot) -> None:
-    # (a second plan: with cpu invalid, Terraform skips the memory rule that reads it)
-    error = diagnostics(migration.plan_error(base_vars(cpu=300, name="shop-", timeout_seconds=90.5)))
-    assert "cpu must be a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384" in error
-    assert "name must be 2-32 characters" in error
-    assert "timeout_seconds must be a whole number" in error
 
 
 def test_runner_role_encrypts_its_delivered_logs_and_tags_no_tasks(own_key_plan: PlanResult) -> None:

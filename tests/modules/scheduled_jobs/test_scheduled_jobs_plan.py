@@ -1,17 +1,16 @@
-"""Plan tests of modules/scheduled-jobs: the schedules' RunTask target (the live revision,
-the app's network), the scheduler's least-privilege role, the failure rule and alarm, bad input."""
+"""Plan tests of modules/scheduled-jobs beyond its plan cases (cases.yaml: defaults, the
+capacity strategy, time zone and disabled schedules, bad input): the scheduler's least-privilege
+role, the failure rule's pattern and queue policy, and the command a schedule sends."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import TerraformRoot
 
-HERE = Path(__file__).parent
 CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod"
 BASE: dict[str, Any] = {
     "name": "shop-prod",
@@ -39,16 +38,8 @@ def jobs(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
     return make_root("modules/scheduled-jobs").init()
 
 
-@pytest.fixture(scope="module")
-def default_plan(jobs: TerraformRoot) -> PlanResult:
-    return jobs.plan(BASE)
-
-
-def test_defaults(default_plan: PlanResult) -> None:
-    assert_plan_matches(default_plan, HERE / "expected_default.yaml")
-
-
-def test_the_scheduler_may_start_only_the_apps_family_in_its_cluster(default_plan: PlanResult) -> None:
+def test_the_scheduler_may_start_only_the_apps_family_in_its_cluster(jobs: TerraformRoot) -> None:
+    default_plan = jobs.plan(BASE)
     role = default_plan.values["aws_iam_role.this"]
     [trust] = json.loads(role["assume_role_policy"])["Statement"]
     assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
@@ -106,7 +97,8 @@ def test_the_failure_rule_matches_failed_runs_of_these_jobs_only(jobs: Terraform
     }
 
 
-def test_capacity_strategy_prefix_timezone_and_disabled(jobs: TerraformRoot) -> None:
+def test_the_command_prefix_goes_before_the_schedules_command(jobs: TerraformRoot) -> None:
+    # the capacity strategy, time zone and state: cases.yaml (capacity_strategy_timezone_and_disabled)
     plan = jobs.plan(
         {
             **BASE,
@@ -122,56 +114,6 @@ def test_capacity_strategy_prefix_timezone_and_disabled(jobs: TerraformRoot) -> 
             },
         }
     )
-    schedule = plan.values['aws_scheduler_schedule.this["nightly"]']
-    assert schedule["state"] == "DISABLED"
-    assert schedule["schedule_expression_timezone"] == "Europe/Paris"
-    [target] = schedule["target"]
-    [ecs] = target["ecs_parameters"]
-    assert ecs["launch_type"] is None and ecs["platform_version"] is None
-    assert ecs["capacity_provider_strategy"] == [
-        {"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 0}
-    ]
+    [target] = plan.values['aws_scheduler_schedule.this["nightly"]']["target"]
     [override] = json.loads(target["input"])["containerOverrides"]
     assert override["command"] == ["/zonke/start", "python", "manage.py", "nightly"]
-
-
-@pytest.mark.parametrize(
-    ("variables", "messages"),
-    [
-        (
-            {"schedules": {"Nightly": {"expression": "cron(0 3 * * ?)", "command": []}}},
-            [
-                "schedules must have at most 20 entries",
-                "each expression must be cron(minutes hours",
-                "each command must be a non-empty list",
-            ],
-        ),
-        (
-            {"schedules": {"a": {"expression": "rate(1 days)", "command": ["x"], "timezone": "Paris time"}}},
-            ["each expression must be cron", "each timezone must be an IANA time zone name"],
-        ),
-        (
-            {"retry_attempts": 200, "maximum_event_age_seconds": 30, "task_definition_family": "shop-prod:3"},
-            [
-                "retry_attempts must be a whole number from 0 to 185",
-                "maximum_event_age_seconds must be a whole number from 60 to 86400",
-                "task_definition_family must be a task definition family name",
-            ],
-        ),
-        (
-            {"cluster_arn": "shop-prod", "subnet_ids": [], "security_group_ids": []},
-            [
-                "cluster_arn must be an ECS cluster ARN",
-                "subnet_ids must list 1 to 16",
-                "security_group_ids must list 1 to 5",
-            ],
-        ),
-    ],
-    ids=["name-cron-command", "rate-unit-timezone", "retries-age-revision", "cluster-network"],
-)
-def test_bad_input_is_rejected_with_clear_messages(
-    jobs: TerraformRoot, variables: dict[str, Any], messages: list[str]
-) -> None:
-    error = " ".join(jobs.plan_error({**BASE, **variables}).split())
-    missing = [m for m in messages if m not in error]
-    assert not missing, f"messages {missing} not in:\n{error}"

@@ -1,4 +1,5 @@
-"""Plan tests of modules/secrets: the secret and its key, no value, the restart machinery, bad input."""
+"""Plan tests of modules/secrets beyond its plan cases (cases.yaml: defaults, no restart
+machinery, bad input): the restart machine's definition and the policies, and the key's move."""
 
 from __future__ import annotations
 
@@ -8,18 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import load_cases
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
-HERE = Path(__file__).parent
-
-BASE: dict[str, Any] = {
-    "name": "demo",
-    "secret_keys": ["STRIPE_API_KEY", "SENTRY_DSN"],
-    "ecs_cluster_name": "demo-cluster",
-    "ecs_service_name": "demo-web",
-}
-READER = "arn:aws:iam::123456789012:role/demo-exec"
+CASES = load_cases(Path(__file__).parent / "cases.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +29,10 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def test_defaults(secrets: TerraformRoot) -> None:
-    plan = secrets.plan({**BASE, "reader_role_arns": [READER]})
-    assert_plan_matches(plan, HERE / "expected_default.yaml")
+def test_defaults_roll_the_service_and_scope_the_policies(secrets: TerraformRoot) -> None:
+    variables = CASES.variables("defaults")
+    [reader] = variables["reader_role_arns"]
+    plan = secrets.plan(variables)
 
     # the state machine rolls exactly the named service, and ends well when it does not exist yet
     machine = json.loads(plan.one("aws_sfn_state_machine")["definition"])
@@ -71,7 +66,7 @@ def test_defaults(secrets: TerraformRoot) -> None:
     via = key["AccountUsesTheKeyThroughSecretsManager"]["Condition"]["StringEquals"]
     assert via["kms:ViaService"] == "secretsmanager.us-east-1.amazonaws.com"
     readers = key["ReaderRolesDecryptThroughSecretsManager"]
-    assert as_list(readers["Principal"]["AWS"]) == [READER]
+    assert as_list(readers["Principal"]["AWS"]) == [reader]
     assert sorted(as_list(readers["Action"])) == ["kms:Decrypt", "kms:DescribeKey"]
     assert readers["Condition"]["StringEquals"]["kms:ViaService"] == "secretsmanager.us-east-1.amazonaws.com"
     logs = key["CloudWatchLogsUsesItForTheseLogGroups"]["Condition"]["ArnLike"]
@@ -80,79 +75,16 @@ def test_defaults(secrets: TerraformRoot) -> None:
     )
 
 
-def test_no_restart_no_readers_no_generated_key(secrets: TerraformRoot) -> None:
-    plan = secrets.plan(
-        {
-            "name": "demo",
-            "secret_keys": ["API_TOKEN"],
-            "restart_on_change": False,
-            "generate_django_secret_key": False,
-        }
-    )
-    for rtype in (
-        "aws_sfn_state_machine",
-        "aws_cloudwatch_event_rule",
-        "aws_iam_role",
-        "aws_cloudwatch_log_group",
-    ):
-        assert rtype not in plan.counts, f"{rtype} planned although restart_on_change is false"
-    assert plan.outputs["secret_keys"] == ["API_TOKEN"]
-    assert plan.outputs["restart_state_machine_arn"] is None
-    assert plan.outputs["event_rule_arn"] is None
-    key = key_policy(plan)
-    assert set(key) == {"AccountAdministers", "AccountUsesTheKeyThroughSecretsManager"}
-    assert "aws_secretsmanager_secret_version" not in plan.counts
-    assert plan.outputs["generated_secret_keys"] == []
-
-
-@pytest.mark.parametrize(
-    ("variables", "messages"),
-    [
-        (
-            {
-                "secret_keys": ["stripe_key", "OK", "OK"],
-                "recovery_window_days": 3,
-                "reader_role_arns": ["arn:aws:iam::123456789012:user/bob"],
-                "name": "Demo",
-            },
-            [
-                "secret_keys must be environment-variable names",
-                "secret_keys must not list a name twice",
-                "recovery_window_days must be 0 (delete at once) or from 7 to 30",
-                "reader_role_arns must hold IAM role ARNs",
-                "name must be 2-32 characters",
-            ],
-        ),
-        (
-            {
-                "ecs_cluster_name": None,
-                "ecs_service_name": "bad name",
-                "watched_secret_arns": ["rds-secret"],
-                "restart_log_retention_days": 10,
-            },
-            [
-                "ecs_cluster_name must be set to an ECS cluster name",
-                "ecs_service_name must be set to an ECS service name",
-                "watched_secret_arns must hold Secrets Manager secret ARNs",
-                "restart_log_retention_days must be one of the values CloudWatch Logs accepts",
-            ],
-        ),
-    ],
-    ids=["keys-window-readers-name", "restart-target"],
-)
-def test_bad_input_is_rejected_with_clear_messages(
-    secrets: TerraformRoot, variables: dict[str, Any], messages: list[str]
-) -> None:
-    error = " ".join(secrets.plan_error({**BASE, **variables}).split())
-    missing = [m for m in messages if m not in error]
-    assert not missing, f"messages {missing} not in:\n{error}"
+def test_no_restart_and_no_readers_leave_the_account_statements_only(secrets: TerraformRoot) -> None:
+    plan = secrets.plan(CASES.variables("no_restart_no_readers_no_generated_key"))
+    assert set(key_policy(plan)) == {"AccountAdministers", "AccountUsesTheKeyThroughSecretsManager"}
 
 
 def test_an_existing_key_moves_into_the_building_block(secrets: TerraformRoot) -> None:
     """A stack made before modules/_internal/logs-key keeps the secrets' key: replacing it
     would lose every value."""
     old = kms_key_and_alias("aws_kms_key.this", "aws_kms_alias.this", "alias/zonke/demo/secrets")
-    plan = moved_plan(secrets, BASE, old)
+    plan = moved_plan(secrets, CASES.base, old)
     assert_moved_in_place(
         plan,
         {
