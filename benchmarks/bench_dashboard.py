@@ -27,10 +27,10 @@ sys.path.insert(0, str(REPO))
 from starlette.testclient import TestClient  # noqa: E402
 
 from tests.support.standin import make_stand_in  # noqa: E402
+from zonke_emulator import Emulator  # noqa: E402
 from zonke_tf.dashboard.app import Dashboard, cached_clients, create_app  # noqa: E402
 from zonke_tf.dashboard.audit import AuditLog  # noqa: E402
 from zonke_tf.dashboard.security import Guard  # noqa: E402
-from zonke_tf.emulator import Emulator  # noqa: E402
 
 PAGES = ["/", "/scaling", "/secrets", "/deploys", "/migrations", "/audit"]
 ASSETS = ["/static/app.css", "/static/app.js"]

@@ -11,7 +11,7 @@ import pytest
 from tests.support import REPO_ROOT, TerraformEnv, TerraformRoot
 from tests.support.cases import CASES_FILE, UPDATE_OPTION, CasesModule
 from tests.support.terraform import TerraformNotFoundError
-from zonke_tf.emulator import Emulator, provider_block
+from zonke_emulator import Emulator, provider_block
 from zonke_tf.errors import ZonkeError
 
 

@@ -38,7 +38,7 @@ def open_target(
     stage_emulator = os.environ.get(EMULATOR_URL_ENV)
     if stage_emulator:
         # Inside a stage of a local pipeline run: the stage's emulator and role.
-        from zonke_tf.emulator.iam import Credentials
+        from zonke_tf.local import Credentials
 
         creds = Credentials(
             os.environ.get("AWS_ACCESS_KEY_ID", ""),
@@ -48,11 +48,12 @@ def open_target(
         return LocalTarget(stage_emulator, credentials=creds if creds.access_key_id else None)
     if not local:
         return AwsTarget()
-    from zonke_tf.emulator import Emulator  # the emulator is loaded for --local only
+    from zonke_tf.local import Emulator, translated  # the emulator is loaded for --local only
 
     emulator = Emulator.background(project)
     if start_emulator:
-        endpoint, started = emulator.ensure_running()
+        with translated():
+            endpoint, started = emulator.ensure_running()
         if on_info:
             on_info(f"Local AWS emulator {'started' if started else 'running'} at {endpoint}")
     else:

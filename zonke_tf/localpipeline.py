@@ -6,7 +6,7 @@ CodeBuild project (``codebuild:BatchGetProjects``: buildspec, environment variab
 service role) and the migration runner (``states:DescribeStateMachine``: definition and
 role), and executes each action as its AWS service would, with the credentials of the
 action's own role (``sts:AssumeRole`` as the service that assumes it on AWS; see
-:mod:`zonke_tf.emulator.iam`). With IAM enforced in the emulator, a permission the role
+:mod:`zonke_emulator.iam`). With IAM enforced in the emulator, a permission the role
 lacks fails the stage, naming the denied action.
 
 Where this machine differs from AWS, the output says so:
@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from zonke_tf import asl
-from zonke_tf.emulator.iam import Credentials, assume_as_service, client
 from zonke_tf.errors import OperationError
+from zonke_tf.local import Credentials, assume_as_service, client
 from zonke_tf.target import EMULATOR_URL_ENV
 
 

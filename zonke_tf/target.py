@@ -180,7 +180,7 @@ class LocalTarget(Target):
 
     endpoint: str
     stop: Callable[[], bool] | None = None
-    # The emulator's administrator key when it enforces IAM (zonke_tf.emulator.iam.Credentials);
+    # The emulator's administrator key when it enforces IAM (zonke_emulator.iam.Credentials);
     # None: dummy keys.
     credentials: Any = None
 
@@ -227,7 +227,7 @@ class LocalTarget(Target):
         return ["-reconfigure"]
 
     def provider_override(self, region: str, aliases: Collection[str] = DEFAULT_ALIASES) -> str:
-        from zonke_tf.emulator import provider_block
+        from zonke_tf.local import provider_block
 
         # An override file merges into the root's provider block, keeping its default_tags:
         # https://developer.hashicorp.com/terraform/language/files/override
@@ -259,7 +259,7 @@ class LocalTarget(Target):
         )
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
-        from zonke_tf.emulator import DUMMY_CREDENTIALS
+        from zonke_tf.local import DUMMY_CREDENTIALS
 
         env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
         env.update(DUMMY_CREDENTIALS)

@@ -13,10 +13,10 @@ import pytest
 
 from tests.support import REPO_ROOT
 from tests.support.standin import make_stand_in
+from zonke_emulator import Emulator
 from zonke_tf.dashboard.app import Dashboard, create_app
 from zonke_tf.dashboard.audit import AuditLog
 from zonke_tf.dashboard.security import Guard
-from zonke_tf.emulator import Emulator
 from zonke_tf.ops import Stack
 
 PORT = 8765

@@ -1,7 +1,7 @@
 """Canaries: every test marked ``@pytest.mark.fix("<name>")`` runs twice, on the shared
 emulator (all fixes) and on an emulator started without that one fix, where it must fail
 (a strict xfail). A canary that passes means moto now behaves as AWS does there: the fix
-can go (see zonke_tf/emulator/compat/__init__.py)."""
+can go (see zonke_emulator/compat/__init__.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from botocore.exceptions import ClientError
 
-from zonke_tf.emulator import Emulator, compat
+from zonke_emulator import Emulator, compat
 
 WITH_FIX = "with-fix"
 WITHOUT_FIX = "without-fix"

@@ -1,10 +1,12 @@
-"""The emulator is a component of its own: it imports nothing of the wrapper but the error
-types, and the wrapper loads it only for ``--local`` (issue 18). Each check runs in a fresh
+"""The emulator is a component of its own, the ``zonke_emulator`` package: it imports
+nothing of the wrapper (its errors are its own), and the wrapper loads it only for
+``--local``, through ``zonke_tf.local`` (issue 18). Each check runs in a fresh
 interpreter, so what the test process already imported does not hide an import."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -34,18 +36,26 @@ def _loaded_after(imports: str) -> list[str]:
     return list(json.loads(out))
 
 
-def test_the_emulator_imports_only_the_error_types_of_the_wrapper() -> None:
+def test_the_emulator_imports_nothing_of_the_wrapper() -> None:
     loaded = _loaded_after(
-        "import zonke_tf.emulator, zonke_tf.emulator.iam, zonke_tf.emulator.server\n"
-        "from zonke_tf.emulator import compat\ncompat.discover()"
+        "import zonke_emulator, zonke_emulator.iam, zonke_emulator.server\n"
+        "from zonke_emulator import compat\ncompat.discover()"
     )
-    wrapper = [
-        name for name in loaded if name.startswith("zonke_tf.") and not name.startswith("zonke_tf.emulator")
-    ]
-    assert wrapper == ["zonke_tf.errors"]
+    assert "zonke_emulator.compat" in loaded
+    assert [name for name in loaded if name.split(".")[0] == "zonke_tf"] == []
+
+
+def test_the_wrapper_reaches_the_emulator_only_through_its_seam() -> None:
+    """Only zonke_tf/local.py imports zonke_emulator (and the dev tool that writes FIXES.md)."""
+    importers = sorted(
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "zonke_tf").rglob("*.py")
+        if re.search(r"^\s*(from|import) zonke_emulator\b", path.read_text(), re.M)
+    )
+    assert importers == ["zonke_tf/devtools/generate.py", "zonke_tf/local.py"]
 
 
 def test_the_wrapper_loads_neither_the_emulator_nor_moto_without_local() -> None:
     loaded = _loaded_after("\n".join(f"import {name}" for name in WRAPPER))
     assert set(WRAPPER) <= set(loaded)
-    assert [name for name in loaded if name.startswith(("zonke_tf.emulator", "moto"))] == []
+    assert [name for name in loaded if name.startswith(("zonke_emulator", "moto"))] == []

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 def live_instances(ec2: Any, ids: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 # Any well-formed RSA public key; the emulator stores it as given.
 PEM = (

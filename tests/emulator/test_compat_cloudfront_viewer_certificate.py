@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 ACM = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-0000-0000-000000000000"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 ROLE = "arn:aws:iam::123456789012:role/zonke-codebuild-probe"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from zonke_tf.emulator import Emulator
-from zonke_tf.emulator.compat.codepipeline_timestamps import to_epoch
+from zonke_emulator import Emulator
+from zonke_emulator.compat.codepipeline_timestamps import to_epoch
 
 TRUST = json.dumps(
     {

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 @pytest.mark.fix("ec2-launch-template-own-tags")

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 class _Client:

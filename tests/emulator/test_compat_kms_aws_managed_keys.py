@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 @pytest.mark.fix("kms-aws-managed-default-keys")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from zonke_tf.emulator import Emulator
-from zonke_tf.emulator.compat.s3_bucket_policy_conditions import conditions_hold
+from zonke_emulator import Emulator
+from zonke_emulator.compat.s3_bucket_policy_conditions import conditions_hold
 
 
 def _policy(bucket: str, deny_condition: dict[str, dict[str, object]] | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 @pytest.mark.fix("secretsmanager-current-follows-update-version-stage")

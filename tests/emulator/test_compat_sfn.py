@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 GOOD = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
 ROLE = "arn:aws:iam::123456789012:role/zonke-sfn-probe"

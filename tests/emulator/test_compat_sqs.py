@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ conditional PutItems on one item, exactly one wins
 The migration lock relies on it.
 
 moto checks a condition and then writes, with nothing in between to stop another thread;
-the emulator's server handles one request at a time (zonke_tf/emulator/server.py), which
+the emulator's server handles one request at a time (zonke_emulator/server.py), which
 makes the pair atomic. An earlier compatibility fix locked the DynamoDB backend's writes as
 well; its canary showed it changed nothing under the server's lock, so it was removed.
 """
@@ -15,7 +15,7 @@ import threading
 import uuid
 from typing import Any
 
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 def _take(ddb: Any, table: str, key: str, i: int, barrier: threading.Barrier, wins: list[int]) -> None:

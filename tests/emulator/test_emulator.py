@@ -14,7 +14,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from zonke_tf.emulator import (
+from zonke_emulator import (
     HOST,
     MOTO_REQUIREMENT,
     Emulator,
@@ -23,7 +23,8 @@ from zonke_tf.emulator import (
     provider_block,
     server,
 )
-from zonke_tf.errors import ToolNotFoundError
+from zonke_emulator.errors import MotoUnavailableError
+from zonke_tf.cli.exits import EXIT_TOOL
 
 
 def test_binds_to_loopback_and_reports_its_fixes(emulator: Emulator) -> None:
@@ -118,7 +119,7 @@ def test_the_required_moto_range_is_the_one_pyproject_installs() -> None:
 
 @pytest.mark.parametrize("installed", ["5.2.1", "5.1.9", "5.3.0", "6.0.0"])
 def test_a_moto_outside_the_range_is_refused_with_both_versions_and_the_fix(installed: str) -> None:
-    with pytest.raises(ToolNotFoundError) as err:
+    with pytest.raises(MotoUnavailableError) as err:
         check_moto(lambda _: installed)
     message = str(err.value)
     assert f"moto {installed} is installed" in message
@@ -135,7 +136,7 @@ def test_a_missing_moto_names_the_install_command() -> None:
     def missing(name: str) -> str:
         raise importlib.metadata.PackageNotFoundError(name)
 
-    with pytest.raises(ToolNotFoundError, match=r"not installed.*pip install 'zonke-tf\[emulator\]'"):
+    with pytest.raises(MotoUnavailableError, match=r"not installed.*pip install 'zonke-tf\[emulator\]'"):
         check_moto(missing)
 
 
@@ -152,7 +153,7 @@ def test_local_mode_with_an_old_moto_says_so_instead_of_failing_in_a_log(tmp_pat
     project.mkdir()
     (project / "zonke.toml").write_text('[app]\nname = "oldmoto"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ZONKE_"))}
-    env["PYTHONPATH"] = str(fake)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(fake), os.environ.get("PYTHONPATH")]))
     proc = subprocess.run(
         [sys.executable, "-m", "zonke_tf", "plan", "--local"],
         cwd=project,
@@ -162,7 +163,7 @@ def test_local_mode_with_an_old_moto_says_so_instead_of_failing_in_a_log(tmp_pat
         timeout=120,
         check=False,
     )
-    assert proc.returncode != 0
+    assert proc.returncode == EXIT_TOOL, "the emulator's error is the wrapper's missing tool (exit 3)"
     assert "moto 5.2.1 is installed" in proc.stderr, proc.stderr
     assert MOTO_REQUIREMENT in proc.stderr
     assert "Traceback" not in proc.stderr

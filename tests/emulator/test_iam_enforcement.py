@@ -16,9 +16,9 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-from zonke_tf.emulator import Emulator
-from zonke_tf.emulator.compat.iam_service_principal_trust import principal_matches
-from zonke_tf.emulator.iam import DUMMY, Credentials, assume_as_service, client
+from zonke_emulator import Emulator
+from zonke_emulator.compat.iam_service_principal_trust import principal_matches
+from zonke_emulator.iam import DUMMY, Credentials, assume_as_service, client
 
 ACCOUNT = "123456789012"
 
@@ -179,7 +179,7 @@ def test_a_signed_get_without_a_body_passes_the_signature_check(enforced: Emulat
     ],
 )
 def test_iam_wildcards_are_star_and_question_mark_only(pattern: str, value: str, expected: bool) -> None:
-    from zonke_tf.emulator.compat.iam_wildcards import match
+    from zonke_emulator.compat.iam_wildcards import match
 
     assert bool(match(pattern, value)) is expected
 

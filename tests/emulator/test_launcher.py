@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import zonke_tf.emulator as emulator_module
-from zonke_tf.emulator import STATE_FILE, Emulator
-from zonke_tf.errors import ToolNotFoundError
+import zonke_emulator as emulator_module
+from zonke_emulator import STATE_FILE, Emulator
+from zonke_emulator.errors import MotoUnavailableError
 
 
 def test_background_mode_outlives_its_launcher_and_is_found_again(tmp_path: Path) -> None:
@@ -46,11 +46,11 @@ def test_foreground_mode_is_a_child_that_leaves_nothing(tmp_path: Path) -> None:
 
 def test_moto_is_checked_before_any_process_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def too_old() -> str:
-        raise ToolNotFoundError(
+        raise MotoUnavailableError(
             "the AWS emulator needs moto[server]>=5.2.5,<5.3, but moto 5.2.1 is installed"
         )
 
     monkeypatch.setattr(emulator_module, "check_moto", too_old)
-    with pytest.raises(ToolNotFoundError, match=r"moto 5\.2\.1"):
+    with pytest.raises(MotoUnavailableError, match=r"moto 5\.2\.1"):
         Emulator.background(tmp_path).start()
     assert not (tmp_path / ".zonke").exists(), "nothing started, nothing written"

@@ -4,7 +4,7 @@ An AWS SDK repeats a call whose answer it did not get, with the same
 ``amz-sdk-invocation-id`` and ``amz-sdk-request: attempt=N``. The emulator had already
 made the change, so the repeat answered ``EntityAlreadyExists`` (CreateRole, CI of
 2026-12-03), ``InvalidPermission.Duplicate`` or ``NotFound``: a failed ``zonke deploy
---local``. See zonke_tf/emulator/server.py, ``_AnsweredCalls``.
+--local``. See zonke_emulator/server.py, ``_AnsweredCalls``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from zonke_tf.emulator import Emulator, server
+from zonke_emulator import Emulator, server
 
 
 def _counting_app() -> tuple[Any, list[str]]:

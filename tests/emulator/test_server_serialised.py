@@ -1,6 +1,6 @@
 """The emulator handles one request at a time: moto's backends are not thread-safe.
 
-Without the lock in zonke_tf/emulator/server.py, a request that iterates a backend while
+Without the lock in zonke_emulator/server.py, a request that iterates a backend while
 another one adds to it fails with HTTP 500 ("dictionary changed size during iteration"),
 the provider's SDK retries the call, and a create that had already happened answers
 ``InvalidPermission.Duplicate`` (a delete answers ``NotFound``): the flakes of
@@ -18,7 +18,7 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
-from zonke_tf.emulator import Emulator, server
+from zonke_emulator import Emulator, server
 
 
 def test_requests_never_run_at_the_same_time() -> None:

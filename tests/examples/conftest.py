@@ -7,7 +7,7 @@ import pytest
 from tests.examples.local_root import point_at_emulator
 from tests.support import TerraformRoot
 from tests.support.example import EXAMPLE
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ import pytest
 
 from tests.support import REPO_ROOT
 from tests.support.postgres import postgres_server
-from zonke_tf.emulator import DUMMY_CREDENTIALS, Emulator
+from zonke_emulator import DUMMY_CREDENTIALS, Emulator
 
 pytestmark = pytest.mark.apply
 

@@ -17,7 +17,7 @@ import pytest
 from tests.support import TerraformEnv
 from tests.support.wrapper import zonke_env
 from tests.wrapper.test_detect import BIN, readme_block, startproject
-from zonke_tf.emulator.iam import client
+from zonke_emulator.iam import client
 from zonke_tf.local import LocalEmulator
 
 pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("existing-project-local")]

@@ -24,8 +24,8 @@ import pytest
 from tests.support import REPO_ROOT, TerraformEnv
 from tests.support.keys import public_key_pem
 from tests.support.wrapper import zonke_env
+from zonke_emulator.iam import Credentials, client
 from zonke_tf import localpipeline
-from zonke_tf.emulator.iam import Credentials, client
 from zonke_tf.local import LocalEmulator
 
 pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("pipeline-local")]

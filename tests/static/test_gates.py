@@ -141,7 +141,7 @@ def test_ruff() -> None:
     ruff = str(beside) if beside.exists() else shutil.which("ruff")
     if not ruff:
         pytest.fail("ruff is not installed: pip install -e '.[dev]'", pytrace=False)
-    linted = ("zonke_tf", "tests", "benchmarks", "examples", "packages")
+    linted = ("zonke_tf", "zonke_emulator", "tests", "benchmarks", "examples", "packages")
     paths = [p for p in linted if (REPO_ROOT / p).is_dir()]
     proc = subprocess.run(
         [ruff, "check", *paths],

@@ -167,3 +167,32 @@ def test_no_local_stack_is_one_error_worded_once(
     ):
         assert cli.main(argv) == cli.EXIT_AWS
         assert capsys.readouterr().err.strip().splitlines()[-1] == f"error: {message}", argv
+
+
+@pytest.mark.parametrize(
+    ("raised", "code"),
+    [
+        ("MotoUnavailableError", 3),  # a missing tool: install the emulator extra
+        ("EmulatorError", 5),  # the emulator could not start or answer
+    ],
+)
+def test_the_emulators_own_errors_exit_with_the_wrappers_codes(
+    raised: str, code: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """zonke_emulator raises its own errors; with --local, the CLI's one seam
+    (zonke_tf.local.translated) turns them into the wrapper's typed ones, so the exit-code
+    table applies and no traceback is printed."""
+    from zonke_emulator import errors as emulator_errors
+
+    def boom(args: argparse.Namespace, console: Any) -> int:
+        raise getattr(emulator_errors, raised)("the emulator says no: do this")
+
+    parser = cli.build_parser()
+    args = parser.parse_args(["plan", "--local"])
+    args.func = boom
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", lambda self, argv=None: args)
+    assert cli.main(["plan", "--local"]) == code
+    assert "the emulator says no: do this" in capsys.readouterr().err
+    args.local = False  # without --local nothing translates them: they are not the wrapper's
+    with pytest.raises(emulator_errors.EmulatorError):
+        cli.main(["plan"])

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from zonke_emulator import Emulator
 from zonke_tf import docker_standin
-from zonke_tf.emulator import Emulator
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from zonke_emulator import provider_block
 from zonke_tf.config import parse_config
-from zonke_tf.emulator import provider_block
 from zonke_tf.engine import TerraformBinary, Workspace, discover_terraform, provider_mirror
 from zonke_tf.errors import ConfigError, ToolNotFoundError
 from zonke_tf.progress import Progress, describe_changes

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from zonke_emulator import Emulator
 from zonke_tf import ops
 from zonke_tf.config import parse_config
-from zonke_tf.emulator import Emulator
 from zonke_tf.engine import TerraformBinary, Workspace
 from zonke_tf.target import LocalTarget
 

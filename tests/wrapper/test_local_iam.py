@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from tests.support import TerraformEnv
 from tests.support.wrapper import MINI_STACK, zonke_env
-from zonke_tf.emulator.iam import DUMMY, client
+from zonke_emulator.iam import DUMMY, client
 from zonke_tf.local import LocalEmulator
 
 pytestmark = [pytest.mark.apply, pytest.mark.usefixtures("stop_local_emulator")]

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from zonke_emulator import Emulator
+from zonke_emulator.iam import Credentials, client
 from zonke_tf import localpipeline
-from zonke_tf.emulator import Emulator
-from zonke_tf.emulator.iam import Credentials, client
 
 pytestmark = pytest.mark.apply
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.support import TerraformRoot
+from zonke_emulator import Emulator
 from zonke_tf.config import FARGATE_MEMORY, parse_config
-from zonke_tf.emulator import Emulator
 from zonke_tf.engine import TerraformBinary, Workspace
 from zonke_tf.errors import ConfigError
 from zonke_tf.target import LocalTarget

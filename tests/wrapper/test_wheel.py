@@ -59,7 +59,7 @@ def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) ->
     run([sys.executable, "-m", "venv", str(venv)])
     vpy = str(venv / "bin" / "python")
     run([vpy, "-m", "pip", "install", "-q", f"{wheel}[emulator]"])
-    run([vpy, "-c", "from zonke_tf.emulator import check_moto; check_moto()"])
+    run([vpy, "-c", "from zonke_emulator import check_moto; check_moto()"])
     site = run([vpy, "-c", "import moto, boto3; print(moto.__file__, boto3.__file__)"]).stdout
     assert all(path.startswith(str(venv)) for path in site.split()), f"imported from outside: {site}"
     where = run(

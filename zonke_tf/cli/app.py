@@ -28,12 +28,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args: argparse.Namespace, console: Console) -> int:
+    """The command; with --local, the emulator's own errors become the wrapper's typed ones
+    (zonke_tf.local.translated), which the one exit-code table knows."""
+    if not getattr(args, "local", False):
+        return int(args.func(args, console))
+    from zonke_tf.local import translated
+
+    with translated():
+        return int(args.func(args, console))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     console = Console(getattr(args, "json", False))
     try:
-        return int(args.func(args, console))
+        return _run(args, console)
     except TerraformError as exc:
         return fail(console, exc, exit_code(exc), [*exc.diagnostics, *emulator_faults(args)])
     except ZonkeError as exc:

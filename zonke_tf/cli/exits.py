@@ -67,7 +67,7 @@ def emulator_faults(args: argparse.Namespace) -> list[str]:
     which points at the stack when the fault is the emulator's."""
     if not getattr(args, "local", False):
         return []
-    from zonke_tf.emulator import Emulator
+    from zonke_tf.local import Emulator
 
     try:
         project = (Path(args.config) if getattr(args, "config", None) else find_config()).resolve().parent

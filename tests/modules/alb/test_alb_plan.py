@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
-from zonke_tf.emulator import Emulator
+from zonke_emulator import Emulator
 
 HERE = Path(__file__).parent
 SECRET = "0123456789abcdef0123456789abcdef"

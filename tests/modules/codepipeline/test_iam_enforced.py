@@ -21,8 +21,8 @@ from botocore.exceptions import ClientError
 
 from tests.modules.codepipeline.common import base_vars
 from tests.support import REPO_ROOT, TerraformEnv, TerraformRoot
+from zonke_emulator import REGION, Emulator, provider_block
 from zonke_tf import ops
-from zonke_tf.emulator import REGION, Emulator, provider_block
 
 pytestmark = pytest.mark.apply
 

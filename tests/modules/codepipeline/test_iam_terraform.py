@@ -27,8 +27,8 @@ from tests.support.iam import (
     statements,
 )
 from tests.support.iamlint import lint
+from zonke_emulator import Emulator, provider_block
 from zonke_tf import ops
-from zonke_tf.emulator import Emulator, provider_block
 
 NAME = "shop-prod"
 SIBLINGS = ("shop-prod2", "shop-prod-x", "shop-pro", "shop-prod-build")

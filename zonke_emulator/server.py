@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    from zonke_tf.emulator.compat import install_all
+    from zonke_emulator.compat import install_all
 
     fix_names = install_all(without=args.without)
     server = make_server(

@@ -1,7 +1,11 @@
-"""Start and stop the local AWS emulator (moto server) on 127.0.0.1.
+"""The local AWS emulator (moto server on 127.0.0.1): a package of its own.
 
-The emulator runs in a child process (``python -m zonke_tf.emulator.server``) that
-first installs the compatibility layer in :mod:`zonke_tf.emulator.compat` and then
+It imports nothing of the wrapper (``zonke_tf``) and raises its own errors
+(:mod:`zonke_emulator.errors`); the wrapper loads it only for ``--local``, through
+``zonke_tf.local``. Its notes and compatibility fixes: README.md and compat/FIXES.md here.
+
+The emulator runs in a child process (``python -m zonke_emulator.server``) that
+first installs the compatibility layer in :mod:`zonke_emulator.compat` and then
 serves moto on a free loopback port. Nothing it does leaves the machine.
 """
 
@@ -24,8 +28,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from zonke_tf.emulator.compat import MOTO_BELOW, MOTO_MINIMUM
-from zonke_tf.errors import EmulatorError, ToolNotFoundError
+from zonke_emulator.compat import MOTO_BELOW, MOTO_MINIMUM
+from zonke_emulator.errors import EmulatorError, MotoUnavailableError
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -86,7 +90,7 @@ DUMMY_CREDENTIALS: Mapping[str, str] = {
 
 
 # The moto releases the compatibility layer is written and tested against: MOTO_MINIMUM and
-# MOTO_BELOW live in zonke_tf/emulator/compat/__init__.py, beside the fixes they bound.
+# MOTO_BELOW live in zonke_emulator/compat/__init__.py, beside the fixes they bound.
 MOTO_REQUIREMENT = f"moto[server]>={'.'.join(map(str, MOTO_MINIMUM))},<{'.'.join(map(str, MOTO_BELOW))}"
 
 
@@ -104,25 +108,25 @@ def _release(version: str) -> tuple[int, ...]:
 
 
 def check_moto(version_of: Callable[[str], str] = importlib.metadata.version) -> str:
-    """Return the installed moto version, or raise ToolNotFoundError naming the installed and
+    """Return the installed moto version, or raise MotoUnavailableError naming the installed and
     the required versions and the install command (before any process is started)."""
     fix = f"run `pip install 'zonke-tf[emulator]'` (or `pip install '{MOTO_REQUIREMENT}'`)"
     try:
         installed = version_of("moto")
     except importlib.metadata.PackageNotFoundError:
-        raise ToolNotFoundError(
+        raise MotoUnavailableError(
             f"the AWS emulator (moto) is not installed; it needs {MOTO_REQUIREMENT}: {fix}"
         ) from None
     release = _release(installed)
     if not MOTO_MINIMUM <= release < MOTO_BELOW:
-        raise ToolNotFoundError(
+        raise MotoUnavailableError(
             f"the AWS emulator needs {MOTO_REQUIREMENT}, but moto {installed} is installed "
             f"in {sys.executable}: {fix}"
         )
     try:
         import moto.server  # noqa: F401
     except ImportError as exc:
-        raise ToolNotFoundError(
+        raise MotoUnavailableError(
             f"moto {installed} is installed but its server cannot load ({exc}): {fix}"
         ) from None
     return installed
@@ -130,7 +134,7 @@ def check_moto(version_of: Callable[[str], str] = importlib.metadata.version) ->
 
 STATE_FILE = "local-emulator.json"
 # Opt-in: `ZONKE_LOCAL_IAM=1 zonke deploy --local` starts the emulator with IAM enforced
-# (see zonke_tf.emulator.iam): what a person runs uses the emulator's administrator key.
+# (see zonke_emulator.iam): what a person runs uses the emulator's administrator key.
 IAM_SWITCH = "ZONKE_LOCAL_IAM"
 LOG_FILE = "local-emulator.log"
 READY_PREFIX = "ZONKE_EMULATOR_READY "
@@ -248,7 +252,7 @@ class Emulator:
         env.update(self.extra_env)
         enforce = self._enforce()
         if enforce:
-            from zonke_tf.emulator.iam import FREE_REQUESTS
+            from zonke_emulator.iam import FREE_REQUESTS
 
             env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(FREE_REQUESTS)
         if self.state_dir is not None:
@@ -260,7 +264,7 @@ class Emulator:
             log_path = self._log = Path(name)
         with open(log_path, "wb") as log:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "zonke_tf.emulator.server", "--host", HOST, "--port", "0"]
+                [sys.executable, "-m", "zonke_emulator.server", "--host", HOST, "--port", "0"]
                 + [arg for name in self.without_fixes for arg in ("--without", name)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -278,7 +282,7 @@ class Emulator:
                     self.port = int(first[0].split()[1])
                     info: dict[str, Any] = {"pid": self._proc.pid, "url": url, "iam": enforce}
                     if enforce:
-                        from zonke_tf.emulator.iam import bootstrap_admin
+                        from zonke_emulator.iam import bootstrap_admin
 
                         self.admin = bootstrap_admin(url)
                         info["admin"] = self.admin.to_json()
@@ -317,9 +321,9 @@ class Emulator:
         return bool(self._info().get("iam"))
 
     def credentials(self) -> Any:
-        """What a person's commands use (:class:`zonke_tf.emulator.iam.Credentials`): the
+        """What a person's commands use (:class:`zonke_emulator.iam.Credentials`): the
         administrator's key when IAM is enforced, dummy keys otherwise."""
-        from zonke_tf.emulator.iam import DUMMY, Credentials
+        from zonke_emulator.iam import DUMMY, Credentials
 
         if self.admin is not None:
             return self.admin
@@ -348,7 +352,7 @@ class Emulator:
         """The calls the emulator answered with HTTP 5xx (its own faults, not the caller's),
         with the last traceback it logged: what to look at when an apply fails with an error
         like "already exists" (the SDK repeated a call that had failed half-way)."""
-        from zonke_tf.emulator.server import SERVER_ERROR_PREFIX
+        from zonke_emulator.server import SERVER_ERROR_PREFIX
 
         path = self.log_path()
         try:

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zonke_tf.emulator import REGION
-from zonke_tf.emulator.compat.iam_service_principal_trust import SERVICE_STANDIN_PREFIX
-from zonke_tf.errors import EmulatorError
+from zonke_emulator import REGION
+from zonke_emulator.compat.iam_service_principal_trust import SERVICE_STANDIN_PREFIX
+from zonke_emulator.errors import EmulatorError
 
 ADMIN_USER = "zonke-admin"
 # CreateUser, PutUserPolicy, CreateAccessKey: exactly the requests bootstrap_admin makes.

@@ -5,7 +5,7 @@ naming the AWS behaviour it restores. Fixes are as narrow as possible: they patc
 one emulator method, in memory, in the emulator's own process only. Every fix is
 covered by a test in ``tests/emulator/``.
 
-To add one, create ``zonke_tf/emulator/compat/<service>_<topic>.py`` with a
+To add one, create ``zonke_emulator/compat/<service>_<topic>.py`` with a
 function decorated with ``@fix(name=..., restores=..., moto=..., upstream=...)``;
 :func:`install_all` imports every module of the package and runs every registered fix.
 
