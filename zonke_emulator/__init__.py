@@ -11,6 +11,7 @@ serves moto on a free loopback port. Nothing it does leaves the machine.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import itertools
 import json
@@ -138,6 +139,12 @@ STATE_FILE = "local-emulator.json"
 IAM_SWITCH = "ZONKE_LOCAL_IAM"
 LOG_FILE = "local-emulator.log"
 READY_PREFIX = "ZONKE_EMULATOR_READY "
+
+
+def _signal(pid: int, sig: int) -> None:
+    """Send ``sig`` to a process that may have exited meanwhile (then there is nothing to do)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
 
 
 def _alive(pid: int) -> bool:
@@ -394,13 +401,15 @@ class Emulator:
         pid = int(info.get("pid", 0) or 0)
         stopped = False
         if pid and _alive(pid):
-            os.kill(pid, signal.SIGTERM)
+            # The process may exit at any moment, between a check and a signal (the soak saw
+            # it, under load): a process that is already gone is stopped, not an error.
+            _signal(pid, signal.SIGTERM)
             for _ in range(100):
                 if not _alive(pid):
                     break
                 time.sleep(0.05)
             else:
-                os.kill(pid, signal.SIGKILL)
+                _signal(pid, signal.SIGKILL)
             stopped = True
         self.state_path.unlink(missing_ok=True)
         return stopped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,25 @@ def test_moto_is_checked_before_any_process_starts(tmp_path: Path, monkeypatch: 
     with pytest.raises(MotoUnavailableError, match=r"moto 5\.2\.1"):
         Emulator.background(tmp_path).start()
     assert not (tmp_path / ".zonke").exists(), "nothing started, nothing written"
+
+
+def test_stop_accepts_a_process_that_exits_between_the_check_and_the_signal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in the soak under load: the server outlived the grace period, then exited just
+    before the SIGKILL, and `os.kill` raised ProcessLookupError out of `zonke destroy`."""
+    state = tmp_path / ".zonke" / STATE_FILE
+    state.parent.mkdir()
+    state.write_text(json.dumps({"pid": 4242424, "port": 1}))
+    sent: list[int] = []
+
+    def gone(pid: int, sig: int) -> None:
+        sent.append(sig)
+        raise ProcessLookupError(3, "No such process")
+
+    monkeypatch.setattr(emulator_module, "_alive", lambda pid: True)  # until the last check
+    monkeypatch.setattr(emulator_module.os, "kill", gone)
+    monkeypatch.setattr(emulator_module.time, "sleep", lambda seconds: None)
+    assert Emulator.background(tmp_path).stop() is True
+    assert sent == [signal.SIGTERM, signal.SIGKILL]
+    assert not state.exists()
