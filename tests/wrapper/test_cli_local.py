@@ -41,6 +41,7 @@ def test_init_deploy_output_plan_destroy(zonke: Runner, project: Path) -> None:
 
     plan = json.loads(zonke("plan", "--local", "--json").stdout)
     assert plan["ok"] and plan["changes"].get("add", 0) == 0 and plan["changes"].get("remove", 0) == 0
+    assert plan["review"] == []
 
     destroy = zonke("destroy", "--local")
     assert "4 destroyed" in destroy.stdout and "Stopped the local AWS emulator" in destroy.stderr
@@ -145,5 +146,15 @@ def test_ctrl_c_stops_terraform_cleanly(project: Path, tf_env: TerraformEnv, zon
     # the state is usable: a plan (which takes the lock) runs and only the slow resource is left
     plan = json.loads(zonke("plan", "--local", "--json").stdout)
     assert [c["address"] for c in plan["resources"]] == ["terraform_data.slow[0]"]
+    # the review, read from the plan's own events (plan_review.changes_from_events)
+    assert plan["review"] == [
+        {
+            "address": "terraform_data.slow[0]",
+            "type": "terraform_data",
+            "action": "create",
+            "reason": None,
+            "data_loss": False,
+        }
+    ]
     (project / "zonke.toml").write_text('[app]\nname = "demo"\n')
     zonke("destroy", "--local")

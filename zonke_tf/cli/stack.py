@@ -17,9 +17,9 @@ from zonke_tf.cli.console import Console, run_with_progress
 from zonke_tf.cli.exits import EXIT_FAILED, EXIT_OK
 from zonke_tf.config import CONFIG_FILE, AppConfig, find_config, load_config, render_tfvars
 from zonke_tf.detect import init_project
-from zonke_tf.engine import Workspace
+from zonke_tf.engine import RunResult, Workspace
 from zonke_tf.errors import OperationError, UsageError, ZonkeError
-from zonke_tf.plan_review import ResourceChange, check_data_loss, plan_changes
+from zonke_tf.plan_review import ResourceChange, check_data_loss, review
 from zonke_tf.progress import Progress, describe_changes, planned_changes
 
 
@@ -91,7 +91,7 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     result, _ = run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
     summary = result.summary()
     changes = planned_changes(result.events)
-    reviewed = plan_changes(ws.saved_plan())
+    reviewed = review(result.events, ws.saved_plan)
     console.emit(
         {
             "command": "plan",
@@ -109,9 +109,11 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-def _review_saved_plan(ws: Workspace, console: Console, allow_data_loss: bool) -> list[ResourceChange]:
-    """List the saved plan's changes and refuse data loss unless allowed."""
-    changes = plan_changes(ws.saved_plan())
+def _review_saved_plan(
+    ws: Workspace, console: Console, planned: RunResult, allow_data_loss: bool
+) -> list[ResourceChange]:
+    """List the changes of the plan just saved and refuse data loss unless allowed."""
+    changes = review(planned.events, ws.saved_plan)
     if changes:
         console.result("Changes:\n" + "\n".join(c.line() for c in changes))
     check_data_loss(changes, allow_data_loss)
@@ -131,8 +133,8 @@ def _confirm(console: Console, question: str, yes: bool) -> None:
 def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     ws = _workspace(args, console)
     # Plan, show the plan, ask (on AWS), then apply exactly that saved plan.
-    run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
-    changes = _review_saved_plan(ws, console, getattr(args, "allow_data_loss", False))
+    planned, _ = run_with_progress(ws, console, "plan", lambda p: ws.plan(p))
+    changes = _review_saved_plan(ws, console, planned, getattr(args, "allow_data_loss", False))
     if changes and ws.target.confirm_destroy:
         _confirm(console, f"Apply these {len(changes)} changes to {ws.target.description}?", args.yes)
     progress = None if console.as_json else Progress()
