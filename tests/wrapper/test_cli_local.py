@@ -146,13 +146,14 @@ def test_ctrl_c_stops_terraform_cleanly(project: Path, tf_env: TerraformEnv, zon
     # the state is usable: a plan (which takes the lock) runs and only the slow resource is left
     plan = json.loads(zonke("plan", "--local", "--json").stdout)
     assert [c["address"] for c in plan["resources"]] == ["terraform_data.slow[0]"]
-    # the review, read from the plan's own events (plan_review.changes_from_events)
+    # the review, read from the plan's own events (plan_review.changes_from_events): the
+    # interrupted create left the resource tainted, so it is replaced
     assert plan["review"] == [
         {
             "address": "terraform_data.slow[0]",
             "type": "terraform_data",
-            "action": "create",
-            "reason": None,
+            "action": "replace",
+            "reason": "replace_because_tainted",
             "data_loss": False,
         }
     ]
