@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,11 @@ from zonke_tf.local import LocalEmulator
 
 pytestmark = pytest.mark.apply
 
-SOURCES = ["pyproject.toml", "setup.py", "README.md", "zonke_tf", "modules", "examples/django-monolith"]
+# What the wheel is built from: the build files, the Terraform it bundles, and the packages
+# pyproject.toml names (zonke_tf and zonke_emulator), read from it so a new one is not missed.
+SETUPTOOLS = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+PACKAGES = [pattern.rstrip("*") for pattern in SETUPTOOLS["packages"]["find"]["include"]]
+SOURCES = ["pyproject.toml", "setup.py", "README.md", "modules", "examples/django-monolith", *PACKAGES]
 
 
 def run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
@@ -59,7 +64,11 @@ def test_built_wheel_installs_and_plans(tmp_path: Path, tf_env: TerraformEnv) ->
     run([sys.executable, "-m", "venv", str(venv)])
     vpy = str(venv / "bin" / "python")
     run([vpy, "-m", "pip", "install", "-q", f"{wheel}[emulator]"])
-    run([vpy, "-c", "from zonke_emulator import check_moto; check_moto()"])
+    # from tmp_path, where no checkout is on sys.path: each package must come from the wheel
+    for package in PACKAGES:
+        where = run([vpy, "-c", f"import {package}; print({package}.__file__)"], cwd=tmp_path).stdout
+        assert where.strip().startswith(str(venv)), f"{package} imported from {where}, not the wheel"
+    run([vpy, "-c", "from zonke_emulator import check_moto; check_moto()"], cwd=tmp_path)
     site = run([vpy, "-c", "import moto, boto3; print(moto.__file__, boto3.__file__)"]).stdout
     assert all(path.startswith(str(venv)) for path in site.split()), f"imported from outside: {site}"
     where = run(
