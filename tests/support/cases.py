@@ -226,9 +226,10 @@ def _test_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_n
     update = bool(request.config.getoption(UPDATE_OPTION))
     if case.error is not None:
         diagnostics = cases_root.plan_error(variables)
-        missing = [text for text in case.error if text not in one_line(diagnostics)]
-        extra = case.only and error_count(diagnostics) != len(case.error)
-        if not missing and not extra:
+        flat = one_line(diagnostics)
+        missing = [text for text in case.error if text not in flat]
+        count = error_count(diagnostics)
+        if not missing and not (case.only and count != len(case.error)):
             return
         if update:
             messages = terraform_messages(diagnostics)
@@ -236,7 +237,6 @@ def _test_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_n
             return
         if missing:
             raise AssertionError(f"{case_name}: the error does not say {missing}:\n{diagnostics}")
-        count = error_count(diagnostics)
         raise AssertionError(f"{case_name}: {count} errors, `only` lists {len(case.error)}:\n{diagnostics}")
     plan = cases_root.plan(variables)
     expected = load_expected(case)
