@@ -31,6 +31,7 @@ Terraform's messages) instead of failing; review the diff before committing it.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,17 @@ class CasesFile:
     def variables(self, name: str) -> dict[str, Any]:
         """The variables case ``name`` plans with: the base, then its own (for a Python test
         that checks more of the same plan than a subset match can say)."""
-        return {**self.base, **self.cases[name].variables}
+        return {**copy.deepcopy(self.base), **copy.deepcopy(self.cases[name].variables)}
+
+    def base_vars(self, **overrides: Any) -> dict[str, Any]:
+        """A fresh copy of the base with ``overrides`` on top: the one spelling of a module's
+        usual inputs, for the Python plan and apply tests beside the cases file."""
+        return {**copy.deepcopy(self.base), **overrides}
+
+
+def cases_beside(test_file: str) -> CasesFile:
+    """The cases file in the folder of ``test_file`` (a test module's ``__file__``)."""
+    return load_cases(Path(test_file).with_name(CASES_FILE))
 
 
 def load_cases(path: Path) -> CasesFile:

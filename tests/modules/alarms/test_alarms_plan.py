@@ -10,16 +10,11 @@ from typing import Any
 import pytest
 
 from tests.support import TerraformRoot
+from tests.support.cases import cases_beside
 
 RUNNER = "arn:aws:states:us-east-1:123456789012:stateMachine:demo-migrate"
 
-BASE: dict[str, Any] = {
-    "name": "demo",
-    "alb_arn_suffix": "app/demo-alb/0123456789abcdef",
-    "target_group_arn_suffix": "targetgroup/demo/0123456789abcdef",
-    "cluster_name": "demo",
-    "service_name": "demo",
-}
+BASE = cases_beside(__file__).base_vars()
 FULL: dict[str, Any] = {
     **BASE,
     "database": {"identifier": "demo", "allocated_storage_gb": 20},

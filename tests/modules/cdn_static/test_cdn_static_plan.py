@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import cases_beside
 
-ALB = "demo-123456.us-east-1.elb.amazonaws.com"
-BASE = {"name": "demo", "alb_dns_name": ALB}
+BASE = cases_beside(__file__).base_vars()
+ALB: str = BASE["alb_dns_name"]
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
 CUSTOM_DOMAIN = {
     "aliases": ["www.example.com", "example.com"],

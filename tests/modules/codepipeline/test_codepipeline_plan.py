@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from tests.modules.codepipeline.common import (
+    CASES,
     CONNECTION,
     REPO_URL,
     RUNNER,
@@ -25,10 +26,8 @@ from tests.modules.codepipeline.common import (
     base_vars,
 )
 from tests.support import PlanResult, TerraformRoot
-from tests.support.cases import load_cases
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
-CASES = load_cases(Path(__file__).parent / "cases.yaml")
 STATE_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555"
 
 
@@ -87,11 +86,6 @@ def policy(plan: PlanResult, key: str) -> dict[str, Any]:
 
 
 # --- the pipeline ---
-
-
-def test_the_cases_start_from_the_shared_inputs() -> None:
-    """cases.yaml spells out common.base_vars(), which the other tests of the folder use."""
-    assert CASES.base == base_vars()
 
 
 def test_build_passes_the_commit_and_migrate_and_deploy_use_its_artifact(full: PlanResult) -> None:

@@ -10,22 +10,15 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import cases_beside
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:zonke/demo/app-AbCdEf"
 DB_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-XyZ123"
-TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/demo/0123456789abcdef"
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 
-BASE: dict[str, Any] = {
-    "name": "demo",
-    "vpc_id": "vpc-0123",
-    "private_subnet_ids": ["subnet-0aaa", "subnet-0bbb"],
-    "alb_security_group_id": "sg-0a1b",
-    "target_group_arn": TG_ARN,
-    "alb_arn_suffix": "app/demo-alb/0123456789abcdef",
-    "target_group_arn_suffix": "targetgroup/demo/0123456789abcdef",
-}
+BASE = cases_beside(__file__).base_vars()
+TG_ARN: str = BASE["target_group_arn"]
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,11 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import cases_beside
 from tests.support.iam import as_list
 
-GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:/zonke/demo/app"
-BASE: dict[str, Any] = {
-    "description": "demo app logs",
-    "alias_name": "alias/zonke/demo/app",
-    "log_group_arns": [GROUP],
-    "tags": {"team": "web"},
-}
+BASE = cases_beside(__file__).base_vars()
+[GROUP] = BASE["log_group_arns"]
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import cases_beside
 from tests.support.iam import as_list
 from tests.support.keys import public_key_pem
 
-DISTRIBUTION = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE1"
-BASE = {"name": "shop-prod", "distribution_arn": DISTRIBUTION}
+BASE = cases_beside(__file__).base_vars()
+DISTRIBUTION: str = BASE["distribution_arn"]
 
 
 @pytest.fixture(scope="module")

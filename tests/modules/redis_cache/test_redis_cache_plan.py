@@ -9,8 +9,9 @@ import json
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import cases_beside
 
-BASE = {"name": "shop-prod", "vpc_id": "vpc-0123", "subnet_ids": ["subnet-0aaa", "subnet-0bbb"]}
+BASE = cases_beside(__file__).base_vars()
 
 
 @pytest.fixture(scope="module")

@@ -10,23 +10,10 @@ from typing import Any
 import pytest
 
 from tests.support import TerraformRoot
+from tests.support.cases import cases_beside
 
-CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod"
-BASE: dict[str, Any] = {
-    "name": "shop-prod",
-    "cluster_arn": CLUSTER,
-    "task_definition_family": "shop-prod",
-    "container_name": "app",
-    "task_role_arn": "arn:aws:iam::123456789012:role/shop-prod-task",
-    "execution_role_arn": "arn:aws:iam::123456789012:role/shop-prod-execution",
-    "subnet_ids": ["subnet-0a", "subnet-0b"],
-    "security_group_ids": ["sg-0app"],
-    "iam_path": "/zonke/shop-prod/",
-    "permissions_boundary": "arn:aws:iam::123456789012:policy/zonke/shop-prod/terraform/shop-prod-boundary",
-    "schedules": {
-        "nightly": {"expression": "cron(0 3 * * ? *)", "command": ["python", "manage.py", "nightly"]}
-    },
-}
+BASE = cases_beside(__file__).base_vars()
+CLUSTER: str = BASE["cluster_arn"]
 
 
 def statements_by_sid(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
