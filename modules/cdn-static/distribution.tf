@@ -142,7 +142,7 @@ resource "aws_cloudfront_distribution" "this" {
 
   origin {
     origin_id                = local.static_origin_id
-    domain_name              = aws_s3_bucket.this.bucket_regional_domain_name
+    domain_name              = module.bucket.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.this.id
   }
 

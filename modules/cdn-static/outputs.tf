@@ -25,7 +25,7 @@ output "public_url" {
 
 output "static_bucket_name" {
   description = "Name of the static bucket (Django's `AWS_STORAGE_BUCKET_NAME`)."
-  value       = aws_s3_bucket.this.id
+  value       = module.bucket.name
 }
 
 output "static_bucket_arn" {
@@ -37,7 +37,7 @@ output "static_bucket_arn" {
 
 output "static_bucket_regional_domain_name" {
   description = "Regional domain name of the static bucket."
-  value       = aws_s3_bucket.this.bucket_regional_domain_name
+  value       = module.bucket.bucket_regional_domain_name
 }
 
 output "static_prefix" {

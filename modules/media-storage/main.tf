@@ -16,142 +16,66 @@ locals {
 
 # The private bucket behind /media/*: nothing public, KMS-encrypted with a key of its own,
 # versioned (an overwritten or deleted upload can be restored), readable only by the given
-# distribution through origin access control. The app's task role writes under `media/`
-# (the ecs-service module's media_bucket_arn); nothing else may.
+# distribution through origin access control (modules/_internal/private-bucket). The app's
+# task role writes under `media/` (the ecs-service module's media_bucket_arn); nothing else
+# may.
 
-resource "aws_s3_bucket" "this" {
-  # checkov:skip=CKV_AWS_144:Cross-region replication of uploads is a disaster-recovery choice with a second bucket and region to pay for; versioning already keeps deleted and overwritten files.
-  # checkov:skip=CKV2_AWS_62:Nothing consumes object events of the media bucket; uploads are written by the app and read by CloudFront.
-  # checkov:skip=CKV_AWS_18:Server access logs are opt-in (access_logs_bucket): the log bucket needs a delivery policy this module cannot write for a bucket it does not own.
-  bucket        = local.bucket_name
-  force_destroy = var.force_destroy
+module "bucket" {
+  source = "../_internal/private-bucket"
 
-  tags = merge(local.tags, { Name = local.bucket_name })
-}
+  bucket_name                        = local.bucket_name
+  kms_key_arn                        = aws_kms_key.this.arn
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  access_logs_bucket                 = var.access_logs_bucket
+  force_destroy                      = var.force_destroy
+  tags                               = local.tags
 
-resource "aws_s3_bucket_public_access_block" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
+  reader = {
+    distribution_arn = var.distribution_arn
+    key_prefix       = "${local.prefix}/"
+    sid              = "TheDistributionReadsMedia"
   }
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
+# The bucket's resources before they moved into the building block.
+moved {
+  from = aws_s3_bucket.this
+  to   = module.bucket.aws_s3_bucket.this
 }
 
-resource "aws_s3_bucket_versioning" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+moved {
+  from = aws_s3_bucket_public_access_block.this
+  to   = module.bucket.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    id     = "expire-noncurrent-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  rule {
-    id     = "remove-expired-delete-markers"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      expired_object_delete_marker = true
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
+moved {
+  from = aws_s3_bucket_ownership_controls.this
+  to   = module.bucket.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_logging" "this" {
-  count = var.access_logs_bucket == null ? 0 : 1
-
-  bucket        = aws_s3_bucket.this.id
-  target_bucket = var.access_logs_bucket
-  target_prefix = "s3/${local.bucket_name}/"
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this
+  to   = module.bucket.aws_s3_bucket_server_side_encryption_configuration.this
 }
 
-# With origin access control, CloudFront signs its requests as the service principal and
-# the bucket policy names the distribution in aws:SourceArn.
-# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [local.bucket_arn, "${local.bucket_arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "TheDistributionReadsMedia"
-    actions   = ["s3:GetObject"]
-    resources = ["${local.bucket_arn}/${local.prefix}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudfront.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "AWS:SourceArn"
-      values   = [var.distribution_arn]
-    }
-  }
+moved {
+  from = aws_s3_bucket_versioning.this
+  to   = module.bucket.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_policy" "this" {
-  bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.bucket.json
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.this
+  to   = module.bucket.aws_s3_bucket_lifecycle_configuration.this
+}
 
-  depends_on = [aws_s3_bucket_public_access_block.this]
+moved {
+  from = aws_s3_bucket_logging.this
+  to   = module.bucket.aws_s3_bucket_logging.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.this
+  to   = module.bucket.aws_s3_bucket_policy.this
 }
 
 # --- signed URLs for /media/private/* ---

@@ -1,6 +1,6 @@
 output "bucket_name" {
   description = "Name of the media bucket (the contract's `MEDIA_BUCKET`)."
-  value       = aws_s3_bucket.this.bucket
+  value       = module.bucket.name
 }
 
 output "bucket_arn" {
@@ -10,7 +10,7 @@ output "bucket_arn" {
 
 output "bucket_regional_domain_name" {
   description = "Regional domain name of the bucket: the cdn-static module's `media_origin.domain_name`."
-  value       = aws_s3_bucket.this.bucket_regional_domain_name
+  value       = module.bucket.bucket_regional_domain_name
 }
 
 output "kms_key_arn" {

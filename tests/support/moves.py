@@ -124,3 +124,32 @@ def assert_moved_in_place(plan: PlanResult, moves: Mapping[str, str]) -> None:
     ]
     problems += [f"{a} would be destroyed" for a in leftovers]
     assert problems == [], "\n".join(problems)
+
+
+# The bucket's resources that cdn-static and media-storage held at their roots before they
+# moved into modules/_internal/private-bucket (module "bucket"); logging is a toggle ([0]).
+PRIVATE_BUCKET_RESOURCES = (
+    "aws_s3_bucket.this",
+    "aws_s3_bucket_public_access_block.this",
+    "aws_s3_bucket_ownership_controls.this",
+    "aws_s3_bucket_server_side_encryption_configuration.this",
+    "aws_s3_bucket_versioning.this",
+    "aws_s3_bucket_lifecycle_configuration.this",
+    "aws_s3_bucket_logging.this[0]",
+    "aws_s3_bucket_policy.this",
+)
+
+
+def private_bucket_parts(bucket_name: str) -> tuple[list[OldResource], dict[str, str]]:
+    """The bucket's resources at their old root addresses (as the provider stores the
+    attributes that would force a replacement), and the moves ``assert_moved_in_place``
+    expects: each to the same address under ``module.bucket``."""
+    ids = {"id": bucket_name, "bucket": bucket_name}
+    stored: dict[str, dict[str, Any]] = {
+        "aws_s3_bucket.this": {"arn": f"arn:aws:s3:::{bucket_name}", "force_destroy": False},
+        # The provider stores an unset expected owner as "" (its schema default); the
+        # attribute forces a replacement, so a null here would plan one.
+        "aws_s3_bucket_lifecycle_configuration.this": {"expected_bucket_owner": ""},
+    }
+    old = [OldResource(address, {**ids, **stored.get(address, {})}) for address in PRIVATE_BUCKET_RESOURCES]
+    return old, {f"module.bucket.{address}": address for address in PRIVATE_BUCKET_RESOURCES}

@@ -16,8 +16,10 @@ import pytest
 
 from tests.support import PlanResult, TerraformRoot
 from tests.support.cases import cases_beside
+from tests.support.moves import assert_moved_in_place, moved_plan, private_bucket_parts
 
 BASE = cases_beside(__file__).base_vars()
+BUCKET_POLICY = "module.bucket.data.aws_iam_policy_document.this"
 ALB: str = BASE["alb_dns_name"]
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
 CUSTOM_DOMAIN = {
@@ -68,7 +70,7 @@ def test_defaults(cdn: TerraformRoot) -> None:
     # Django's behaviour uses the module's own cache policy, whose ID comes after apply
     assert dist_unknown["default_cache_behavior"][0]["cache_policy_id"] is True
 
-    bucket = statements(plan, "data.aws_iam_policy_document.bucket")
+    bucket = statements(plan, BUCKET_POLICY)
     deny = bucket["DenyInsecureTransport"]
     assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"]
     assert deny["condition"] == [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]
@@ -116,7 +118,7 @@ def test_media_enabled_with_a_domain_but_no_origin_name(cdn: TerraformRoot) -> N
         assert behaviour["trusted_key_groups"] == []
     # the media bucket is an origin of its own; the static bucket's policy names static/ only
     assert origins(plan)["media"]["domain_name"] == media_domain
-    read = statements(plan, "data.aws_iam_policy_document.bucket")["ThisDistributionReadsStaticFiles"]
+    read = statements(plan, BUCKET_POLICY)["ThisDistributionReadsStaticFiles"]
     assert read["resources"] == ["arn:aws:s3:::demo-static-123456789012/static/*"]
     assert plan.outputs["media_prefix"] == "media/"
     assert plan.outputs["media_url"] == "https://www.example.com/media/"
@@ -222,3 +224,11 @@ def test_hardened_mode_reaches_the_internal_alb_through_a_vpc_origin(cdn: Terraf
     dist_unknown = unknown_after_apply(plan, "aws_cloudfront_distribution.this")
     alb_unknown = [o for o in dist_unknown["origin"] if o.get("vpc_origin_config")]
     assert alb_unknown and alb_unknown[0]["vpc_origin_config"][0]["vpc_origin_id"] is True
+
+
+def test_the_bucket_moved_into_the_building_block_in_place(cdn: TerraformRoot) -> None:
+    """A stack applied before the bucket moved into modules/_internal/private-bucket keeps
+    its bucket and everything on it: each resource moves, none is replaced."""
+    old, moves = private_bucket_parts("demo-static-123456789012")
+    plan = moved_plan(cdn, {**BASE, "access_logs_bucket": "demo-logs"}, old)
+    assert_moved_in_place(plan, moves)

@@ -12,6 +12,7 @@ from tests.support import PlanResult, TerraformRoot
 from tests.support.cases import cases_beside
 from tests.support.iam import as_list
 from tests.support.keys import public_key_pem
+from tests.support.moves import assert_moved_in_place, moved_plan, private_bucket_parts
 
 BASE = cases_beside(__file__).base_vars()
 DISTRIBUTION: str = BASE["distribution_arn"]
@@ -40,7 +41,7 @@ def statements(plan: PlanResult, address: str) -> dict[str, dict[str, Any]]:
 
 def test_defaults(media: TerraformRoot) -> None:
     plan = media.plan(BASE)
-    bucket = statements(plan, "aws_s3_bucket_policy.this")
+    bucket = statements(plan, "module.bucket.aws_s3_bucket_policy.this")
     assert sorted(bucket) == ["DenyInsecureTransport", "TheDistributionReadsMedia"]
     deny = bucket["DenyInsecureTransport"]
     assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"] and deny["principals"] == "*"
@@ -67,8 +68,19 @@ def test_signed_urls_make_a_key_group_for_the_private_path(media: TerraformRoot)
     assert (key["name"], key["encoded_key"]) == ("shop-prod-media", pem)
     assert plan.one("aws_cloudfront_key_group")["name"] == "shop-prod-media"
     assert plan.outputs["private_prefix"] == "media/private"
-    assert plan.values["aws_s3_bucket_logging.this[0]"]["target_prefix"] == "s3/shop-prod-media-123456789012/"
+    assert (
+        plan.values["module.bucket.aws_s3_bucket_logging.this[0]"]["target_prefix"]
+        == "s3/shop-prod-media-123456789012/"
+    )
     # the group lists the key by its ID, known after apply
     resources = plan.raw["configuration"]["root_module"]["resources"]
     [group] = [r for r in resources if r["address"] == "aws_cloudfront_key_group.this"]
     assert "aws_cloudfront_public_key.this" in group["expressions"]["items"]["references"]
+
+
+def test_the_bucket_moved_into_the_building_block_in_place(media: TerraformRoot) -> None:
+    """A stack applied before the bucket moved into modules/_internal/private-bucket keeps
+    its uploads: each of the bucket's resources moves, none is replaced."""
+    old, moves = private_bucket_parts("shop-prod-media-123456789012")
+    plan = moved_plan(media, {**BASE, "access_logs_bucket": "shop-logs"}, old)
+    assert_moved_in_place(plan, moves)
