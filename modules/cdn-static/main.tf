@@ -5,7 +5,6 @@ locals {
   tags = merge(var.tags, { "zonke:module" = "cdn-static" })
 
   bucket_name = coalesce(var.bucket_name, "${var.name}-static-${data.aws_caller_identity.current.account_id}")
-  bucket_arn  = "arn:${data.aws_partition.current.partition}:s3:::${local.bucket_name}"
 
   # Paths served from the bucket; each maps to the same key prefix (`/static/x.css` is
   # the object `static/x.css`), which is where Django's S3 storages put them.

@@ -32,7 +32,7 @@ output "static_bucket_arn" {
   description = "ARN of the static bucket (grant the deploy role `s3:PutObject` on `<arn>/static/*`)."
   # Built from the name (known at plan), not read from the bucket: a caller may decide by it
   # at plan time, as ecs-service's task policy count does with media_bucket_arn.
-  value = local.bucket_arn
+  value = module.bucket.arn
 }
 
 output "static_bucket_regional_domain_name" {

@@ -5,7 +5,6 @@ locals {
   tags = merge(var.tags, { "zonke:module" = "media-storage" })
 
   bucket_name = coalesce(var.bucket_name, "${var.name}-media-${data.aws_caller_identity.current.account_id}")
-  bucket_arn  = "arn:${data.aws_partition.current.partition}:s3:::${local.bucket_name}"
 
   # CloudFront forwards the viewer's path as the key: `/media/a.jpg` is the object
   # `media/a.jpg`. Private files live under `media/private/`, served only with signed URLs.

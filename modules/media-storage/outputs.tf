@@ -5,7 +5,7 @@ output "bucket_name" {
 
 output "bucket_arn" {
   description = "ARN of the media bucket: give it to the ecs-service module's `media_bucket_arn`. Built from the name, so it is known when planning."
-  value       = local.bucket_arn
+  value       = module.bucket.arn
 }
 
 output "bucket_regional_domain_name" {

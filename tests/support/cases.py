@@ -233,7 +233,7 @@ def cases_root(request: pytest.FixtureRequest, make_root: Any) -> TerraformRoot:
 def _test_case(request: pytest.FixtureRequest, cases_root: TerraformRoot, case_name: str) -> None:
     cases = _file(request)
     case = cases.cases[case_name]
-    variables = {**cases.base, **case.variables}
+    variables = cases.variables(case_name)
     update = bool(request.config.getoption(UPDATE_OPTION))
     if case.error is not None:
         diagnostics = cases_root.plan_error(variables)
@@ -295,4 +295,4 @@ class CasesModule(pytest.Module):
         return cases_module()
 
 
-__all__ = ["CASES_FILE", "UPDATE_OPTION", "CasesError", "CasesModule", "load_cases"]
+__all__ = ["CASES_FILE", "UPDATE_OPTION", "CasesError", "CasesModule", "cases_beside", "load_cases"]

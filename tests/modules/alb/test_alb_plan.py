@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 
 from tests.support import PlanResult, TerraformRoot, assert_plan_matches
+from tests.support.cases import cases_beside
 from zonke_emulator import Emulator
 
 HERE = Path(__file__).parent
-SECRET = "0123456789abcdef0123456789abcdef"
+CASES = cases_beside(__file__)
+SECRET: str = CASES.base["origin_secret_value"]
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
 CIDR = "10.61.0.0/16"
 PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
@@ -35,12 +37,7 @@ def base(emulator: Emulator) -> dict[str, Any]:
     ec2 = emulator.boto3_session().client("ec2")
     found = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": [CIDR]}])["Vpcs"]
     vpc = found[0]["VpcId"] if found else ec2.create_vpc(CidrBlock=CIDR)["Vpc"]["VpcId"]
-    return {
-        "name": "demo",
-        "vpc_id": vpc,
-        "public_subnet_ids": ["subnet-0aaa1111", "subnet-0bbb2222"],
-        "origin_secret_value": SECRET,
-    }
+    return CASES.base_vars(vpc_id=vpc)
 
 
 def cloudfront_prefix_list_id(emulator: Emulator) -> str:

@@ -18,15 +18,12 @@ from tests.support import PlanResult, TerraformRoot
 from tests.support.cases import cases_beside
 from tests.support.moves import assert_moved_in_place, moved_plan, private_bucket_parts
 
-BASE = cases_beside(__file__).base_vars()
+CASES = cases_beside(__file__)
+BASE = CASES.base_vars()
 BUCKET_POLICY = "module.bucket.data.aws_iam_policy_document.this"
 ALB: str = BASE["alb_dns_name"]
-CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
-CUSTOM_DOMAIN = {
-    "aliases": ["www.example.com", "example.com"],
-    "acm_certificate_arn": CERT,
-    "origin_domain_name": "origin.example.com",
-}
+# the custom_domain case's own variables: aliases, certificate and the ALB's origin name
+CUSTOM_DOMAIN: dict[str, Any] = CASES.cases["custom_domain"].variables
 
 
 @pytest.fixture(scope="module")
@@ -229,6 +226,6 @@ def test_hardened_mode_reaches_the_internal_alb_through_a_vpc_origin(cdn: Terraf
 def test_the_bucket_moved_into_the_building_block_in_place(cdn: TerraformRoot) -> None:
     """A stack applied before the bucket moved into modules/_internal/private-bucket keeps
     its bucket and everything on it: each resource moves, none is replaced."""
-    old, moves = private_bucket_parts("demo-static-123456789012")
+    old, moves = private_bucket_parts(f"{BASE['name']}-static-123456789012")
     plan = moved_plan(cdn, {**BASE, "access_logs_bucket": "demo-logs"}, old)
     assert_moved_in_place(plan, moves)

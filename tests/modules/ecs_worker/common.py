@@ -12,8 +12,8 @@ CLUSTER_ARN: str = CASES.base["cluster_arn"]
 EXECUTION_ROLE: str = CASES.base["execution_role_arn"]
 TASK_ROLE: str = CASES.base["task_role_arn"]
 IMAGE: str = CASES.base["image"]
-COMMAND: list[str] = CASES.base["command"]
-DB_SECRET: str = CASES.base["secrets"][0]["valueFrom"].removesuffix(":username::")
+COMMAND: list[str] = list(CASES.base["command"])
+SECRETS: list[dict[str, str]] = [dict(s) for s in CASES.base["secrets"]]
 
 
 def base_vars(**overrides: Any) -> dict[str, Any]:

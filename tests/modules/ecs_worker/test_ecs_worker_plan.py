@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.modules.ecs_worker.common import COMMAND, DB_SECRET, IMAGE, base_vars
+from tests.modules.ecs_worker.common import COMMAND, IMAGE, SECRETS, base_vars
 from tests.support import PlanResult, TerraformRoot
 
 
@@ -29,7 +29,7 @@ def test_container_runs_the_command_with_the_contract_and_stops_gracefully(worke
     assert c["command"] == COMMAND
     assert "portMappings" not in c  # nothing listens
     assert c["environment"] == [{"name": "DJANGO_SETTINGS_MODULE", "value": "mysite.settings"}]
-    assert c["secrets"] == [{"name": "DB_USER", "valueFrom": f"{DB_SECRET}:username::"}]
+    assert c["secrets"] == SECRETS
     assert c["stopTimeout"] == 120
     assert c["linuxParameters"] == {"initProcessEnabled": True}
     assert c["readonlyRootFilesystem"] is True

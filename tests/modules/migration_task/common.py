@@ -12,8 +12,8 @@ REPO: str = CASES.base["ecr_repository_url"]
 CLUSTER_ARN: str = CASES.base["cluster_arn"]
 EXECUTION_ROLE: str = CASES.base["execution_role_arn"]
 TASK_ROLE: str = CASES.base["task_role_arn"]
-SUBNETS: list[str] = CASES.base["subnet_ids"]
-SECURITY_GROUPS: list[str] = CASES.base["security_group_ids"]
+SUBNETS: list[str] = list(CASES.base["subnet_ids"])
+SECURITY_GROUPS: list[str] = list(CASES.base["security_group_ids"])
 DB_SECRET: str = CASES.base["secrets"][0]["valueFrom"]
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.support import TerraformRoot
+from tests.support.cases import cases_beside
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
+
+CASES = cases_beside(__file__)
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +18,7 @@ def network(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
 
 
 def test_two_azs_per_az_nat_and_tags(network: TerraformRoot) -> None:
-    plan = network.plan({"name": "demo", "nat_gateway_mode": "per_az", "tags": {"team": "web"}})
+    plan = network.plan(CASES.base_vars(nat_gateway_mode="per_az", tags={"team": "web"}))
     assert plan.counts["aws_nat_gateway"] == 2
     for addr, values in plan.values.items():
         if "tags" in values and not addr.startswith("data."):
@@ -27,7 +30,7 @@ def test_an_existing_flow_log_key_moves_into_the_building_block(network: Terrafo
     old = kms_key_and_alias(
         "aws_kms_key.flow_logs[0]", "aws_kms_alias.flow_logs[0]", "alias/zonke/demo/vpc-flow-logs"
     )
-    plan = moved_plan(network, {"name": "demo"}, old)
+    plan = moved_plan(network, CASES.base_vars(), old)
     assert_moved_in_place(
         plan,
         {

@@ -12,7 +12,7 @@ from tests.support import TerraformRoot
 from tests.support.cases import cases_beside
 
 BASE = cases_beside(__file__).base_vars()
-ARN = "arn:aws:s3:::demo-static-123456789012"
+ARN = f"arn:aws:s3:::{BASE['bucket_name']}"
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,15 @@ def test_only_the_distribution_reads_only_its_prefix_and_only_over_tls(bucket: T
         "Effect": "Allow",
         "Action": "s3:GetObject",
         "Principal": {"Service": "cloudfront.amazonaws.com"},
-        "Resource": f"{ARN}/static/*",
+        "Resource": f"{ARN}/{BASE['reader']['key_prefix']}*",
         "Condition": {"StringEquals": {"AWS:SourceArn": BASE["reader"]["distribution_arn"]}},
     }
-    # the policy goes on only once the public access block is in place
-    resources = plan.raw["configuration"]["root_module"]["resources"]
-    [put] = [r for r in resources if r["address"] == "aws_s3_bucket_policy.this"]
-    assert put["depends_on"] == ["aws_s3_bucket_public_access_block.this"]
+
+
+def test_the_policy_waits_for_the_block_and_the_lifecycle_for_versioning(bucket: TerraformRoot) -> None:
+    """The policy goes on only once the public access block is in place; the lifecycle
+    rules, which expire noncurrent versions, only once versioning is on."""
+    resources = bucket.plan(BASE).raw["configuration"]["root_module"]["resources"]
+    depends_on = {r["address"]: r.get("depends_on") for r in resources}
+    assert depends_on["aws_s3_bucket_policy.this"] == ["aws_s3_bucket_public_access_block.this"]
+    assert depends_on["aws_s3_bucket_lifecycle_configuration.this"] == ["aws_s3_bucket_versioning.this"]

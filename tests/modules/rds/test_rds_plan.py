@@ -5,15 +5,14 @@ move."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
-from tests.support.cases import load_cases
+from tests.support.cases import cases_beside
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
-CASES = load_cases(Path(__file__).parent / "cases.yaml")
+CASES = cases_beside(__file__)
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,15 @@ machinery, bad input): the restart machine's definition and the policies, and th
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
-from tests.support.cases import load_cases
+from tests.support.cases import cases_beside
 from tests.support.moves import assert_moved_in_place, kms_key_and_alias, moved_plan
 
-CASES = load_cases(Path(__file__).parent / "cases.yaml")
+CASES = cases_beside(__file__)
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +37,8 @@ def test_defaults_roll_the_service_and_scope_the_policies(secrets: TerraformRoot
     machine = json.loads(plan.one("aws_sfn_state_machine")["definition"])
     task = machine["States"][machine["StartAt"]]
     assert task["Resource"] == "arn:aws:states:::aws-sdk:ecs:updateService"
-    assert task["Parameters"] == {
-        "Cluster": "demo-cluster",
-        "Service": "demo-web",
-        "ForceNewDeployment": True,
-    }
+    cluster, service = variables["ecs_cluster_name"], variables["ecs_service_name"]
+    assert task["Parameters"] == {"Cluster": cluster, "Service": service, "ForceNewDeployment": True}
     caught = task["Catch"][0]
     assert "Ecs.ServiceNotFoundException" in caught["ErrorEquals"]
     assert machine["States"][caught["Next"]]["Type"] == "Succeed"
@@ -52,7 +48,7 @@ def test_defaults_roll_the_service_and_scope_the_policies(secrets: TerraformRoot
     }
     assert as_list(restart["RollThisService"]["Action"]) == ["ecs:UpdateService"]
     assert as_list(restart["RollThisService"]["Resource"]) == [
-        "arn:aws:ecs:us-east-1:123456789012:service/demo-cluster/demo-web"
+        f"arn:aws:ecs:us-east-1:123456789012:service/{cluster}/{service}"
     ]
     events = json.loads(plan.values["aws_iam_role_policy.events[0]"]["policy"])["Statement"]
     assert [as_list(s["Resource"]) for s in events] == [

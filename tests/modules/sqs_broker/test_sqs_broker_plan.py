@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support import PlanResult, TerraformRoot
+from tests.support.cases import cases_beside
+
+CASES = cases_beside(__file__)
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +19,12 @@ def broker(make_root) -> TerraformRoot:  # type: ignore[no-untyped-def]
 
 def test_each_queue_gets_its_dead_letter_queue_and_the_settings(broker: TerraformRoot) -> None:
     plan: PlanResult = broker.plan(
-        {
-            "name": "shop-prod",
-            "queues": ["celery", "reports"],
-            "visibility_timeout_seconds": 7200,
-            "message_retention_seconds": 86400,
-            "max_receive_count": 3,
-        }
+        CASES.base_vars(
+            queues=["celery", "reports"],
+            visibility_timeout_seconds=7200,
+            message_retention_seconds=86400,
+            max_receive_count=3,
+        )
     )
     queues = plan.of_type("aws_sqs_queue")
     assert sorted(q["name"] for q in queues.values()) == [
