@@ -72,7 +72,7 @@ class CasesFile:
     def variables(self, name: str) -> dict[str, Any]:
         """The variables case ``name`` plans with: the base, then its own (for a Python test
         that checks more of the same plan than a subset match can say)."""
-        return {**copy.deepcopy(self.base), **copy.deepcopy(self.cases[name].variables)}
+        return self.base_vars(**copy.deepcopy(self.cases[name].variables))
 
     def base_vars(self, **overrides: Any) -> dict[str, Any]:
         """A fresh copy of the base with ``overrides`` on top: the one spelling of a module's

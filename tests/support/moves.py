@@ -140,16 +140,18 @@ PRIVATE_BUCKET_RESOURCES = (
 )
 
 
-def private_bucket_parts(bucket_name: str) -> tuple[list[OldResource], dict[str, str]]:
-    """The bucket's resources at their old root addresses (as the provider stores the
-    attributes that would force a replacement), and the moves ``assert_moved_in_place``
-    expects: each to the same address under ``module.bucket``."""
+# The moves ``assert_moved_in_place`` expects: each to the same address under module.bucket.
+PRIVATE_BUCKET_MOVES = {f"module.bucket.{address}": address for address in PRIVATE_BUCKET_RESOURCES}
+
+
+def private_bucket_state(bucket_name: str) -> list[OldResource]:
+    """The bucket's resources at their old root addresses, with the attributes that would
+    force a replacement set as an applied bucket has them."""
     ids = {"id": bucket_name, "bucket": bucket_name}
     stored: dict[str, dict[str, Any]] = {
         "aws_s3_bucket.this": {"arn": f"arn:aws:s3:::{bucket_name}", "force_destroy": False},
-        # The provider stores an unset expected owner as "" (its schema default); the
-        # attribute forces a replacement, so a null here would plan one.
+        # Optional, computed and forcing a replacement: a null here would plan one. The
+        # value really stored plans no change (tests/modules/media_storage, the upgrade test).
         "aws_s3_bucket_lifecycle_configuration.this": {"expected_bucket_owner": ""},
     }
-    old = [OldResource(address, {**ids, **stored.get(address, {})}) for address in PRIVATE_BUCKET_RESOURCES]
-    return old, {f"module.bucket.{address}": address for address in PRIVATE_BUCKET_RESOURCES}
+    return [OldResource(address, {**ids, **stored.get(address, {})}) for address in PRIVATE_BUCKET_RESOURCES]

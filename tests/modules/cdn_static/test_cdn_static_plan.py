@@ -16,7 +16,7 @@ import pytest
 
 from tests.support import PlanResult, TerraformRoot
 from tests.support.cases import cases_beside
-from tests.support.moves import assert_moved_in_place, moved_plan, private_bucket_parts
+from tests.support.moves import PRIVATE_BUCKET_MOVES, assert_moved_in_place, moved_plan, private_bucket_state
 
 CASES = cases_beside(__file__)
 BASE = CASES.base_vars()
@@ -226,6 +226,6 @@ def test_hardened_mode_reaches_the_internal_alb_through_a_vpc_origin(cdn: Terraf
 def test_the_bucket_moved_into_the_building_block_in_place(cdn: TerraformRoot) -> None:
     """A stack applied before the bucket moved into modules/_internal/private-bucket keeps
     its bucket and everything on it: each resource moves, none is replaced."""
-    old, moves = private_bucket_parts(f"{BASE['name']}-static-123456789012")
+    old = private_bucket_state(f"{BASE['name']}-static-123456789012")
     plan = moved_plan(cdn, {**BASE, "access_logs_bucket": "demo-logs"}, old)
-    assert_moved_in_place(plan, moves)
+    assert_moved_in_place(plan, PRIVATE_BUCKET_MOVES)

@@ -12,7 +12,7 @@ from tests.support import PlanResult, TerraformRoot
 from tests.support.cases import cases_beside
 from tests.support.iam import as_list
 from tests.support.keys import public_key_pem
-from tests.support.moves import assert_moved_in_place, moved_plan, private_bucket_parts
+from tests.support.moves import PRIVATE_BUCKET_MOVES, assert_moved_in_place, moved_plan, private_bucket_state
 
 BASE = cases_beside(__file__).base_vars()
 DISTRIBUTION: str = BASE["distribution_arn"]
@@ -81,6 +81,6 @@ def test_signed_urls_make_a_key_group_for_the_private_path(media: TerraformRoot)
 def test_the_bucket_moved_into_the_building_block_in_place(media: TerraformRoot) -> None:
     """A stack applied before the bucket moved into modules/_internal/private-bucket keeps
     its uploads: each of the bucket's resources moves, none is replaced."""
-    old, moves = private_bucket_parts(f"{BASE['name']}-media-123456789012")
+    old = private_bucket_state(f"{BASE['name']}-media-123456789012")
     plan = moved_plan(media, {**BASE, "access_logs_bucket": "shop-logs"}, old)
-    assert_moved_in_place(plan, moves)
+    assert_moved_in_place(plan, PRIVATE_BUCKET_MOVES)
