@@ -134,6 +134,7 @@ module "cdn" {
   # /media/private/* only with signed URLs when a signing key is configured.
   media_origin = !var.media_enabled ? null : {
     domain_name          = module.media[0].bucket_regional_domain_name
+    prefix               = module.media[0].prefix
     private_prefix       = module.media[0].private_prefix
     trusted_key_group_id = module.media[0].trusted_key_group_id
   }
@@ -250,7 +251,7 @@ module "service" {
   ecr_force_delete    = var.force_destroy
   # The task role may list, read, write and delete under media/ only, with the bucket's key through S3.
   media_bucket_arn  = var.media_enabled ? module.media[0].bucket_arn : null
-  media_prefix      = var.media_enabled ? module.media[0].prefix : "media"
+  media_prefix      = var.media_enabled ? module.media[0].prefix : null
   media_kms_key_arn = var.media_enabled ? module.media[0].kms_key_arn : null
   # The web tasks send to the broker's queues and the workers (same role) take from them.
   sqs_queue_arns     = local.with_broker ? values(module.broker[0].queue_arns) : []

@@ -1,5 +1,5 @@
 # The distribution: Django (through the ALB) by default, the bucket for /static/*, the
-# media bucket (media_origin) for /media/*. The cache, origin request and response headers
+# media bucket (media_origin) for its prefix (/media/*). The cache, origin request and response headers
 # policies default to AWS-managed ones referenced by their documented IDs, except the cache
 # policy for Django: no managed policy both forwards Authorization and caches nothing by
 # default.
@@ -10,7 +10,7 @@ locals {
   media_origin_id  = "media"
 
   # The bucket behaviours, in CloudFront's order (first match wins): signed URLs only under
-  # the private path, so it comes before /media/*.
+  # the private path, so it comes before the rest of the media prefix.
   # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesPathPattern
   bucket_behaviors = concat(
     [{ path = "/${local.static_prefix}*", origin = local.static_origin_id, key_groups = [] }],

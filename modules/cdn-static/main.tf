@@ -10,7 +10,7 @@ locals {
   # the object `static/x.css`), which is where Django's S3 storages put them.
   static_prefix = "static/"
   # User media come from the media-storage module's bucket (media_origin), same layout.
-  media_prefix = "media/"
+  media_prefix = local.with_media ? "${var.media_origin.prefix}/" : null
   with_media   = var.media_origin != null
 
   # From the aliases, known at plan time even when the certificate is created in the same

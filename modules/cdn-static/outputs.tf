@@ -51,8 +51,8 @@ output "static_url" {
 }
 
 output "media_prefix" {
-  description = "URL path of user media (`media/`), or null without `media_origin`."
-  value       = local.with_media ? local.media_prefix : null
+  description = "URL path of user media (`media_origin.prefix` and a slash, such as `media/`), or null without `media_origin`."
+  value       = local.media_prefix
 }
 
 output "media_url" {

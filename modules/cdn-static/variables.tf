@@ -121,13 +121,19 @@ variable "web_acl_arn" {
 }
 
 variable "media_origin" {
-  description = "The media-storage module's bucket, served under `/media/*` (OAC, cached like static files): its regional domain name and, for signed URLs, the path they guard (`media/private`) and the trusted key group. Null (the default): no media."
+  description = "The media-storage module's bucket, served under `/<prefix>/*` (OAC, cached like static files): its regional domain name, its key prefix (the media-storage module's `prefix`, such as `media`), and, for signed URLs, the path they guard (its `private_prefix`, such as `media/private`) and the trusted key group. Null (the default): no media."
   type = object({
     domain_name          = string
+    prefix               = string
     private_prefix       = optional(string)
     trusted_key_group_id = optional(string)
   })
   default = null
+
+  validation {
+    condition     = var.media_origin == null ? true : can(regex("^[a-z0-9_-]+(/[a-z0-9_-]+)*$", var.media_origin.prefix))
+    error_message = "media_origin.prefix must be a key prefix without slashes at either end, such as \"media\" (the media-storage module's prefix output)."
+  }
 
   validation {
     condition     = var.media_origin == null || try((var.media_origin.private_prefix == null) == (var.media_origin.trusted_key_group_id == null), false)
@@ -135,8 +141,8 @@ variable "media_origin" {
   }
 
   validation {
-    condition     = try(var.media_origin.private_prefix == null, true) || try(can(regex("^media(/[a-z0-9_-]+)+$", var.media_origin.private_prefix)), false)
-    error_message = "media_origin.private_prefix must be a path under media without slashes at either end, such as \"media/private\"."
+    condition     = try(var.media_origin.private_prefix == null, true) || try(startswith(var.media_origin.private_prefix, "${var.media_origin.prefix}/") && can(regex("^[a-z0-9_-]+(/[a-z0-9_-]+)+$", var.media_origin.private_prefix)), false)
+    error_message = "media_origin.private_prefix must be a path under media_origin.prefix without slashes at either end, such as \"media/private\"."
   }
 }
 

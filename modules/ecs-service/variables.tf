@@ -428,13 +428,13 @@ variable "media_bucket_arn" {
 }
 
 variable "media_prefix" {
-  description = "Key prefix (folder) of the media objects in `media_bucket_arn`, without leading or trailing slash."
+  description = "Key prefix (folder) of the media objects in `media_bucket_arn`, without leading or trailing slash: the media-storage module's `prefix` output. Set with `media_bucket_arn` and only with it."
   type        = string
-  default     = "media"
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.media_prefix))
-    error_message = "media_prefix must be a key prefix such as \"media\" or \"uploads/shop\": no leading or trailing slash, no empty segments."
+    condition     = (var.media_prefix == null) == (var.media_bucket_arn == null) && (var.media_prefix == null || can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.media_prefix)))
+    error_message = "media_prefix must be set with media_bucket_arn and only with it, to a key prefix such as \"media\" or \"uploads/shop\" (the media-storage module's prefix output): no leading or trailing slash, no empty segments."
   }
 }
 

@@ -19,7 +19,7 @@ output "kms_key_arn" {
 }
 
 output "prefix" {
-  description = "Key prefix (and URL path) of the media files, without slashes: `media`."
+  description = "Key prefix (and URL path) of the media files, without slashes: `media`. The one source of that path: the cdn-static module's `media_origin.prefix` and the ecs-service module's `media_prefix`."
   value       = local.prefix
 }
 

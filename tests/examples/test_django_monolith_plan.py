@@ -157,6 +157,9 @@ def test_media_uploads_go_to_their_own_bucket_served_by_cloudfront(example: Terr
     assert not in_module(plan, "media", "aws_cloudfront_key_group")
     assert "module.cdn.distribution_arn" in refs(plan, "media", "distribution_arn")
     assert "module.media[0].bucket_regional_domain_name" in refs(plan, "cdn", "media_origin")
+    # one source for the media path: the media module's prefix, for the edge and the task role
+    assert "module.media[0].prefix" in refs(plan, "cdn", "media_origin")
+    assert "module.media[0].prefix" in refs(plan, "service", "media_prefix")
     assert "module.service.aws_iam_role_policy.task[0]" in plan.values
     assert "module.media[0].bucket_arn" in refs(plan, "service", "media_bucket_arn")
     assert "module.media[0].kms_key_arn" in refs(plan, "service", "media_kms_key_arn")

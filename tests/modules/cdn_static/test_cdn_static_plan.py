@@ -100,7 +100,7 @@ def test_custom_domain(cdn: TerraformRoot) -> None:
 
 def test_media_enabled_with_a_domain_but_no_origin_name(cdn: TerraformRoot) -> None:
     media_domain = "demo-media-123456789012.s3.us-east-1.amazonaws.com"
-    variables = {**BASE, **CUSTOM_DOMAIN, "media_origin": {"domain_name": media_domain}}
+    variables = {**BASE, **CUSTOM_DOMAIN, "media_origin": {"domain_name": media_domain, "prefix": "media"}}
     del variables["origin_domain_name"]
     plan = cdn.plan(variables)
     behaviours = plan.one("aws_cloudfront_distribution")["ordered_cache_behavior"]
