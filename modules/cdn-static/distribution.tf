@@ -1,8 +1,8 @@
 # The distribution: Django (through the ALB) by default, the bucket for /static/*, the
-# media bucket (media_origin) for its prefix (/media/*). The cache, origin request and response headers
-# policies default to AWS-managed ones referenced by their documented IDs, except the cache
-# policy for Django: no managed policy both forwards Authorization and caches nothing by
-# default.
+# media bucket (media_origin) for its prefix (/media/*). The cache, origin request and
+# response headers policies default to AWS-managed ones referenced by their documented IDs,
+# except the cache policy for Django: no managed policy both forwards Authorization and
+# caches nothing by default.
 
 locals {
   alb_origin_id    = "alb"
