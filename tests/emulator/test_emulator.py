@@ -117,7 +117,7 @@ def test_the_required_moto_range_is_the_one_pyproject_installs() -> None:
     assert [r for r in extras["emulator"] if r.startswith("moto")] == [MOTO_REQUIREMENT]
 
 
-@pytest.mark.parametrize("installed", ["5.2.1", "5.1.9", "5.3.0", "6.0.0"])
+@pytest.mark.parametrize("installed", ["5.2.1", "5.1.9", "5.2.6", "5.3.0", "6.0.0"])
 def test_a_moto_outside_the_range_is_refused_with_both_versions_and_the_fix(installed: str) -> None:
     with pytest.raises(MotoUnavailableError) as err:
         check_moto(lambda _: installed)
@@ -127,7 +127,7 @@ def test_a_moto_outside_the_range_is_refused_with_both_versions_and_the_fix(inst
     assert "pip install 'zonke-tf[emulator]'" in message
 
 
-@pytest.mark.parametrize("installed", ["5.2.5", "5.2.9", "5.2.10.dev1"])
+@pytest.mark.parametrize("installed", ["5.2.5", "5.2.5.post1"])
 def test_a_moto_inside_the_range_is_accepted(installed: str) -> None:
     assert check_moto(lambda _: installed) == installed
 

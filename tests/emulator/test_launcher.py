@@ -48,7 +48,7 @@ def test_foreground_mode_is_a_child_that_leaves_nothing(tmp_path: Path) -> None:
 def test_moto_is_checked_before_any_process_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def too_old() -> str:
         raise MotoUnavailableError(
-            "the AWS emulator needs moto[server]>=5.2.5,<5.3, but moto 5.2.1 is installed"
+            "the AWS emulator needs moto[server]>=5.2.5,<5.2.6, but moto 5.2.1 is installed"
         )
 
     monkeypatch.setattr(emulator_module, "check_moto", too_old)

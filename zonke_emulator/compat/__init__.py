@@ -35,12 +35,14 @@ from dataclasses import dataclass
 
 # The moto releases the layer is written and tested against. pyproject.toml's `emulator` extra
 # states the same range (tests/emulator/test_emulator.py checks they agree). The lower bound:
-# moto.server.MotoRequestHandler, which the server needs, first ships in 5.2.5's line; the upper
-# bound: the fixes patch moto's internals, so a new minor release is tried first (the canaries
-# then show which fixes it makes unnecessary). A fix written for a narrower range says so in
-# its own ``moto=``.
+# moto.server.MotoRequestHandler, which the server needs, first ships in 5.2.5's line. The upper
+# bound admits that one release only: the fixes patch moto's internals, and a patch release
+# changes them too (5.2.6 dropped the CodePipeline ``metadata`` property that a fix wraps, so the
+# emulator exited at start on any fresh install). A new release is therefore tried first, with
+# the canaries showing which fixes it breaks or makes unnecessary, before this bound moves. A
+# fix written for a narrower range says so in its own ``moto=``.
 MOTO_MINIMUM = (5, 2, 5)
-MOTO_BELOW = (5, 3)
+MOTO_BELOW = (5, 2, 6)
 MOTO_RANGE = f">={'.'.join(map(str, MOTO_MINIMUM))},<{'.'.join(map(str, MOTO_BELOW))}"
 
 
