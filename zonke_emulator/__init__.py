@@ -29,7 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from zonke_emulator.compat import MOTO_BELOW, MOTO_MINIMUM
+from zonke_emulator.compat import MOTO_BELOW, MOTO_MINIMUM, MOTO_RANGE
 from zonke_emulator.errors import EmulatorError, MotoUnavailableError
 
 HOST = "127.0.0.1"
@@ -90,9 +90,9 @@ DUMMY_CREDENTIALS: Mapping[str, str] = {
 }
 
 
-# The moto releases the compatibility layer is written and tested against: MOTO_MINIMUM and
-# MOTO_BELOW live in zonke_emulator/compat/__init__.py, beside the fixes they bound.
-MOTO_REQUIREMENT = f"moto[server]>={'.'.join(map(str, MOTO_MINIMUM))},<{'.'.join(map(str, MOTO_BELOW))}"
+# The moto releases the compatibility layer is written and tested against: MOTO_MINIMUM,
+# MOTO_BELOW and MOTO_RANGE live in zonke_emulator/compat/__init__.py, beside the fixes they bound.
+MOTO_REQUIREMENT = f"moto[server]{MOTO_RANGE}"
 
 
 def _release(version: str) -> tuple[int, ...]:
